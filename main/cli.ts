@@ -1,0 +1,48 @@
+/**
+ * The `digital-meter` command. Each subcommand lives in main/cli/<name>.ts and exports
+ * `run(args): Promise<number>` (the exit code); they are loaded on demand so `parse` does not
+ * pay for the database or the web server.
+ */
+import { ConfigError } from './config/errors.js';
+import { UsageError } from './cli/usage.js';
+
+type CommandModule = { run(args: string[]): Promise<number> };
+
+const commands: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
+  // commands are registered here as they land
+};
+
+function usage(): string {
+  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
+  return `usage: digital-meter <command> [options]\n\ncommands:\n${lines.join('\n')}\n`;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(usage());
+    return name ? 0 : 64;
+  }
+  const command = commands[name];
+  if (!command) {
+    process.stderr.write(`digital-meter: unknown command '${name}'\n\n${usage()}`);
+    return 64;
+  }
+  return (await command.load()).run(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      process.stderr.write(`digital-meter: ${error.message}\n`);
+      process.exitCode = 64;
+    } else if (error instanceof ConfigError) {
+      process.stderr.write(`digital-meter: ${error.message}\n`);
+      process.exitCode = 78;
+    } else {
+      process.stderr.write(`digital-meter: ${error instanceof Error ? error.stack : String(error)}\n`);
+      process.exitCode = 70;
+    }
+  },
+);

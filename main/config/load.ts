@@ -1,0 +1,61 @@
+import { readFileSync, existsSync } from 'node:fs';
+import { join, resolve, dirname, isAbsolute } from 'node:path';
+import { configSchema, type Config } from './schema.js';
+import { ConfigError, describeZodIssues } from './errors.js';
+import { defaultConfigDir, defaultDataDir } from './paths.js';
+
+export interface LoadedConfig {
+  config: Config;
+  /** the file it came from, or null when none exists (demo defaults) */
+  file: string | null;
+  configDir: string;
+  dataDir: string;
+}
+
+/** Parse JSON text, naming the file and the line and column of a syntax error. */
+export function parseJsonFile(file: string, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const message = (error as Error).message;
+    const position = /position (\d+)/.exec(message);
+    if (position) {
+      const offset = Number(position[1]);
+      const before = text.slice(0, offset);
+      const line = before.split('\n').length;
+      const column = offset - before.lastIndexOf('\n');
+      throw new ConfigError(file, [`not valid JSON at line ${line}, column ${column}: ${message}`]);
+    }
+    throw new ConfigError(file, [`not valid JSON: ${message}`]);
+  }
+}
+
+/**
+ * Load the configuration: `explicitFile` when given (it must exist), else config.json in the
+ * platform's configuration directory when present, else the defaults (the demo).
+ */
+export function loadConfig(explicitFile?: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+  const configDir = explicitFile ? dirname(resolve(explicitFile)) : defaultConfigDir(env);
+  const file = explicitFile ? resolve(explicitFile) : join(configDir, 'config.json');
+  let raw: unknown = {};
+  let source: string | null = null;
+  if (existsSync(file)) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new ConfigError(file, [`cannot be read: ${(error as Error).message}`]);
+    }
+    raw = parseJsonFile(file, text);
+    source = file;
+  } else if (explicitFile) {
+    throw new ConfigError(file, ['no such file']);
+  }
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) throw new ConfigError(file, describeZodIssues(parsed.error));
+  const config = parsed.data;
+  const dataDir = config.dataDir
+    ? (isAbsolute(config.dataDir) ? config.dataDir : resolve(configDir, config.dataDir))
+    : defaultDataDir(env);
+  return { config, file: source, configDir, dataDir };
+}
