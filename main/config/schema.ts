@@ -9,11 +9,14 @@ export const p1SourceSchema = z.discriminatedUnion('type', [
     type: z.literal('serial'),
     port: z.string().min(1).describe('serial device, e.g. /dev/ttyUSB0'),
     baudRate: z.number().int().positive().default(115200),
+    /** an open port that sends nothing this long is reported (P1 port closed by the operator?) */
+    silenceSeconds: z.number().positive().default(10),
   }).strict(),
   z.object({
     type: z.literal('tcp'),
     host: z.string().min(1),
     port: z.number().int().min(1).max(65535),
+    silenceSeconds: z.number().positive().default(10),
   }).strict(),
   z.object({
     type: z.literal('replay'),
