@@ -9,7 +9,7 @@ import { UsageError } from './cli/usage.js';
 type CommandModule = { run(args: string[]): Promise<number> };
 
 const commands: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
-  // commands are registered here as they land
+  parse: { summary: 'parse P1 telegrams from files or stdin, one JSON line per frame', load: () => import('./cli/parse.js') },
 };
 
 function usage(): string {
@@ -30,6 +30,12 @@ async function main(argv: string[]): Promise<number> {
   }
   return (await command.load()).run(rest);
 }
+
+// `digital-meter parse big.txt | head` closes the pipe early: that is the reader's choice, not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
 
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
