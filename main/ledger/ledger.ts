@@ -1,0 +1,242 @@
+import type { Logger } from 'pino';
+import type { Telegram } from '../../shared/p1/telegram.js';
+import { brusselsDateKey, startOfBrusselsDay, startOfNextBrusselsDay, startOfQuarter } from '../../shared/time/brussels.js';
+import { electricityEur, gasEur, nextBandEdge, waterEur, type SpotPrice } from '../tariff/pricing.js';
+import { CounterChannel, type ChannelEvent, type ChannelState, type CounterReading } from './counter-channel.js';
+import { emptyDay, type DaySummary } from './day-summary.js';
+import type { RateSchedule } from './rate-schedule.js';
+
+export type ChannelName = 'electricity' | 'gas' | 'water';
+
+export interface LedgerLimits {
+  /** largest import or export power the connection can carry (3 x 230 V x 63 A ~ 43.5 kW) */
+  maxKw: number;
+  gasM3PerHour: number;
+  waterM3PerHour: number;
+}
+
+export const DEFAULT_LIMITS: LedgerLimits = { maxKw: 43.5, gasM3PerHour: 16, waterM3PerHour: 10 };
+
+/** Intervals longer than this that cross a day boundary are shared out and marked estimated. */
+const ESTIMATE_AFTER_MS: Record<ChannelName, number> = { electricity: 10_000, gas: 360_000, water: 360_000 };
+
+/** Counter values at a day boundary: measured, or interpolated between the readings around it. */
+export interface BoundaryReading {
+  channel: ChannelName;
+  time: number;
+  values: number[];
+  estimated: boolean;
+}
+
+export interface LedgerState {
+  channels: Partial<Record<ChannelName, ChannelState>>;
+}
+
+export interface LedgerOptions {
+  schedule: RateSchedule;
+  log: Logger;
+  limits?: LedgerLimits;
+  spot?: SpotPrice;
+  state?: LedgerState;
+  days?: Iterable<DaySummary>;
+}
+
+/** What this ledger has added since it was created (the replay summary). */
+export interface SessionTotals {
+  importWh: [number, number];
+  exportWh: [number, number];
+  importEur: number;
+  exportEur: number;
+  gasLitres: number;
+  gasEur: number;
+  waterLitres: number;
+  waterEur: number;
+  gasSeen: boolean;
+  waterSeen: boolean;
+}
+
+/**
+ * Usage and money per Brussels day from the meter's cumulative counters. Each accepted pair of
+ * readings gives a delta over (t0, t1]; it is cut at day boundaries, rate changes and clock-band
+ * edges, shared out linearly in time, and each piece is priced at the rates in force then.
+ * Pure: time comes only from the readings.
+ */
+export class Ledger {
+  private readonly channels: Record<ChannelName, CounterChannel>;
+  private readonly days = new Map<string, DaySummary>();
+  private readonly dirty = new Set<string>();
+  private boundaries: BoundaryReading[] = [];
+  readonly session: SessionTotals = {
+    importWh: [0, 0], exportWh: [0, 0], importEur: 0, exportEur: 0,
+    gasLitres: 0, gasEur: 0, waterLitres: 0, waterEur: 0, gasSeen: false, waterSeen: false,
+  };
+  private readonly schedule: RateSchedule;
+  private readonly log: Logger;
+  private readonly spot: SpotPrice | undefined;
+
+  constructor(options: LedgerOptions) {
+    const limits = options.limits ?? DEFAULT_LIMITS;
+    const state = options.state?.channels ?? {};
+    this.schedule = options.schedule;
+    this.log = options.log;
+    this.spot = options.spot;
+    this.channels = {
+      electricity: new CounterChannel('electricity', { groups: [[0, 1], [2, 3]], maxPerHour: limits.maxKw * 1000, slack: 1 }, state.electricity),
+      gas: new CounterChannel('gas', { groups: [[0]], maxPerHour: limits.gasM3PerHour * 1000, slack: 1 }, state.gas),
+      water: new CounterChannel('water', { groups: [[0]], maxPerHour: limits.waterM3PerHour * 1000, slack: 1 }, state.water),
+    };
+    for (const day of options.days ?? []) this.days.set(day.day, day);
+  }
+
+  /** Feed every counter a telegram carries; returns the events (for tests and logging). */
+  addTelegram(t: Telegram): ChannelEvent[] {
+    const events: ChannelEvent[] = [];
+    const i = t.importKwh;
+    const x = t.exportKwh;
+    if (t.time !== null && i && x && i.t1 !== null && i.t2 !== null && x.t1 !== null && x.t2 !== null) {
+      events.push(...this.addElectricity(t.time, [i.t1, i.t2], [x.t1, x.t2]));
+    }
+    let gasDone = false;
+    let waterDone = false;
+    for (const m of t.mbus) {
+      if (m.time === null || m.value === null) continue;
+      // the gas meter's own timestamp: its value may arrive minutes after it was read
+      if (m.kind === 'gas' && !gasDone) { events.push(...this.addVolume('gas', m.time, m.value)); gasDone = true; }
+      if (m.kind === 'water' && !waterDone) { events.push(...this.addVolume('water', m.time, m.value)); waterDone = true; }
+    }
+    return events;
+  }
+
+  /** Electricity counters in kWh as the meter writes them (3 decimals). */
+  addElectricity(time: number, importKwh: [number, number], exportKwh: [number, number]): ChannelEvent[] {
+    return this.add('electricity', { time, values: [wh(importKwh[0]), wh(importKwh[1]), wh(exportKwh[0]), wh(exportKwh[1])] });
+  }
+
+  /** Gas or water counter in m3 (3 decimals). */
+  addVolume(channel: 'gas' | 'water', time: number, m3: number): ChannelEvent[] {
+    return this.add(channel, { time, values: [wh(m3)] });
+  }
+
+  private add(channel: ChannelName, reading: CounterReading): ChannelEvent[] {
+    const events = this.channels[channel].add(reading);
+    for (const event of events) {
+      if (event.kind === 'delta') this.book(channel, event.from, event.to);
+      else if (event.kind === 'first') this.noteExactBoundary(channel, event.reading);
+      else if (event.kind === 'segment') {
+        this.log.warn({ channel, reason: event.reason, before: event.before, after: event.reading }, `${channel} meter counters restarted (${event.reason === 'decrease' ? 'a counter went down: new meter or reset' : 'a jump confirmed by the following readings'}); a new segment starts, the interval between is not counted`);
+        this.noteExactBoundary(channel, event.reading);
+      } else if (event.kind === 'refused') {
+        this.log.warn({ channel, last: event.last, reading: event.reading }, `${channel} reading refused: ${event.reason}`);
+      }
+    }
+    return events;
+  }
+
+  private noteExactBoundary(channel: ChannelName, reading: CounterReading): void {
+    if (startOfBrusselsDay(reading.time) === reading.time) this.boundaries.push({ channel, time: reading.time, values: [...reading.values], estimated: false });
+  }
+
+  /** Book the delta from -> to over (from.time, to.time], cut where a price or a day changes. */
+  private book(channel: ChannelName, from: CounterReading, to: CounterReading): void {
+    const span = to.time - from.time;
+    const delta = to.values.map((v, i) => v - from.values[i]!);
+    const long = span > ESTIMATE_AFTER_MS[channel];
+    let a = from.time;
+    while (a < to.time) {
+      const dayEnd = startOfNextBrusselsDay(a);
+      const rates = this.schedule.at(a);
+      let b = Math.min(to.time, dayEnd);
+      const rateChange = this.schedule.nextChange(a);
+      if (rateChange !== null && rateChange < b) b = rateChange;
+      if (channel === 'electricity') {
+        const edge = nextBandEdge(rates, a);
+        if (edge !== null && edge < b) b = edge;
+        if (rates.Electricity.dynamic && this.spot) b = Math.min(b, startOfQuarter(a) + 900_000);
+      }
+      // a whole interval keeps its exact integer delta; only a split one is shared out
+      const piece = a === from.time && b === to.time ? delta : delta.map((d) => (d * (b - a)) / span);
+      const day = this.dayFor(a);
+      if (long && b - a < span) day.estimated = true;
+      this.apply(channel, day, piece, a);
+      if (b === dayEnd && b < to.time) {
+        this.boundaries.push({ channel, time: b, values: from.values.map((v, i) => v + (delta[i]! * (b - from.time)) / span), estimated: long });
+      }
+      a = b;
+    }
+    if (startOfBrusselsDay(to.time) === to.time) this.boundaries.push({ channel, time: to.time, values: [...to.values], estimated: false });
+  }
+
+  private apply(channel: ChannelName, day: DaySummary, piece: number[], time: number): void {
+    const rates = this.schedule.at(time);
+    const s = this.session;
+    if (channel === 'electricity') {
+      const money = electricityEur(rates, time, [piece[0]!, piece[1]!], [piece[2]!, piece[3]!], this.spot);
+      day.importWh[0] += piece[0]!; day.importWh[1] += piece[1]!;
+      day.exportWh[0] += piece[2]!; day.exportWh[1] += piece[3]!;
+      day.importEur += money.importEur; day.exportEur += money.exportEur;
+      s.importWh[0] += piece[0]!; s.importWh[1] += piece[1]!;
+      s.exportWh[0] += piece[2]!; s.exportWh[1] += piece[3]!;
+      s.importEur += money.importEur; s.exportEur += money.exportEur;
+    } else if (channel === 'gas') {
+      const eur = gasEur(rates, piece[0]!);
+      day.gasLitres += piece[0]!; day.gasEur += eur;
+      s.gasLitres += piece[0]!; s.gasEur += eur;
+    } else {
+      const eur = waterEur(rates, piece[0]!);
+      day.waterLitres += piece[0]!; day.waterEur += eur;
+      s.waterLitres += piece[0]!; s.waterEur += eur;
+    }
+    if (channel === 'gas') s.gasSeen = true;
+    if (channel === 'water') s.waterSeen = true;
+  }
+
+  private dayFor(time: number): DaySummary {
+    const key = brusselsDateKey(time);
+    let day = this.days.get(key);
+    if (!day) {
+      day = emptyDay(key, startOfBrusselsDay(time));
+      this.days.set(key, day);
+    }
+    this.dirty.add(key);
+    return day;
+  }
+
+  day(key: string): DaySummary | undefined {
+    return this.days.get(key);
+  }
+
+  allDays(): IterableIterator<DaySummary> {
+    return this.days.values();
+  }
+
+  /** Days changed since the last call (for the store). */
+  takeDirtyDays(): DaySummary[] {
+    const out = [...this.dirty].map((k) => this.days.get(k)!);
+    this.dirty.clear();
+    return out;
+  }
+
+  takeBoundaryReadings(): BoundaryReading[] {
+    const out = this.boundaries;
+    this.boundaries = [];
+    return out;
+  }
+
+  /** Forget days that started before `before` (they stay in the store). */
+  forgetDaysBefore(before: number): void {
+    for (const [key, day] of this.days) if (day.start < before && !this.dirty.has(key)) this.days.delete(key);
+  }
+
+  state(): LedgerState {
+    return { channels: { electricity: this.channels.electricity.state(), gas: this.channels.gas.state(), water: this.channels.water.state() } };
+  }
+
+  lastReading(channel: ChannelName): CounterReading | null {
+    return this.channels[channel].lastReading;
+  }
+}
+
+/** kWh or m3 with 3 decimals -> integer Wh or litres, so sums are exact. */
+function wh(value: number): number {
+  return Math.round(value * 1000);
+}
