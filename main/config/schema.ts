@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BUS_DEFAULTS, busSchema } from './bus-schema.js';
 
 /**
  * The one configuration file. Sections for later capabilities are added beside these; every
@@ -47,6 +48,7 @@ export const configSchema = z.object({
   roles: z.array(z.enum(['meter', 'ev', 'battery'])).min(1).default(['meter', 'ev', 'battery']),
   p1: p1SourceSchema.default({ type: 'simulator', seed: 1, speed: 1, grid: '3x400' }),
   log: logSchema.default({ level: 'info', file: true }),
+  bus: busSchema.default({ ...BUS_DEFAULTS }),
 }).strict();
 
 export type Config = z.infer<typeof configSchema>;
