@@ -1,29 +1,35 @@
+import type { Dynamic, Rates } from '../rates-schema.js';
+
 /**
  * The price a household pays (import) or gets (export) on a dynamic contract, from the
  * day-ahead spot price. Suppliers publish it as a formula on their tariff cards, e.g. Engie
  * Dynamic import 0.1039 x spot + 0.8702: spot in EUR/MWh, result in c/kWh excluding VAT.
- * The formula is data (rates.json), never code per supplier.
+ * The formula is data (rates.json Electricity.dynamic), never code per supplier.
  */
-export interface DynamicFormula {
-  /** multiplies the spot price in EUR/MWh; the product is in c/kWh */
-  factor: number;
-  /** c/kWh excluding VAT, may be negative (injection formulas subtract a fee) */
-  base: number;
-}
-
 export interface DynamicContract {
-  import: DynamicFormula;
-  export: DynamicFormula;
-  /** VAT on the import price in percent (6 for Belgian residential electricity); export carries none */
-  vatPercent: number;
+  dynamic: Dynamic;
+  /** VAT on import as a fraction (0.06 for Belgian residential electricity); 0 when the rates name none */
+  vat: number;
 }
 
 export type Direction = 'import' | 'export';
 
-/** EUR/kWh for one direction at a spot price in EUR/MWh: import with VAT, export without. */
-export function consumerPriceEurPerKwh(contract: DynamicContract, direction: Direction, spotEurPerMwh: number): number {
-  const formula = contract[direction];
-  const centsPerKwh = formula.factor * spotEurPerMwh + formula.base;
-  const vat = direction === 'import' ? 1 + contract.vatPercent / 100 : 1;
-  return (centsPerKwh / 100) * vat;
+/** The dynamic contract in the rates, or null when the rates have a fixed (register) contract. */
+export function dynamicContractOf(rates: Rates): DynamicContract | null {
+  const dynamic = rates.Electricity.dynamic;
+  return dynamic ? { dynamic, vat: rates.Electricity.vat ?? 0 } : null;
+}
+
+const PER_KWH: Record<Dynamic['unit'], number> = { 'c/kWh': 1 / 100, 'EUR/kWh': 1, 'EUR/MWh': 1 / 1000 };
+
+/**
+ * EUR/kWh for one direction at a spot price in EUR/MWh: import with VAT; export without (a
+ * household does not charge VAT on what it injects). Null when the contract has no formula
+ * for that direction (export is then compensated at the register rate).
+ */
+export function consumerPriceEurPerKwh(contract: DynamicContract, direction: Direction, spotEurPerMwh: number): number | null {
+  const formula = contract.dynamic[direction === 'import' ? '+' : '-'];
+  if (!formula) return null;
+  const price = (formula.factor * spotEurPerMwh + formula.base) * PER_KWH[contract.dynamic.unit];
+  return direction === 'import' ? price * (1 + contract.vat) : price;
 }

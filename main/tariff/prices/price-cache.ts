@@ -1,4 +1,6 @@
 import type { Database } from 'better-sqlite3';
+import { startOfQuarter } from '../../../shared/time/brussels.js';
+import type { SpotPrice } from '../pricing.js';
 import { QUARTER_MS, type PriceSourceName, type QuarterSpot, type TimeRange } from './types.js';
 
 /**
@@ -44,6 +46,8 @@ export class PriceCache {
   private readonly selectRange;
   private readonly selectOne;
   private readonly selectSummary;
+  /** bumped by every put, so lookups memoised per quarter see new prices at once */
+  private version = 0;
 
   /** Creates the table when it is not there (idempotent), in the database the caller opened. */
   constructor(private readonly db: Database) {
@@ -68,6 +72,7 @@ export class PriceCache {
       for (const q of rows) this.insert.run({ ...q, source, fetchedAt });
     });
     write(quarters);
+    this.version++;
   }
 
   range(range: TimeRange): CachedQuarter[] {
@@ -78,6 +83,26 @@ export class PriceCache {
   at(quarterStart: number): CachedQuarter | null {
     const row = this.selectOne.get(quarterStart);
     return row ? fromRow(row) : null;
+  }
+
+  /**
+   * The ledger's spot price hook: EUR/MWh of the quarter containing an instant, null when
+   * unknown (register rates apply). Memoised per quarter: the ledger asks once per telegram,
+   * and the answer changes only at a quarter edge or when new prices arrive.
+   */
+  spotPrice(): SpotPrice {
+    let quarter = NaN;
+    let version = -1;
+    let price: number | null = null;
+    return (time) => {
+      const q = startOfQuarter(time);
+      if (q !== quarter || version !== this.version) {
+        quarter = q;
+        version = this.version;
+        price = this.at(q)?.eurPerMwh ?? null;
+      }
+      return price;
+    };
   }
 
   /** End of the last cached quarter and the last fetch time; nulls when empty. */
