@@ -10,6 +10,7 @@ type CommandModule = { run(args: string[]): Promise<number> };
 
 const commands: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
   parse: { summary: 'parse P1 telegrams from files or stdin, one JSON line per frame', load: () => import('./cli/parse.js') },
+  token: { summary: 'print the bus token (creating it); --rotate replaces it', load: () => import('./cli/token.js') },
 };
 
 function usage(): string {

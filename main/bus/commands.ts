@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import { valueAtPath } from '../../shared/bus/delta.js';
+import type { BusErrorCode, BusRole } from '../../shared/bus/protocol.js';
+import { commandNameSchema } from '../../shared/bus/protocol.js';
+import type { StateHub } from './state-hub.js';
+
+/** Who asked: commands may be limited to roles; MQTT commands count as the 'viewer' role unless configured. */
+export interface CommandContext {
+  role: BusRole;
+  via: 'websocket' | 'terminal' | 'mqtt';
+}
+
+export interface CommandDefinition<A> {
+  summary: string;
+  /** validates the arguments; a failure answers bad-arguments naming the field */
+  args: z.ZodType<A>;
+  /** roles allowed to run it; default: every authenticated client */
+  roles?: readonly BusRole[];
+  run(args: A, context: CommandContext): unknown;
+}
+
+export type CommandOutcome =
+  | { ok: true; value: unknown }
+  | { ok: false; error: { code: BusErrorCode; message: string } };
+
+/**
+ * The commands the bus accepts, each with a zod schema for its arguments: the websocket, the
+ * terminal and the MQTT command topic all go through `execute`, so they are validated alike.
+ * Later issues register EV and battery commands here.
+ */
+export class CommandRegistry {
+  private readonly definitions = new Map<string, CommandDefinition<unknown>>();
+
+  register<A>(name: string, definition: CommandDefinition<A>): this {
+    commandNameSchema.parse(name);
+    if (this.definitions.has(name)) throw new Error(`command '${name}' is registered twice`);
+    this.definitions.set(name, definition as CommandDefinition<unknown>);
+    return this;
+  }
+
+  list(): { name: string; summary: string }[] {
+    return [...this.definitions].map(([name, d]) => ({ name, summary: d.summary }));
+  }
+
+  async execute(name: string, rawArgs: unknown, context: CommandContext): Promise<CommandOutcome> {
+    const definition = this.definitions.get(name);
+    if (!definition) {
+      return { ok: false, error: { code: 'unknown-command', message: `unknown command '${name.slice(0, 64)}'; known: ${[...this.definitions.keys()].join(', ')}` } };
+    }
+    if (definition.roles && !definition.roles.includes(context.role)) {
+      return { ok: false, error: { code: 'forbidden', message: `command '${name}' is not allowed for role '${context.role}'` } };
+    }
+    const parsed = definition.args.safeParse(rawArgs ?? {});
+    if (!parsed.success) {
+      const problems = parsed.error.issues.map((i) => `${i.path.length ? i.path.join('.') : 'args'}: ${i.message}`);
+      return { ok: false, error: { code: 'bad-arguments', message: `command '${name}': ${problems.join('; ')}` } };
+    }
+    try {
+      // await only real promises, so that synchronous commands answer in the order they came
+      const value = definition.run(parsed.data, context);
+      return { ok: true, value: value instanceof Promise ? await value : value };
+    } catch (error) {
+      return { ok: false, error: { code: 'internal', message: `command '${name}' failed: ${(error as Error).message}` } };
+    }
+  }
+}
+
+export const stateKeySchema = z.string().min(1).max(200).regex(/^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/, 'a dotted path such as meter.powerKw');
+
+/** The read-only commands every bus has: the whole state, or one value by dotted path. */
+export function registerStateCommands(registry: CommandRegistry, hub: StateHub): CommandRegistry {
+  registry.register('state', {
+    summary: 'the whole state',
+    args: z.object({}).strict(),
+    run: () => hub.snapshot(),
+  });
+  registry.register('get', {
+    summary: 'one value by dotted path, e.g. meter.powerKw',
+    args: z.object({ key: stateKeySchema }).strict(),
+    run: ({ key }) => {
+      const value = valueAtPath(hub.current, key);
+      if (value === undefined) throw new Error(`no value at '${key}'`);
+      return value;
+    },
+  });
+  return registry;
+}

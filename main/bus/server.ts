@@ -1,0 +1,227 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { Logger } from 'pino';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { CLOSE, MAX_MESSAGE_BYTES, type Delta, type Grant } from '../../shared/bus/protocol.js';
+import { silentLogger } from '../log/logger.js';
+import { bearerToken, tokensMatch, type TokenHolder } from './auth.js';
+import { CommandRegistry, registerStateCommands } from './commands.js';
+import { DemandBook } from './demand-book.js';
+import { Session, type SessionLimits, type Transport } from './session.js';
+import type { StateHub } from './state-hub.js';
+
+export interface BusServerOptions {
+  hub: StateHub;
+  tokens: TokenHolder;
+  /** default: a registry with the read-only state commands */
+  commands?: CommandRegistry;
+  demands?: DemandBook;
+  log?: Logger;
+  path?: string;
+  limits?: Partial<SessionLimits>;
+  /** how often to ping; a client that has not answered the previous ping is dropped */
+  pingIntervalMs?: number;
+  /** a connection that has not proven the token by then is closed */
+  authTimeoutMs?: number;
+  maxClients?: number;
+  now?: () => number;
+}
+
+export interface ListenOptions {
+  host: string;
+  port: number;
+  /** PEM files of the user's certificate and key: serve wss:// instead of ws:// */
+  tls?: { cert: string; key: string } | undefined;
+}
+
+interface Client {
+  ws: WebSocket;
+  session: Session;
+  alive: boolean;
+}
+
+export const DEFAULT_LIMITS: SessionLimits = {
+  maxBufferedBytes: 1024 * 1024,
+  burst: 200,
+  perSecond: 100,
+  maxRefusals: 1000,
+};
+
+/**
+ * The meter role's websocket endpoint. It attaches to an HTTP server at `path` (the dashboard
+ * serves HTTP on the same port) or runs its own. Every connection must prove the token before
+ * it sees anything; each delta is serialised once and written to every client without waiting
+ * (a client whose unsent data passes the limit is dropped), so the meter loop never waits.
+ */
+export class BusServer {
+  readonly commands: CommandRegistry;
+  readonly demands: DemandBook;
+  private readonly wss: WebSocketServer;
+  private readonly clients = new Map<string, Client>();
+  private readonly log: Logger;
+  private readonly path: string;
+  private readonly limits: SessionLimits;
+  private readonly now: () => number;
+  private readonly unsubscribe: Array<() => void> = [];
+  private readonly pingTimer: NodeJS.Timeout;
+  private ownServer: HttpServer | null = null;
+  private secure = false;
+  private closed = false;
+
+  constructor(private readonly options: BusServerOptions) {
+    this.log = options.log ?? silentLogger();
+    this.path = options.path ?? '/ws';
+    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.now = options.now ?? (() => Date.now());
+    this.commands = options.commands ?? registerStateCommands(new CommandRegistry(), options.hub);
+    this.demands = options.demands ?? new DemandBook();
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES, perMessageDeflate: false, clientTracking: false });
+    this.unsubscribe.push(options.hub.subscribe((delta) => this.broadcast(delta)));
+    this.unsubscribe.push(options.tokens.onChange(() => this.disconnectAll(CLOSE.tokenRotated, 'token rotated')));
+    this.pingTimer = setInterval(() => this.pingAll(), options.pingIntervalMs ?? 15_000);
+    this.pingTimer.unref();
+  }
+
+  /** Serve its own HTTP(S) server on host:port; other paths answer 404. */
+  static async listen(options: BusServerOptions & ListenOptions): Promise<BusServer> {
+    const server = new BusServer(options);
+    const notFound = (_req: IncomingMessage, res: import('node:http').ServerResponse) => {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end(`websocket only, at ${server.path}\n`);
+    };
+    const http = options.tls
+      ? createHttpsServer({ cert: readFileSync(options.tls.cert), key: readFileSync(options.tls.key) }, notFound)
+      : createHttpServer(notFound);
+    server.ownServer = http;
+    server.secure = options.tls !== undefined;
+    server.attach(http);
+    await new Promise<void>((resolve, reject) => {
+      http.once('error', reject);
+      http.listen(options.port, options.host, () => { http.off('error', reject); resolve(); });
+    });
+    return server;
+  }
+
+  /** Handle websocket upgrades at `path` on an existing HTTP(S) server. */
+  attach(http: HttpServer): void {
+    http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+      const pathname = new URL(request.url ?? '/', 'http://localhost').pathname;
+      if (pathname !== this.path) {
+        if (http === this.ownServer) refuseUpgrade(socket, 404, 'Not Found');
+        return;
+      }
+      if (this.closed) return refuseUpgrade(socket, 503, 'Service Unavailable');
+      if (this.clients.size >= (this.options.maxClients ?? 256)) return refuseUpgrade(socket, 503, 'Service Unavailable');
+      const header = bearerToken(request.headers.authorization);
+      if (request.headers.authorization !== undefined && (header === null || !tokensMatch(header, this.options.tokens.get()))) {
+        this.log.warn({ remote: request.socket.remoteAddress }, 'bus upgrade refused: wrong bearer token');
+        return refuseUpgrade(socket, 401, 'Unauthorized');
+      }
+      this.wss.handleUpgrade(request, socket, head, (ws) => this.connected(ws, header !== null, request));
+    });
+  }
+
+  /** The bound address, when listening on its own server. */
+  address(): { host: string; port: number; url: string } {
+    const info = this.ownServer?.address() as AddressInfo | null | undefined;
+    if (!info) throw new Error('the bus server is not listening on its own server');
+    const scheme = this.secure ? 'wss' : 'ws';
+    const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
+    return { host: info.address, port: info.port, url: `${scheme}://${host}:${info.port}${this.path}` };
+  }
+
+  get clientCount(): number {
+    return this.clients.size;
+  }
+
+  /** Send this tick's grants, each to the client whose demand it answers. */
+  sendGrants(grants: ReadonlyArray<{ client: string; id: string; kw: number }>, time: number): void {
+    for (const g of grants) {
+      const grant: Grant = { type: 'grant', id: g.id, kw: g.kw, time };
+      this.clients.get(g.client)?.session.grant(grant);
+    }
+  }
+
+  disconnectAll(code: number, reason: string): void {
+    for (const client of this.clients.values()) client.session.close(code, reason);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.pingTimer);
+    for (const stop of this.unsubscribe) stop();
+    this.disconnectAll(CLOSE.shutdown, 'server shutting down');
+    for (const client of this.clients.values()) client.ws.terminate();
+    this.clients.clear();
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+    if (this.ownServer) {
+      const http = this.ownServer;
+      http.closeAllConnections();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    }
+  }
+
+  private connected(ws: WebSocket, preauthorized: boolean, request: IncomingMessage): void {
+    const id = randomBytes(6).toString('hex');
+    const transport: Transport = {
+      send: (text) => ws.send(text),
+      close: (code, reason) => {
+        ws.close(code, reason);
+        // a slow or dead peer never acknowledges the close: do not hold its buffers
+        setTimeout(() => ws.terminate(), 1000).unref();
+      },
+      get bufferedAmount() { return ws.bufferedAmount; },
+    };
+    const session = new Session(id, transport, {
+      hub: this.options.hub, commands: this.commands, demands: this.demands, tokens: this.options.tokens,
+      limits: this.limits, now: this.now, log: this.log,
+    }, preauthorized);
+    const client: Client = { ws, session, alive: true };
+    this.clients.set(id, client);
+    this.log.debug({ client: id, remote: request.socket.remoteAddress }, 'bus connection');
+    const authTimer = setTimeout(() => {
+      if (!session.authenticated) session.close(CLOSE.unauthorized, 'no hello or auth line in time');
+    }, this.options.authTimeoutMs ?? 5000);
+    authTimer.unref();
+    ws.on('message', (data, isBinary) => session.receive(data as Buffer, isBinary));
+    ws.on('pong', () => { client.alive = true; });
+    ws.on('error', (error) => this.log.debug({ client: id, err: error.message }, 'bus connection error'));
+    ws.on('close', () => {
+      clearTimeout(authTimer);
+      session.ended();
+      this.clients.delete(id);
+    });
+  }
+
+  private broadcast(delta: Delta): void {
+    let serialised: string | null = null;
+    for (const client of this.clients.values()) {
+      if (client.session.receivesDeltas) {
+        serialised ??= JSON.stringify(delta);
+        client.session.deliver(delta, serialised);
+      } else if (client.session.authenticated) {
+        client.session.deliver(delta, '');
+      }
+    }
+  }
+
+  private pingAll(): void {
+    for (const client of this.clients.values()) {
+      if (!client.alive) {
+        this.log.info({ client: client.session.id }, 'bus client did not answer a ping; dropped');
+        client.ws.terminate();
+        continue;
+      }
+      client.alive = false;
+      client.ws.ping();
+    }
+  }
+}
+
+function refuseUpgrade(socket: Duplex, status: number, text: string): void {
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}

@@ -1,0 +1,237 @@
+import type { Logger } from 'pino';
+import { pathsOverlap, valueAtPath } from '../../shared/bus/delta.js';
+import {
+  CLOSE, PROTOCOL_VERSION, clientMessageSchema, helloSchema,
+  type BusErrorCode, type BusRole, type Delta, type Grant,
+} from '../../shared/bus/protocol.js';
+import { tokensMatch, type TokenHolder } from './auth.js';
+import type { CommandRegistry } from './commands.js';
+import type { DemandBook } from './demand-book.js';
+import type { StateHub } from './state-hub.js';
+import { TokenBucket } from './rate-limit.js';
+import { TERMINAL_HELP, formatValue, parseTerminalLine } from './terminal.js';
+
+/** What a session needs of its socket; the server adapts a ws WebSocket to it. */
+export interface Transport {
+  send(text: string): void;
+  close(code: number, reason: string): void;
+  readonly bufferedAmount: number;
+}
+
+export interface SessionLimits {
+  /** bytes waiting in the socket beyond which the client is dropped as too slow */
+  maxBufferedBytes: number;
+  /** incoming messages: burst and sustained rate; beyond them each message is refused */
+  burst: number;
+  perSecond: number;
+  /** refused messages after which the connection is closed */
+  maxRefusals: number;
+}
+
+export interface SessionContext {
+  hub: StateHub;
+  commands: CommandRegistry;
+  demands: DemandBook;
+  tokens: TokenHolder;
+  limits: SessionLimits;
+  now: () => number;
+  log: Logger;
+}
+
+type Mode = 'pending' | 'json' | 'terminal' | 'closed';
+
+/**
+ * One connection's conversation. The first message decides the mode: a JSON `hello` (programs)
+ * or the text line `auth <token>` (people). Nothing but that is accepted before the token is
+ * proven. Afterwards JSON clients get a snapshot then every delta; terminal clients get answers
+ * and the values they watch.
+ */
+export class Session {
+  private mode: Mode = 'pending';
+  private role: BusRole = 'viewer';
+  private readonly watches = new Set<string>();
+  private readonly bucket: TokenBucket;
+  private refusals = 0;
+
+  constructor(
+    readonly id: string,
+    private readonly transport: Transport,
+    private readonly context: SessionContext,
+    /** the upgrade request carried `Authorization: Bearer <the token>` */
+    private readonly preauthorized: boolean,
+  ) {
+    this.bucket = new TokenBucket(context.limits.burst, context.limits.perSecond, context.now());
+  }
+
+  get authenticated(): boolean {
+    return this.mode === 'json' || this.mode === 'terminal';
+  }
+
+  get receivesDeltas(): boolean {
+    return this.mode === 'json';
+  }
+
+  get clientRole(): BusRole {
+    return this.role;
+  }
+
+  receive(data: Buffer | string, isBinary: boolean): void {
+    if (this.mode === 'closed') return;
+    if (!this.bucket.take(this.context.now())) {
+      this.refuse('rate-limited', `more than ${this.context.limits.perSecond} messages per second; slow down`);
+      return;
+    }
+    if (isBinary) {
+      this.refuse('bad-message', 'binary frames are not understood; send JSON or text lines');
+      return;
+    }
+    const text = typeof data === 'string' ? data : data.toString('utf8');
+    if (this.mode === 'pending') this.first(text);
+    else if (this.mode === 'json') this.json(text);
+    else for (const line of text.split(/\r?\n/)) this.terminal(line);
+  }
+
+  /** Called by the server for every delta, with the delta serialised once for all sessions. */
+  deliver(delta: Delta, serialised: string): void {
+    if (this.mode === 'json') this.send(serialised);
+    else if (this.mode === 'terminal' && this.watches.size) {
+      const state = this.context.hub.current;
+      const changed = [...Object.keys(delta.set), ...(delta.unset ?? [])];
+      for (const key of this.watches) {
+        if (changed.some((path) => pathsOverlap(path, key))) this.send(formatValue(key, valueAtPath(state, key)));
+      }
+    }
+  }
+
+  grant(grant: Grant): void {
+    if (this.mode === 'json') this.send(JSON.stringify(grant));
+  }
+
+  close(code: number, reason: string): void {
+    if (this.mode === 'closed') return;
+    this.mode = 'closed';
+    this.context.demands.dropClient(this.id);
+    this.transport.close(code, reason);
+  }
+
+  /** The connection ended from the other side. */
+  ended(): void {
+    this.mode = 'closed';
+    this.context.demands.dropClient(this.id);
+  }
+
+  private first(text: string): void {
+    if (text.trimStart().startsWith('{')) {
+      let message: unknown;
+      try {
+        message = JSON.parse(text);
+      } catch {
+        return this.reject(CLOSE.unauthorized, 'bad-json', 'not valid JSON; the first message must be a hello', true);
+      }
+      const hello = helloSchema.safeParse(message);
+      if (!hello.success) return this.reject(CLOSE.unauthorized, 'unauthorized', 'the first message must be {"type":"hello","protocol":1,"role":...,"token":...}', true);
+      if (hello.data.protocol !== PROTOCOL_VERSION) {
+        return this.reject(CLOSE.protocol, 'protocol', `protocol ${hello.data.protocol} is not spoken here; this meter speaks protocol ${PROTOCOL_VERSION}`, true);
+      }
+      if (!tokensMatch(hello.data.token, this.context.tokens.get())) return this.reject(CLOSE.unauthorized, 'unauthorized', 'wrong token', true);
+      if (hello.data.role === 'meter') return this.reject(CLOSE.protocol, 'forbidden', 'a client cannot take the meter role', true);
+      this.role = hello.data.role;
+      this.mode = 'json';
+      this.context.log.info({ client: this.id, role: this.role, name: hello.data.name }, 'bus client connected');
+      const { seq, state } = this.context.hub.snapshot();
+      this.send(JSON.stringify({ type: 'snapshot', protocol: PROTOCOL_VERSION, seq, state }));
+      return;
+    }
+    const lines = text.split(/\r?\n/);
+    const line = parseTerminalLine(lines[0]!);
+    if (line.kind === 'auth') {
+      if (!tokensMatch(line.token, this.context.tokens.get())) return this.reject(CLOSE.unauthorized, 'unauthorized', 'wrong token', false);
+      this.mode = 'terminal';
+      this.context.log.info({ client: this.id }, 'bus terminal connected');
+      this.send('ok: authenticated; type help');
+    } else if (this.preauthorized) {
+      this.mode = 'terminal';
+      this.terminal(lines[0]!);
+    } else {
+      return this.reject(CLOSE.unauthorized, 'unauthorized', 'the first line must be: auth <token>', false);
+    }
+    for (const rest of lines.slice(1)) this.terminal(rest);
+  }
+
+  private json(text: string): void {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch (error) {
+      return this.refuse('bad-json', `not valid JSON: ${(error as Error).message.slice(0, 120)}`);
+    }
+    const parsed = clientMessageSchema.safeParse(raw);
+    if (!parsed.success) {
+      const id = typeof (raw as { id?: unknown })?.id === 'string' ? ((raw as { id: string }).id.slice(0, 64)) : undefined;
+      const problems = parsed.error.issues.slice(0, 3).map((i) => `${i.path.length ? i.path.join('.') : 'message'}: ${i.message}`);
+      return this.refuse('bad-message', `not a bus message: ${problems.join('; ')}`, id);
+    }
+    const message = parsed.data;
+    if (message.type === 'hello') return this.refuse('protocol', 'already authenticated; hello is only the first message');
+    if (message.type === 'demand') {
+      if (this.role !== 'ev' && this.role !== 'battery') return this.refuse('forbidden', `role '${this.role}' cannot submit demands`, message.id);
+      if (!this.context.demands.set(this.id, this.role, message, this.context.now())) {
+        return this.refuse('bad-message', 'too many standing demands from this client', message.id);
+      }
+      return;
+    }
+    const id = message.id;
+    void this.context.commands.execute(message.name, message.args, { role: this.role, via: 'websocket' }).then((outcome) => {
+      this.send(JSON.stringify(outcome.ok
+        ? { type: 'result', id, ok: true, value: outcome.value }
+        : { type: 'result', id, ok: false, error: outcome.error }));
+    });
+  }
+
+  private terminal(lineText: string): void {
+    const line = parseTerminalLine(lineText);
+    const hub = this.context.hub;
+    switch (line.kind) {
+      case 'empty': return;
+      case 'auth': return this.send('error: already authenticated');
+      case 'help': return this.send(TERMINAL_HELP);
+      case 'state': return this.send(formatValue('state', hub.current));
+      case 'get': return this.send(formatValue(line.key, valueAtPath(hub.current, line.key)));
+      case 'watch':
+        if (this.watches.size >= 32 && !this.watches.has(line.key)) return this.send('error: at most 32 watches');
+        this.watches.add(line.key);
+        return this.send(formatValue(line.key, valueAtPath(hub.current, line.key)));
+      case 'unwatch':
+        this.watches.delete(line.key);
+        return this.send(`ok: no longer watching ${line.key}`);
+      case 'invalid': return this.refuse('bad-message', line.message);
+    }
+  }
+
+  /** Answer a refused message with an error; past maxRefusals, close the connection. */
+  private refuse(code: BusErrorCode, message: string, id?: string): void {
+    this.refusals++;
+    if (this.mode === 'terminal' || (this.mode === 'pending' && code === 'rate-limited')) this.send(`error: ${message}`);
+    else this.send(JSON.stringify(id === undefined ? { type: 'error', code, message } : { type: 'error', code, message, id }));
+    if (this.refusals > this.context.limits.maxRefusals) {
+      this.close(CLOSE.rateLimited, 'too many refused messages');
+    }
+  }
+
+  /** Before authentication every failure ends the connection, after one error message. */
+  private reject(closeCode: number, code: BusErrorCode, message: string, asJson: boolean): void {
+    this.context.log.warn({ client: this.id, reason: message }, 'bus client refused');
+    this.send(asJson ? JSON.stringify({ type: 'error', code, message }) : `error: ${message}`);
+    this.close(closeCode, message.slice(0, 120));
+  }
+
+  private send(text: string): void {
+    if (this.mode === 'closed') return;
+    if (this.transport.bufferedAmount > this.context.limits.maxBufferedBytes) {
+      this.context.log.warn({ client: this.id, buffered: this.transport.bufferedAmount }, 'bus client too slow; dropped');
+      this.close(CLOSE.slowConsumer, 'too slow: send queue full');
+      return;
+    }
+    this.transport.send(text);
+  }
+}

@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { backoffDelay } from '../../main/bus/backoff.js';
+import { TokenBucket } from '../../main/bus/rate-limit.js';
+import { parseTerminalLine, formatValue } from '../../main/bus/terminal.js';
+import { DemandBook } from '../../main/bus/demand-book.js';
+import { CommandRegistry, registerStateCommands } from '../../main/bus/commands.js';
+import { StateHub } from '../../main/bus/state-hub.js';
+import { bearerToken, tokensMatch } from '../../main/bus/auth.js';
+import { demandSchema, clientMessageSchema } from '../../shared/bus/protocol.js';
+
+describe('backoff', () => {
+  const options = { initialMs: 500, maxMs: 15_000, factor: 2, jitter: 0.5 };
+
+  it('doubles up to the cap, without jitter at random() = 0', () => {
+    expect([0, 1, 2, 3, 4, 5, 6, 10].map((a) => backoffDelay(a, options, () => 0))).toEqual([500, 1000, 2000, 4000, 8000, 15000, 15000, 15000]);
+  });
+
+  it('shortens by up to half with full jitter', () => {
+    expect(backoffDelay(2, options, () => 1)).toBe(1000);
+    expect(backoffDelay(2, options, () => 0.5)).toBe(1500);
+  });
+
+  it('over a 30 s outage, retries about every 15 s at most and returns within one cap of the server coming back', () => {
+    // a satellite losing the server at t=0; the server is back at t=30 s
+    let t = 0;
+    const attempts: number[] = [];
+    for (let attempt = 0; t < 30_000; attempt++) {
+      t += backoffDelay(attempt, options, () => 0);
+      attempts.push(t);
+    }
+    expect(attempts).toEqual([500, 1500, 3500, 7500, 15500, 30500]);
+  });
+});
+
+describe('TokenBucket', () => {
+  it('allows a burst, then the sustained rate', () => {
+    const bucket = new TokenBucket(3, 2, 0);
+    expect([bucket.take(0), bucket.take(0), bucket.take(0), bucket.take(0)]).toEqual([true, true, true, false]);
+    expect(bucket.take(499)).toBe(false);
+    expect(bucket.take(500)).toBe(true);
+    expect(bucket.take(10_000)).toBe(true);
+  });
+});
+
+describe('terminal lines', () => {
+  it('understands the documented commands', () => {
+    expect(parseTerminalLine('auth abc')).toEqual({ kind: 'auth', token: 'abc' });
+    expect(parseTerminalLine('  HELP ')).toEqual({ kind: 'help' });
+    expect(parseTerminalLine('state')).toEqual({ kind: 'state' });
+    expect(parseTerminalLine('get meter.powerKw')).toEqual({ kind: 'get', key: 'meter.powerKw' });
+    expect(parseTerminalLine('watch meter.time')).toEqual({ kind: 'watch', key: 'meter.time' });
+    expect(parseTerminalLine('')).toEqual({ kind: 'empty' });
+  });
+
+  it('names what was wrong', () => {
+    expect(parseTerminalLine('delete meter')).toEqual({ kind: 'invalid', message: "unknown command 'delete'; type help" });
+    expect(parseTerminalLine('get')).toEqual({ kind: 'invalid', message: 'usage: get <key>, e.g. get meter.powerKw' });
+    expect(parseTerminalLine('get ../etc')).toEqual({ kind: 'invalid', message: "'../etc' is not a key; keys look like meter.powerKw" });
+  });
+
+  it('prints values as indented JSON', () => {
+    expect(formatValue('meter.powerKw', { import: 1.5, export: 0 })).toBe('meter.powerKw = {\n  "import": 1.5,\n  "export": 0\n}');
+    expect(formatValue('nope', undefined)).toBe('nope: no such key');
+  });
+});
+
+describe('DemandBook', () => {
+  const demand = (id: string, maxKw: number, priority: number, deadline: number | null = null) =>
+    ({ type: 'demand' as const, id, minKw: 0, maxKw, priority, deadline });
+
+  it('orders by priority then deadline, replaces by id, withdraws at maxKw 0, forgets a disconnected client', () => {
+    const book = new DemandBook(2);
+    book.set('a', 'ev', demand('car', 11, 50, 5000), 1);
+    book.set('b', 'battery', demand('home', 5, 80), 2);
+    book.set('c', 'ev', demand('van', 7, 50, 3000), 3);
+    expect(book.list().map((d) => d.id)).toEqual(['home', 'van', 'car']);
+    book.set('a', 'ev', demand('car', 3.7, 90, 5000), 4);
+    expect(book.list().map((d) => `${d.id}:${d.maxKw}`)).toEqual(['car:3.7', 'home:5', 'van:7']);
+    book.set('b', 'battery', demand('home', 0, 80), 5);
+    expect(book.size).toBe(2);
+    book.dropClient('a');
+    expect(book.list().map((d) => d.id)).toEqual(['van']);
+    expect(book.set('c', 'ev', demand('x', 1, 1), 6)).toBe(true);
+    expect(book.set('c', 'ev', demand('y', 1, 1), 7)).toBe(false);
+  });
+
+  it('refuses a demand whose minimum exceeds its maximum', () => {
+    const result = demandSchema.safeParse({ type: 'demand', id: 'x', minKw: 5, maxKw: 2, priority: 1, deadline: null });
+    expect(result.success).toBe(false);
+    expect(clientMessageSchema.safeParse({ type: 'demand', id: 'x', minKw: 1, maxKw: 2, priority: 101, deadline: null }).success).toBe(false);
+  });
+});
+
+describe('commands', () => {
+  it('validates arguments and names the field', async () => {
+    const hub = new StateHub();
+    hub.update({ costs: { todayEur: 2.5 } });
+    const registry = registerStateCommands(new CommandRegistry(), hub);
+    const ctx = { role: 'viewer' as const, via: 'websocket' as const };
+    expect(await registry.execute('get', { key: 'costs.todayEur' }, ctx)).toEqual({ ok: true, value: 2.5 });
+    expect(await registry.execute('get', { key: 7 }, ctx)).toEqual({ ok: false, error: { code: 'bad-arguments', message: "command 'get': key: Invalid input: expected string, received number" } });
+    expect(await registry.execute('reboot', {}, ctx)).toEqual({ ok: false, error: { code: 'unknown-command', message: "unknown command 'reboot'; known: state, get" } });
+    expect(await registry.execute('get', { key: 'meter.time' }, ctx)).toEqual({ ok: false, error: { code: 'internal', message: "command 'get' failed: no value at 'meter.time'" } });
+  });
+});
+
+describe('token comparison', () => {
+  it('matches only the same token and reads Bearer headers', () => {
+    expect(tokensMatch('abcdefghijklmnop', 'abcdefghijklmnop')).toBe(true);
+    expect(tokensMatch('abcdefghijklmno', 'abcdefghijklmnop')).toBe(false);
+    expect(bearerToken('Bearer xyz')).toBe('xyz');
+    expect(bearerToken('bearer  xyz ')).toBe('xyz');
+    expect(bearerToken('Basic xyz')).toBeNull();
+    expect(bearerToken(undefined)).toBeNull();
+  });
+});
