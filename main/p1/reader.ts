@@ -1,0 +1,116 @@
+import type { FrameResult, RefusalReason, Telegram } from '../../shared/p1/telegram.js';
+import { ConditionLog, silentLogger, type Logger } from '../log/logger.js';
+import { TelegramDecoder } from './decoder.js';
+import type { P1Source, SourceStatus } from './sources/types.js';
+
+export interface FrameCounts {
+  ok: number;
+  refused: number;
+  /** refusals by reason: a bad line shows as crc-mismatch, a pulled cable as truncated */
+  refusedBy: Record<RefusalReason, number>;
+  bytes: number;
+}
+
+export interface P1ReaderOptions {
+  log?: Logger;
+  /** epoch ms, for `latestAt`; default Date.now */
+  now?: () => number;
+}
+
+export type TelegramListener = (telegram: Telegram, raw: Uint8Array) => void;
+
+/**
+ * The P1 reader service that `serve` runs: one source feeding the decoder, keeping the latest
+ * telegram, counts of accepted and refused frames, and the source's status. A refused frame is
+ * logged when refusals start and again when good frames return, not once per frame.
+ */
+export class P1Reader {
+  private decoder: TelegramDecoder;
+  private readonly conditions: ConditionLog;
+  private readonly listeners = new Set<TelegramListener>();
+  private readonly statusListeners = new Set<(status: SourceStatus) => void>();
+  private readonly now: () => number;
+  private latestTelegram: Telegram | null = null;
+  private latestReceivedAt: number | null = null;
+  private readonly frameCounts: FrameCounts = {
+    ok: 0, refused: 0, bytes: 0, refusedBy: { 'crc-mismatch': 0, truncated: 0, malformed: 0, 'too-long': 0 },
+  };
+
+  constructor(readonly source: P1Source, options: P1ReaderOptions = {}) {
+    this.conditions = new ConditionLog(options.log ?? silentLogger());
+    this.now = options.now ?? Date.now;
+    this.decoder = this.newDecoder();
+  }
+
+  start(): void {
+    this.source.start({
+      data: (chunk) => {
+        this.frameCounts.bytes += chunk.length;
+        this.decoder.feed(chunk);
+      },
+      status: (status) => this.handleStatus(status),
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.source.stop();
+  }
+
+  /** the last accepted telegram, or null before the first */
+  latest(): Telegram | null {
+    return this.latestTelegram;
+  }
+
+  /** when the latest telegram arrived (this machine's clock), epoch ms */
+  latestAt(): number | null {
+    return this.latestReceivedAt;
+  }
+
+  counts(): FrameCounts {
+    return { ...this.frameCounts, refusedBy: { ...this.frameCounts.refusedBy } };
+  }
+
+  status(): SourceStatus {
+    return this.source.status();
+  }
+
+  /** Called for every accepted telegram; `raw` is valid only during the call. Returns an unsubscribe. */
+  onTelegram(listener: TelegramListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Called on every status change of the source. Returns an unsubscribe. */
+  onStatus(listener: (status: SourceStatus) => void): () => void {
+    this.statusListeners.add(listener);
+    return () => this.statusListeners.delete(listener);
+  }
+
+  private handleStatus(status: SourceStatus): void {
+    // A link that went away leaves half a telegram in the framer: close it off (counted as
+    // truncated) so it is never glued to the first bytes after the reconnect.
+    if (status.state !== 'open' && status.state !== 'silent') {
+      this.decoder.end();
+      this.decoder = this.newDecoder();
+    }
+    for (const listener of this.statusListeners) listener(status);
+  }
+
+  private newDecoder(): TelegramDecoder {
+    return new TelegramDecoder((result, raw) => this.onResult(result, raw));
+  }
+
+  private onResult(result: FrameResult, raw: Uint8Array): void {
+    if (result.ok) {
+      this.frameCounts.ok++;
+      this.latestTelegram = result.telegram;
+      this.latestReceivedAt = this.now();
+      this.conditions.report('p1 frames', 'ok', 'info', 'P1 telegrams are being accepted');
+      for (const listener of this.listeners) listener(result.telegram, raw);
+      return;
+    }
+    this.frameCounts.refused++;
+    this.frameCounts.refusedBy[result.error]++;
+    this.conditions.report('p1 frames', 'refusing', 'warn', `P1 frame refused (${result.error}${result.detail ? `: ${result.detail}` : ''}); counting further refusals quietly until frames are accepted again`);
+  }
+}
