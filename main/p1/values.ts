@@ -50,6 +50,10 @@ export function readQuantityWithUnit(text: string, start: number, end: number, u
   return null;
 }
 
+function hexDigit(c: number): number {
+  return c <= 57 ? c - 48 : (c | 0x20) - 87;
+}
+
 /** Hex digits only, even count: the shape of a hex-encoded id or message. */
 function isHexText(text: string, start: number, end: number): boolean {
   if ((end - start) % 2 !== 0 || end === start) return false;
@@ -65,11 +69,25 @@ function isHexText(text: string, start: number, end: number): boolean {
  * result is printable text, else keep the text as written (Walloon meters write ids plainly).
  */
 export function readHexText(text: string, start: number, end: number): string {
+  // The meter and gas meter ids come in every telegram and never change: remember the last few.
+  for (const entry of recentHexTexts) {
+    if (entry.written.length === end - start && text.startsWith(entry.written, start)) return entry.decoded;
+  }
+  const decoded = decodeHexText(text, start, end);
+  recentHexTexts[nextHexSlot] = { written: text.slice(start, end), decoded };
+  nextHexSlot = (nextHexSlot + 1) % 4;
+  return decoded;
+}
+
+const recentHexTexts: { written: string; decoded: string }[] = [];
+let nextHexSlot = 0;
+
+function decodeHexText(text: string, start: number, end: number): string {
   const written = text.slice(start, end);
   if (!isHexText(text, start, end)) return written;
   let decoded = '';
   for (let i = start; i < end; i += 2) {
-    const code = parseInt(text.slice(i, i + 2), 16);
+    const code = hexDigit(text.charCodeAt(i)) * 16 + hexDigit(text.charCodeAt(i + 1));
     if (code < 0x20 || code > 0x7e) return written;
     decoded += String.fromCharCode(code);
   }

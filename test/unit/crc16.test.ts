@@ -16,3 +16,15 @@ describe('CRC-16/ARC', () => {
     expect(formatCrc(0x0b9f)).toBe('0B9F');
   });
 });
+
+describe('CRC-16/ARC against an independent bitwise implementation', () => {
+  it('agrees on random byte strings of every length from 0 to 300, at any start', async () => {
+    const { referenceCrc16Arc } = await import('../support/crc-reference.js');
+    let seed = 12345;
+    const next = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) & 0xff;
+    for (let length = 0; length <= 300; length++) {
+      const bytes = Buffer.from(Array.from({ length: length + 3 }, next));
+      expect(formatCrc(crc16(bytes, 3, bytes.length))).toBe(referenceCrc16Arc(bytes.subarray(3).toString('latin1')));
+    }
+  });
+});
