@@ -1,4 +1,4 @@
-import { startOfQuarter } from '../../../shared/time/brussels.js';
+import { brusselsParts, startOfQuarter } from '../../../shared/time/brussels.js';
 import { ConditionLog, silentLogger, type Logger } from '../../log/logger.js';
 import type { CachedQuarter, PriceCache } from './price-cache.js';
 import { missingQuarters, spotToQuarters } from './quarters.js';
@@ -44,8 +44,11 @@ interface Attempt {
 
 const LABEL: Record<PriceSourceName, string> = { entsoe: 'ENTSO-E', 'energy-charts': 'Energy-Charts' };
 
-function utcTime(ms: number): string {
-  return new Date(ms).toISOString().replace('.000Z', 'Z');
+/** "2025-10-06 00:00" in Brussels time: the status is read by people in Belgium. */
+export function brusselsLabel(ms: number): string {
+  const p = brusselsParts(ms);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${p.year}-${two(p.month)}-${two(p.day)} ${two(p.hour)}:${two(p.minute)}`;
 }
 
 /**
@@ -114,13 +117,21 @@ export class PriceService {
         message: `No day-ahead price for this quarter${trouble ? ` (${trouble})` : ''}: register rates apply.`,
       };
     }
-    const until = coversUntil === null ? '' : ` up to ${utcTime(coversUntil)}`;
+    const until = coversUntil === null ? '' : ` up to ${brusselsLabel(coversUntil)}`;
     if (attempt && attempt.delivered.length === 0 && attempt.answeredEmpty.length === 0 && trouble) {
       return { source: 'cache', fetchedAt, coversUntil, message: `Price sources unavailable (${trouble}); using cached prices${until}.` };
     }
     const source = inForce.fetchedAt >= this.startedAt ? inForce.source : 'cache';
     const from = source === 'cache' ? 'cached prices' : `prices from ${LABEL[source]}`;
-    return { source, fetchedAt, coversUntil, message: `Day-ahead ${from}${until}${trouble ? ` (${trouble})` : ''}.` };
+    const fallback = trouble && attempt?.delivered.length ? ` Last fetch from ${attempt.delivered.map((s) => LABEL[s]).join(', ')} after: ${trouble}.` : '';
+    const waiting = this.awaitingTomorrow(now) ? " Tomorrow's prices are not published yet; retrying." : '';
+    return { source, fetchedAt, coversUntil, message: `Day-ahead ${from}${until}.${fallback}${waiting}` };
+  }
+
+  /** After the publication time, tomorrow's prices are expected; true while they are missing. */
+  private awaitingTomorrow(now: number): boolean {
+    const { wanted, tomorrow } = this.days(now);
+    return wanted.length === 2 && !this.complete(tomorrow);
   }
 
   private days(now: number): { wanted: TimeRange[]; today: TimeRange; tomorrow: TimeRange } {
@@ -137,6 +148,8 @@ export class PriceService {
     const now = this.clock.now();
     const needed = this.days(now).wanted.filter((day) => !this.complete(day));
     if (needed.length === 0) {
+      // everything needed is cached: an old failure is no longer news
+      this.lastAttempt = null;
       this.failedAttempts = 0;
       return;
     }
