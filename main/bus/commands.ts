@@ -42,7 +42,11 @@ export class CommandRegistry {
     return [...this.definitions].map(([name, d]) => ({ name, summary: d.summary }));
   }
 
-  async execute(name: string, rawArgs: unknown, context: CommandContext): Promise<CommandOutcome> {
+  /**
+   * Validate and run. Synchronous commands answer synchronously, so a client's answers come in
+   * the order it asked; a command returning a promise answers when it settles.
+   */
+  execute(name: string, rawArgs: unknown, context: CommandContext): CommandOutcome | Promise<CommandOutcome> {
     const definition = this.definitions.get(name);
     if (!definition) {
       return { ok: false, error: { code: 'unknown-command', message: `unknown command '${name.slice(0, 64)}'; known: ${[...this.definitions.keys()].join(', ')}` } };
@@ -55,12 +59,14 @@ export class CommandRegistry {
       const problems = parsed.error.issues.map((i) => `${i.path.length ? i.path.join('.') : 'args'}: ${i.message}`);
       return { ok: false, error: { code: 'bad-arguments', message: `command '${name}': ${problems.join('; ')}` } };
     }
+    const failed = (error: unknown): CommandOutcome =>
+      ({ ok: false, error: { code: 'internal', message: `command '${name}' failed: ${(error as Error).message}` } });
     try {
-      // await only real promises, so that synchronous commands answer in the order they came
       const value = definition.run(parsed.data, context);
-      return { ok: true, value: value instanceof Promise ? await value : value };
+      if (value instanceof Promise) return value.then((v): CommandOutcome => ({ ok: true, value: v }), failed);
+      return { ok: true, value };
     } catch (error) {
-      return { ok: false, error: { code: 'internal', message: `command '${name}' failed: ${(error as Error).message}` } };
+      return failed(error);
     }
   }
 }

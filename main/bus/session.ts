@@ -5,7 +5,7 @@ import {
   type BusErrorCode, type BusRole, type Delta, type Grant,
 } from '../../shared/bus/protocol.js';
 import { tokensMatch, type TokenHolder } from './auth.js';
-import type { CommandRegistry } from './commands.js';
+import type { CommandOutcome, CommandRegistry } from './commands.js';
 import type { DemandBook } from './demand-book.js';
 import type { StateHub } from './state-hub.js';
 import { TokenBucket } from './rate-limit.js';
@@ -181,11 +181,16 @@ export class Session {
       return;
     }
     const id = message.id;
-    void this.context.commands.execute(message.name, message.args, { role: this.role, via: 'websocket' }).then((outcome) => {
+    const answer = (outcome: CommandOutcome) => {
       this.send(JSON.stringify(outcome.ok
         ? { type: 'result', id, ok: true, value: outcome.value }
         : { type: 'result', id, ok: false, error: outcome.error }));
-    });
+      // a command that could not even be run counts against the client like any refused message
+      if (!outcome.ok && outcome.error.code !== 'internal') this.countRefusal();
+    };
+    const outcome = this.context.commands.execute(message.name, message.args, { role: this.role, via: 'websocket' });
+    if (outcome instanceof Promise) void outcome.then(answer);
+    else answer(outcome);
   }
 
   private terminal(lineText: string): void {
@@ -210,12 +215,13 @@ export class Session {
 
   /** Answer a refused message with an error; past maxRefusals, close the connection. */
   private refuse(code: BusErrorCode, message: string, id?: string): void {
-    this.refusals++;
     if (this.mode === 'terminal' || (this.mode === 'pending' && code === 'rate-limited')) this.send(`error: ${message}`);
     else this.send(JSON.stringify(id === undefined ? { type: 'error', code, message } : { type: 'error', code, message, id }));
-    if (this.refusals > this.context.limits.maxRefusals) {
-      this.close(CLOSE.rateLimited, 'too many refused messages');
-    }
+    this.countRefusal();
+  }
+
+  private countRefusal(): void {
+    if (++this.refusals > this.context.limits.maxRefusals) this.close(CLOSE.rateLimited, 'too many refused messages');
   }
 
   /** Before authentication every failure ends the connection, after one error message. */
