@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BUS_DEFAULTS, busSchema } from './bus-schema.js';
+import { PRICES_DEFAULTS, pricesSchema } from './prices-schema.js';
 
 /**
  * The one configuration file. Sections for later capabilities are added beside these; every
@@ -49,6 +50,7 @@ export const configSchema = z.object({
   p1: p1SourceSchema.default({ type: 'simulator', seed: 1, speed: 1, grid: '3x400' }),
   log: logSchema.default({ level: 'info', file: true }),
   bus: busSchema.default({ ...BUS_DEFAULTS }),
+  prices: pricesSchema.default({ ...PRICES_DEFAULTS, sources: [...PRICES_DEFAULTS.sources] }),
 }).strict();
 
 export type Config = z.infer<typeof configSchema>;
