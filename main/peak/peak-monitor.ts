@@ -55,11 +55,12 @@ export class PeakMonitor {
   }
 
   update(telegram: Telegram): PeakUpdate {
-    const events = this.months.observe(telegram);
     const ingest = this.quarters.ingest(telegram);
-    events.push(...ingest.events);
-    // Quarters first, so that a quarter that just set a new month peak raises T at once.
+    const events = ingest.events;
+    // Quarters before the telegram's month figures: a quarter that just set a new month peak
+    // raises T at once, and the last quarter of a month is in before the month closes.
     for (const quarter of ingest.closed) events.push(...this.months.addQuarter(quarter));
+    events.push(...this.months.observe(telegram));
     if (ingest.accepted) this.last = this.compute();
     return { state: this.last, closed: ingest.closed, events };
   }
