@@ -10,6 +10,8 @@ type CommandModule = { run(args: string[]): Promise<number> };
 
 const commands: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
   parse: { summary: 'parse P1 telegrams from files or stdin, one JSON line per frame', load: () => import('./cli/parse.js') },
+  simulate: { summary: 'simulate a Belgian home\'s meter: P1 telegrams on stdout or over TCP', load: () => import('./cli/simulate.js') },
+  replay: { summary: 'run a recording through the pipeline (ledger, quarters, store); prints a JSON summary', load: () => import('./cli/replay.js') },
   token: { summary: 'print the bus token (creating it); --rotate replaces it', load: () => import('./cli/token.js') },
 };
 

@@ -1,0 +1,135 @@
+import type { Logger } from 'pino';
+import type { FrameResult, Telegram } from '../../shared/p1/telegram.js';
+import type { ClosedQuarter } from '../../shared/peak/quarter-state.js';
+import { brusselsDateKey, startOfBrusselsDay, startOfNextBrusselsDay } from '../../shared/time/brussels.js';
+import type { Ledger } from '../ledger/ledger.js';
+import type { PeakMonitor } from '../peak/peak-monitor.js';
+import type { PeakUpdate } from '../peak/peak-monitor.js';
+import { exportDay } from '../store/daily-export.js';
+import type { MeterStore } from '../store/meter-store.js';
+
+export interface PipelineOptions {
+  store: MeterStore;
+  ledger: Ledger;
+  peaks: PeakMonitor;
+  log: Logger;
+  /** meter time of the last telegram already in the store: earlier ones are not counted again */
+  resumeAfter: number | null;
+  /** commit at most this much meter time of work at once (default one minute) */
+  flushEveryMs?: number;
+  /** folder for the daily JSON/CSV export; null: none (replay) */
+  exportDir?: string | null;
+  keepDays?: number;
+}
+
+/**
+ * One telegram's path: decoder result -> ledger -> quarter tracker and month peaks -> store.
+ * Idempotent by meter time: a telegram at or before the last one stored is skipped, so a
+ * restart over the same input never counts anything twice. Writes are batched: the store
+ * commits once per minute of meter time (and at finish), with the ledger state and the last
+ * telegram time in the same transaction, so a crash rolls back to one consistent moment.
+ */
+export class MeterPipeline {
+  readonly counts = { ok: 0, refused: 0, skipped: 0 };
+  first: number | null = null;
+  last: number | null = null;
+  /** quarters closed during this run, oldest first */
+  readonly quarters: ClosedQuarter[] = [];
+  sawGas = false;
+  sawWater = false;
+  private resumeAfter: number | null;
+  private lastFlushAt: number | null = null;
+  private lastStored: number | null = null;
+  private readonly flushEveryMs: number;
+  private readonly exportDays = new Set<string>();
+
+  constructor(private readonly o: PipelineOptions) {
+    this.resumeAfter = o.resumeAfter;
+    this.flushEveryMs = o.flushEveryMs ?? 60_000;
+  }
+
+  /** The decoder's callback. `raw` is only valid during the call (the store copies it). */
+  handle(result: FrameResult, raw: Uint8Array): void {
+    if (!result.ok) {
+      this.counts.refused++;
+      return;
+    }
+    this.counts.ok++;
+    const t = result.telegram;
+    if (t.time === null) return;
+    if (this.first === null) this.first = t.time;
+    this.last = t.time;
+    if (t.mbus.length) this.noteMbus(t);
+    if (this.resumeAfter !== null && t.time <= this.resumeAfter) {
+      this.counts.skipped++;
+      return;
+    }
+    this.resumeAfter = t.time;
+    if (this.lastStored !== null && brusselsDateKey(this.lastStored) !== brusselsDateKey(t.time)) this.exportDays.add(brusselsDateKey(this.lastStored));
+    this.o.ledger.addTelegram(t);
+    this.takePeaks(this.o.peaks.update(t));
+    this.o.store.queueTelegram(t.time, raw);
+    this.lastStored = t.time;
+    if (this.lastFlushAt === null) this.lastFlushAt = t.time;
+    if (t.time - this.lastFlushAt >= this.flushEveryMs) this.flush();
+  }
+
+  /** A telegram replayed from the store's ring at start: rebuilds the running quarter only. */
+  prime(t: Telegram): void {
+    this.o.peaks.update(t);
+  }
+
+  private noteMbus(t: Telegram): void {
+    for (const m of t.mbus) {
+      if (m.value === null) continue;
+      if (m.kind === 'gas') this.sawGas = true;
+      if (m.kind === 'water') this.sawWater = true;
+    }
+  }
+
+  private takePeaks(update: PeakUpdate): void {
+    for (const q of update.closed) {
+      this.quarters.push(q);
+      this.o.store.queueQuarter({ start: q.start, averageKw: q.averageKw, energyKwh: q.averageKw / 4, complete: q.complete, source: q.complete ? 'counters' : 'partial' });
+    }
+    for (const event of update.events) this.o.log.info({ event }, `peak: ${event.type}`);
+  }
+
+  /** Commit what is queued (also called on a timer by a live source, so a quiet meter still commits). */
+  flush(): void {
+    const { store, ledger } = this.o;
+    if (this.lastStored === null) return;
+    store.queueDays(ledger.takeDirtyDays());
+    store.queueBoundaries(ledger.takeBoundaryReadings());
+    const month = this.o.peaks.monthState();
+    if (month) for (const m of [...month.closed, month.current]) store.queueMonthPeak(m);
+    store.queueResume(this.lastStored, ledger.state());
+    store.flush();
+    this.lastFlushAt = this.lastStored;
+    if (this.o.exportDir && this.exportDays.size) this.exportFinishedDays(this.o.exportDir);
+  }
+
+  /** End of input: close the running quarter with what was seen, commit everything. */
+  finish(): void {
+    this.takePeaks(this.o.peaks.finish());
+    this.flush();
+  }
+
+  private exportFinishedDays(dir: string): void {
+    for (const key of this.exportDays) {
+      const day = this.o.ledger.day(key);
+      if (!day) continue;
+      try {
+        exportDay(dir, day, this.o.store.quarters(day.start, startOfNextBrusselsDay(day.start)), this.o.keepDays);
+      } catch (error) {
+        this.o.log.error({ dir, day: key, error: (error as Error).message }, 'daily export failed; the database keeps the figures');
+      }
+    }
+    this.exportDays.clear();
+  }
+
+  /** Start of the Brussels day of the last telegram, for callers that show "today". */
+  today(): number | null {
+    return this.last === null ? null : startOfBrusselsDay(this.last);
+  }
+}

@@ -1,0 +1,175 @@
+import type { Database, Statement } from 'better-sqlite3';
+import type { DaySummary } from '../ledger/day-summary.js';
+import type { BoundaryReading, LedgerState } from '../ledger/ledger.js';
+import type { RateEntry } from '../ledger/rate-schedule.js';
+import type { Rates } from '../tariff/rates-schema.js';
+import type { MonthPeak } from '../../shared/peak/quarter-state.js';
+
+export const RING_MS = 48 * 3_600_000;
+
+export interface StoredQuarter {
+  start: number;
+  averageKw: number;
+  energyKwh: number;
+  complete: boolean;
+  source: string;
+}
+
+
+/** What a restart needs to carry on exactly where the last commit left off. */
+export interface ResumePoint {
+  /** meter time of the last telegram committed; later telegrams only are new */
+  lastTelegramTime: number | null;
+  ledger: LedgerState | null;
+}
+
+/**
+ * The meter's history in SQLite. Writes are queued and committed together by flush() in one
+ * transaction (the pipeline flushes every minute of meter time, not every telegram), and the
+ * ledger state and the last telegram time are committed in the same transaction as the figures
+ * they produced: after a crash, the database is as of one consistent moment.
+ */
+export class MeterStore {
+  private readonly q = {
+    telegram: [] as Array<[number, Buffer]>,
+    days: new Map<string, DaySummary>(),
+    quarters: new Map<number, StoredQuarter>(),
+    boundaries: [] as BoundaryReading[],
+    peaks: new Map<string, MonthPeak>(),
+    resume: null as { time: number; ledger: LedgerState } | null,
+  };
+  private readonly s: Record<string, Statement>;
+  private readonly commit: () => void;
+
+  constructor(readonly db: Database) {
+    this.s = {
+      telegram: db.prepare('INSERT OR IGNORE INTO telegrams (time, raw) VALUES (?, ?)'),
+      prune: db.prepare('DELETE FROM telegrams WHERE time < ?'),
+      day: db.prepare(`INSERT OR REPLACE INTO day_summaries VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      quarter: db.prepare('INSERT OR REPLACE INTO quarters VALUES (?, ?, ?, ?, ?)'),
+      boundary: db.prepare('INSERT OR REPLACE INTO boundary_readings VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      peak: db.prepare('INSERT OR REPLACE INTO month_peaks VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+      meta: db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)'),
+      getMeta: db.prepare('SELECT value FROM meta WHERE key = ?'),
+      rate: db.prepare('INSERT OR REPLACE INTO rate_history (from_time, rates) VALUES (?, ?)'),
+    };
+    this.commit = db.transaction(() => this.writeQueued());
+  }
+
+  queueTelegram(time: number, raw: Uint8Array): void {
+    // copy: the decoder reuses its buffer after the callback
+    this.q.telegram.push([time, Buffer.from(raw)]);
+  }
+
+  queueDays(days: Iterable<DaySummary>): void {
+    for (const d of days) this.q.days.set(d.day, d);
+  }
+
+  queueQuarter(quarter: StoredQuarter): void {
+    this.q.quarters.set(quarter.start, quarter);
+  }
+
+  queueBoundaries(readings: BoundaryReading[]): void {
+    this.q.boundaries.push(...readings);
+  }
+
+  queueMonthPeak(peak: MonthPeak): void {
+    this.q.peaks.set(peak.month, peak);
+  }
+
+  /** The resume point: committed together with everything queued before it. */
+  queueResume(lastTelegramTime: number, ledger: LedgerState): void {
+    this.q.resume = { time: lastTelegramTime, ledger };
+  }
+
+  get pending(): number {
+    return this.q.telegram.length + this.q.days.size + this.q.quarters.size + this.q.boundaries.length + this.q.peaks.size + (this.q.resume ? 1 : 0);
+  }
+
+  /** Commit everything queued in one transaction. */
+  flush(): void {
+    if (this.pending === 0) return;
+    this.commit();
+  }
+
+  private writeQueued(): void {
+    const q = this.q;
+    let newest = -Infinity;
+    for (const [time, raw] of q.telegram) {
+      this.s.telegram!.run(time, raw);
+      if (time > newest) newest = time;
+    }
+    if (newest > -Infinity) this.s.prune!.run(newest - RING_MS);
+    for (const d of q.days.values()) {
+      this.s.day!.run(d.day, d.start, d.importWh[0], d.importWh[1], d.exportWh[0], d.exportWh[1], d.importEur, d.exportEur,
+        d.gasLitres, d.gasEur, d.waterLitres, d.waterEur, d.estimated ? 1 : 0);
+    }
+    for (const x of q.quarters.values()) this.s.quarter!.run(x.start, x.averageKw, x.energyKwh, x.complete ? 1 : 0, x.source);
+    for (const b of q.boundaries) this.s.boundary!.run(b.channel, b.time, b.values[0] ?? 0, b.values[1] ?? null, b.values[2] ?? null, b.values[3] ?? null, b.estimated ? 1 : 0);
+    for (const p of q.peaks.values()) this.s.peak!.run(p.month, p.monthStart, p.meterPeakKw, p.meterPeakTime, p.ownPeakKw, p.ownPeakStart, p.ownCompleteQuarters, p.peakKw);
+    if (q.resume) {
+      this.s.meta!.run('lastTelegramTime', String(q.resume.time));
+      this.s.meta!.run('ledger', JSON.stringify(q.resume.ledger));
+    }
+    q.telegram = [];
+    q.days.clear();
+    q.quarters.clear();
+    q.boundaries = [];
+    q.peaks.clear();
+    q.resume = null;
+  }
+
+  resumePoint(): ResumePoint {
+    const time = (this.s.getMeta!.get('lastTelegramTime') as { value: string } | undefined)?.value;
+    const ledger = (this.s.getMeta!.get('ledger') as { value: string } | undefined)?.value;
+    return { lastTelegramTime: time === undefined ? null : Number(time), ledger: ledger === undefined ? null : JSON.parse(ledger) as LedgerState };
+  }
+
+  saveRateEntry(from: number, rates: Rates): void {
+    this.s.rate!.run(Number.isFinite(from) ? from : -8.64e15, JSON.stringify(rates));
+  }
+
+  rateHistory(): RateEntry[] {
+    const rows = this.db.prepare('SELECT from_time, rates FROM rate_history ORDER BY from_time').all() as Array<{ from_time: number; rates: string }>;
+    return rows.map((r) => ({ from: r.from_time <= -8.64e15 ? -Infinity : r.from_time, rates: JSON.parse(r.rates) as Rates }));
+  }
+
+  /** Day summaries that start at or after `from` (all when omitted). */
+  days(from = -Infinity, to = Infinity): DaySummary[] {
+    const rows = this.db.prepare('SELECT * FROM day_summaries WHERE start >= ? AND start < ? ORDER BY start')
+      .all(Number.isFinite(from) ? from : -8.64e15, Number.isFinite(to) ? to : 8.64e15) as Array<Record<string, number | string>>;
+    return rows.map((r) => ({
+      day: r.day as string, start: r.start as number,
+      importWh: [r.import_wh_1 as number, r.import_wh_2 as number], exportWh: [r.export_wh_1 as number, r.export_wh_2 as number],
+      importEur: r.import_eur as number, exportEur: r.export_eur as number,
+      gasLitres: r.gas_litres as number, gasEur: r.gas_eur as number, waterLitres: r.water_litres as number, waterEur: r.water_eur as number,
+      estimated: r.estimated === 1,
+    }));
+  }
+
+  quarters(from = -Infinity, to = Infinity): StoredQuarter[] {
+    const rows = this.db.prepare('SELECT * FROM quarters WHERE start >= ? AND start < ? ORDER BY start')
+      .all(Number.isFinite(from) ? from : -8.64e15, Number.isFinite(to) ? to : 8.64e15) as Array<Record<string, number | string>>;
+    return rows.map((r) => ({ start: r.start as number, averageKw: r.average_kw as number, energyKwh: r.energy_kwh as number, complete: r.complete === 1, source: r.source as string }));
+  }
+
+  monthPeaks(): MonthPeak[] {
+    const rows = this.db.prepare('SELECT * FROM month_peaks ORDER BY month_start').all() as Array<Record<string, number | string | null>>;
+    return rows.map((r) => ({
+      month: r.month as string, monthStart: r.month_start as number,
+      meterPeakKw: r.meter_kw as number | null, meterPeakTime: r.meter_time as number | null,
+      ownPeakKw: r.own_kw as number | null, ownPeakStart: r.own_start as number | null,
+      ownCompleteQuarters: r.own_quarters as number, peakKw: r.peak_kw as number | null,
+    }));
+  }
+
+  /** Raw telegrams of the ring from `from` (inclusive) to `to` (inclusive), oldest first. */
+  telegrams(from: number, to: number): Array<{ time: number; raw: Buffer }> {
+    return this.db.prepare('SELECT time, raw FROM telegrams WHERE time >= ? AND time <= ? ORDER BY time').all(from, to) as Array<{ time: number; raw: Buffer }>;
+  }
+
+  close(): void {
+    this.flush();
+    this.db.close();
+  }
+}

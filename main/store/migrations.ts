@@ -1,0 +1,51 @@
+import type { Database } from 'better-sqlite3';
+
+/**
+ * Schema versions, applied in order; PRAGMA user_version records the last one applied. A
+ * migration is never edited once released: a change is a new entry.
+ */
+export const MIGRATIONS: readonly string[] = [
+  // 1: the meter's history
+  `
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+  -- counter values at Brussels day boundaries (v1..v4: electricity import t1, t2, export t1, t2 in Wh;
+  -- gas and water: v1 in litres), measured or interpolated over downtime (estimated)
+  CREATE TABLE boundary_readings (
+    channel TEXT NOT NULL, time INTEGER NOT NULL,
+    v1 REAL NOT NULL, v2 REAL, v3 REAL, v4 REAL, estimated INTEGER NOT NULL,
+    PRIMARY KEY (channel, time)) WITHOUT ROWID;
+  CREATE TABLE quarters (
+    start INTEGER PRIMARY KEY, average_kw REAL NOT NULL, energy_kwh REAL NOT NULL,
+    complete INTEGER NOT NULL, source TEXT NOT NULL);
+  CREATE TABLE day_summaries (
+    day TEXT PRIMARY KEY, start INTEGER NOT NULL,
+    import_wh_1 REAL NOT NULL, import_wh_2 REAL NOT NULL, export_wh_1 REAL NOT NULL, export_wh_2 REAL NOT NULL,
+    import_eur REAL NOT NULL, export_eur REAL NOT NULL,
+    gas_litres REAL NOT NULL, gas_eur REAL NOT NULL, water_litres REAL NOT NULL, water_eur REAL NOT NULL,
+    estimated INTEGER NOT NULL) WITHOUT ROWID;
+  CREATE INDEX day_summaries_start ON day_summaries (start);
+  -- month peaks: the meter's (1-0:1.6.0, then 0-0:98.1.0) and our own (complete quarters)
+  CREATE TABLE month_peaks (
+    month TEXT PRIMARY KEY, month_start INTEGER NOT NULL,
+    meter_kw REAL, meter_time INTEGER, own_kw REAL, own_start INTEGER, own_quarters INTEGER NOT NULL,
+    peak_kw REAL) WITHOUT ROWID;
+  -- the last 48 hours of raw telegrams, by meter time, for replay and support
+  CREATE TABLE telegrams (time INTEGER PRIMARY KEY, raw BLOB NOT NULL);
+  -- the rates in force from each instant, so a restart prices downtime as it was
+  CREATE TABLE rate_history (from_time INTEGER PRIMARY KEY, rates TEXT NOT NULL);
+  `,
+];
+
+export function migrate(db: Database): { from: number; to: number } {
+  const from = db.pragma('user_version', { simple: true }) as number;
+  if (from > MIGRATIONS.length) {
+    throw new Error(`the database has schema version ${from}, newer than this program knows (${MIGRATIONS.length}); update the program`);
+  }
+  for (let version = from; version < MIGRATIONS.length; version++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[version]!);
+      db.pragma(`user_version = ${version + 1}`);
+    })();
+  }
+  return { from, to: MIGRATIONS.length };
+}
