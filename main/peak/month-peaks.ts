@@ -11,7 +11,7 @@
 import type { Telegram, DemandPeak } from '../../shared/p1/telegram.js';
 import type { ClosedQuarter, MonthPeak, MonthPeaksState } from '../../shared/peak/quarter-state.js';
 import type { PeakEvent } from '../../shared/peak/events.js';
-import { brusselsLocalToUtc, brusselsParts, startOfBrusselsMonth, startOfQuarter } from '../../shared/time/brussels.js';
+import { brusselsLocalToUtc, brusselsParts, startOfBrusselsMonth, startOfNextBrusselsMonth, startOfQuarter } from '../../shared/time/brussels.js';
 import { readMeterHistory } from './meter-history.js';
 import { costOfRaisingPeakEur, rollingAverageKw, yearlyCapacityCostEur } from './capacity-cost.js';
 import { QUARTER_MS } from './quarter-tracker.js';
@@ -71,6 +71,8 @@ export class MonthPeaks {
   private pricePerKwYear: number | null;
   private readonly months = new Map<number, MonthRecord>();
   private currentStart: number | null = null;
+  /** start of the next month: below it, a telegram needs no calendar arithmetic */
+  private currentEnd = -Infinity;
   private lastMonthPeak: DemandPeak | null = null;
   private lastHistory: Telegram['peakHistory'] = [];
   /** the month the latest 1.6.0 was booked to */
@@ -193,6 +195,7 @@ export class MonthPeaks {
   }
 
   private advanceTo(time: number, events: PeakEvent[]): void {
+    if (time < this.currentEnd) return;
     const monthStart = startOfBrusselsMonth(time);
     if (this.currentStart !== null && monthStart <= this.currentStart) return;
     if (this.currentStart !== null) {
@@ -201,6 +204,7 @@ export class MonthPeaks {
       events.push({ type: 'month-closed', monthStart: ended.monthStart, month: ended.month, peakKw: w === null ? null : w / 1000 });
     }
     this.currentStart = monthStart;
+    this.currentEnd = startOfNextBrusselsMonth(monthStart);
     this.record(monthStart);
     this.lastMonthPeak = null;
     this.lastMonthPeakRecord = null;

@@ -244,9 +244,13 @@ export class QuarterTracker {
     return { start: q.start, end: q.end, averageKw: (4 * seenWh) / 1000, complete };
   }
 
-  /** In a quarter measured from its start, compare 1.4.0 with 4 x E on every telegram. */
+  /**
+   * In a quarter measured from its start, compare 1.4.0 with 4 x E on every telegram, except those
+   * within 2 s of the start: E is then about 0 and 1.4.0 may still show the previous quarter.
+   */
   private sampleSeedCheck(q: OpenQuarter, meterQuarterKw: number | null): void {
     if (this.seedCheckDone || meterQuarterKw === null || !q.startKnown || q.broken) return;
+    if (q.lastInQuarter.time - q.start <= BOUNDARY_TOLERANCE_MS) return;
     const deviation = Math.abs(meterQuarterKw - (4 * q.seenWh) / 1000);
     const check = (q.seedCheck ??= { samples: 0, maxDeviationKw: 0 });
     check.samples += 1;
