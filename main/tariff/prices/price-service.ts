@@ -1,9 +1,9 @@
 import { brusselsParts, startOfQuarter } from '../../../shared/time/brussels.js';
 import { ConditionLog, silentLogger, type Logger } from '../../log/logger.js';
 import type { CachedQuarter, PriceCache } from './price-cache.js';
-import { missingQuarters, spotToQuarters } from './quarters.js';
+import { cacheCovers, fetchIntoCache, SOURCE_LABEL, type FetchOutcome } from './fetch-into-cache.js';
 import { brusselsDay, nextAttemptAt, publicationTime } from './schedule.js';
-import { type PriceSource, type PriceSourceName, type PriceStatus, type TimeRange } from './types.js';
+import type { PriceSource, PriceStatus, TimeRange } from './types.js';
 
 export interface Clock {
   now(): number;
@@ -32,17 +32,6 @@ export interface PriceServiceOptions {
   onStatus?: (status: PriceStatus) => void;
 }
 
-interface Attempt {
-  at: number;
-  /** the sources that delivered prices in this attempt */
-  delivered: PriceSourceName[];
-  /** sources that answered but had nothing for the period (not published yet) */
-  answeredEmpty: PriceSourceName[];
-  /** one line per source that failed, safe to show */
-  failures: string[];
-}
-
-const LABEL: Record<PriceSourceName, string> = { entsoe: 'ENTSO-E', 'energy-charts': 'Energy-Charts' };
 
 /** "2025-10-06 00:00" in Brussels time: the status is read by people in Belgium. */
 export function brusselsLabel(ms: number): string {
@@ -63,7 +52,7 @@ export class PriceService {
   private readonly timers: Timers;
   private readonly conditions: ConditionLog;
   private readonly startedAt: number;
-  private lastAttempt: Attempt | null = null;
+  private lastAttempt: FetchOutcome | null = null;
   private failedAttempts = 0;
   private timer: unknown = null;
   private running: Promise<void> | null = null;
@@ -122,8 +111,8 @@ export class PriceService {
       return { source: 'cache', fetchedAt, coversUntil, message: `Price sources unavailable (${trouble}); using cached prices${until}.` };
     }
     const source = inForce.fetchedAt >= this.startedAt ? inForce.source : 'cache';
-    const from = source === 'cache' ? 'cached prices' : `prices from ${LABEL[source]}`;
-    const fallback = trouble && attempt?.delivered.length ? ` Last fetch from ${attempt.delivered.map((s) => LABEL[s]).join(', ')} after: ${trouble}.` : '';
+    const from = source === 'cache' ? 'cached prices' : `prices from ${SOURCE_LABEL[source]}`;
+    const fallback = trouble && attempt?.delivered.length ? ` Last fetch from ${attempt.delivered.map((s) => SOURCE_LABEL[s]).join(', ')} after: ${trouble}.` : '';
     const waiting = this.awaitingTomorrow(now) ? " Tomorrow's prices are not published yet; retrying." : '';
     return { source, fetchedAt, coversUntil, message: `Day-ahead ${from}${until}.${fallback}${waiting}` };
   }
@@ -141,7 +130,7 @@ export class PriceService {
   }
 
   private complete(day: TimeRange): boolean {
-    return missingQuarters(this.options.cache.range(day), day).length === 0;
+    return cacheCovers(this.options.cache, day);
   }
 
   private async attempt(): Promise<void> {
@@ -154,23 +143,9 @@ export class PriceService {
       return;
     }
     const range = { start: needed[0]!.start, end: needed[needed.length - 1]!.end };
-    const attempt: Attempt = { at: now, delivered: [], answeredEmpty: [], failures: [] };
-    for (const source of this.options.sources) {
-      if (this.stopped) return;
-      try {
-        const quarters = spotToQuarters(await source.fetchSpot(range, this.abort.signal), range);
-        if (quarters.length > 0) {
-          this.options.cache.put(quarters, source.name, this.clock.now());
-          attempt.delivered.push(source.name);
-        } else {
-          attempt.answeredEmpty.push(source.name);
-        }
-      } catch (error) {
-        attempt.failures.push((error as Error).message.replace(/^entsoe:/, 'ENTSO-E:').replace(/^energy-charts:/, 'Energy-Charts:'));
-      }
-      if (needed.every((day) => this.complete(day))) break;
-    }
-    this.lastAttempt = attempt;
+    const outcome = await fetchIntoCache(this.options.sources, this.options.cache, range, needed, () => this.clock.now(), this.abort.signal);
+    if (this.stopped) return;
+    this.lastAttempt = outcome;
     this.failedAttempts = needed.every((day) => this.complete(day)) ? 0 : this.failedAttempts + 1;
   }
 

@@ -1,0 +1,125 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { brusselsDateKey } from '../../shared/time/brussels.js';
+import { loadConfig } from '../config/load.js';
+import { FileSecretStore } from '../secrets/file-secret-store.js';
+import { dynamicContractOf, type DynamicContract } from '../tariff/prices/consumer-price.js';
+import { brusselsDateRange, dayPrices, type DayPriceRow } from '../tariff/prices/day-prices.js';
+import { cacheCovers, fetchIntoCache } from '../tariff/prices/fetch-into-cache.js';
+import { PriceCache } from '../tariff/prices/price-cache.js';
+import { configuredSources } from '../tariff/prices/sources.js';
+import { activeRatesFile, loadRatesFile } from '../tariff/rates-load.js';
+import { parseCommandLine, UsageError } from './usage.js';
+
+/** The meter database in the data directory; the price cache is one table in it. */
+export const DATABASE_FILE = 'digital-meter.db';
+
+const HELP = `usage: digital-meter prices [--date YYYY-MM-DD] [--json] [--offline]
+                            [--config FILE] [--rates FILE] [--db FILE]
+
+Prints the day-ahead spot price of every quarter hour of a Brussels day (92, 96 or 100 on the
+DST days) and, when the rates have a dynamic contract (Electricity.dynamic), the consumer
+import price (with VAT) and export price per kWh. Prices missing from the cache are fetched
+(ENTSO-E when an entsoe-token is set, then Energy-Charts) and kept for next time.
+  --date YYYY-MM-DD  the Brussels day (default: today)
+  --json             one JSON object per quarter instead of the table
+  --offline          use only the cache; never ask a price source
+  --rates FILE       rates.json for the consumer prices (default: the active rates file)
+  --db FILE          the database holding the price cache (default: ${DATABASE_FILE} in the data directory)
+`;
+
+const fixed = (n: number | null, digits: number, width: number) => (n === null ? '-' : n.toFixed(digits)).padStart(width);
+const round = (n: number | null, digits: number) => (n === null ? null : Number(n.toFixed(digits)));
+
+function describeFormula(contract: DynamicContract): string {
+  const f = (side: '+' | '-') => {
+    const formula = contract.dynamic[side];
+    if (!formula) return 'register rate';
+    const sign = formula.base < 0 ? '-' : '+';
+    return `${formula.factor} x spot ${sign} ${Math.abs(formula.base)} ${contract.dynamic.unit}`;
+  };
+  const vat = contract.vat ? ` + ${Number((contract.vat * 100).toFixed(2))}% VAT` : '';
+  return `import = ${f('+')}${vat}; export = ${f('-')}`;
+}
+
+function table(date: string, rows: DayPriceRow[], contract: DynamicContract | null): string {
+  const known = rows.filter((r) => r.spotEurPerMwh !== null).length;
+  const sources = [...new Set(rows.map((r) => r.source).filter((s) => s !== null))].join(', ') || 'none';
+  const offsets = new Set(rows.map((r) => r.local.slice(16)));
+  const lines = [
+    `Day-ahead prices for ${date} (Brussels time): ${known} of ${rows.length} quarters known, from ${sources}`,
+    contract ? `Consumer prices (EUR/kWh): ${describeFormula(contract)}` : 'No dynamic contract in the rates: spot prices only.',
+    '',
+    `time${offsets.size > 1 ? '        ' : ''}  spot EUR/MWh${contract ? '  import EUR/kWh  export EUR/kWh' : ''}`,
+  ];
+  for (const r of rows) {
+    // on a DST day the repeated or skipped hour needs the offset to be unambiguous
+    const time = r.local.slice(11, 16) + (offsets.size > 1 ? ` (${r.local.slice(16)})` : '');
+    let line = `${time}  ${fixed(r.spotEurPerMwh, 2, 12)}`;
+    if (contract) line += `  ${fixed(r.importEurPerKwh, 5, 14)}  ${fixed(r.exportEurPerKwh, 5, 14)}`;
+    lines.push(line);
+  }
+  return lines.join('\n') + '\n';
+}
+
+export async function run(args: string[]): Promise<number> {
+  const { values } = parseCommandLine({
+    args,
+    options: {
+      date: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      offline: { type: 'boolean', default: false },
+      config: { type: 'string' },
+      rates: { type: 'string' },
+      db: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const date = values.date ?? brusselsDateKey(Date.now());
+  const day = brusselsDateRange(date);
+  if (!day) throw new UsageError(`--date: '${date}' is not a date YYYY-MM-DD`);
+
+  const loaded = loadConfig(values.config);
+  const rates = loadRatesFile(values.rates ? resolve(values.rates) : activeRatesFile(loaded.config.rates, loaded.configDir));
+  const contract = dynamicContractOf(rates);
+  const dbFile = values.db ? resolve(values.db) : join(loaded.dataDir, DATABASE_FILE);
+  mkdirSync(dirname(dbFile), { recursive: true });
+  const db = new Database(dbFile);
+  try {
+    db.pragma('journal_mode = WAL');
+    const cache = new PriceCache(db);
+    if (!values.offline && !cacheCovers(cache, day)) {
+      const { sources, notes } = await configuredSources(loaded.config.prices, new FileSecretStore(loaded.dataDir));
+      for (const note of notes) process.stderr.write(`digital-meter prices: ${note}\n`);
+      const outcome = await fetchIntoCache(sources, cache, day, [day], Date.now);
+      for (const failure of outcome.failures) process.stderr.write(`digital-meter prices: ${failure}\n`);
+      for (const empty of outcome.answeredEmpty) process.stderr.write(`digital-meter prices: ${empty} has no prices for ${date} (not published yet?)\n`);
+    }
+    const rows = dayPrices(day, cache.range(day), contract);
+    if (values.json) {
+      process.stdout.write(rows.map((r) => JSON.stringify({
+        start: new Date(r.start).toISOString(),
+        local: r.local,
+        spotEurPerMwh: r.spotEurPerMwh,
+        resolutionMinutes: r.resolutionMinutes,
+        importEurPerKwh: round(r.importEurPerKwh, 6),
+        exportEurPerKwh: round(r.exportEurPerKwh, 6),
+        source: r.source,
+      })).join('\n') + '\n');
+    } else {
+      process.stdout.write(table(date, rows, contract));
+    }
+    if (rows.every((r) => r.spotEurPerMwh === null)) {
+      process.stderr.write(`digital-meter prices: no day-ahead prices known for ${date}; register rates apply\n`);
+      return 1;
+    }
+    return 0;
+  } finally {
+    db.close();
+  }
+}
