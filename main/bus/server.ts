@@ -171,8 +171,8 @@ export class BusServer {
       send: (text) => ws.send(text),
       close: (code, reason) => {
         ws.close(code, reason);
-        // a slow or dead peer never acknowledges the close: do not hold its buffers
-        setTimeout(() => ws.terminate(), 1000).unref();
+        // a slow or dead peer never acknowledges the close: do not hold its buffers for long
+        setTimeout(() => ws.terminate(), code === CLOSE.slowConsumer ? 1000 : 5000).unref();
       },
       get bufferedAmount() { return ws.bufferedAmount; },
     };
