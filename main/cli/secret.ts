@@ -63,7 +63,8 @@ export async function run(args: string[]): Promise<number> {
     return 0;
   }
   const [action, name, ...extra] = positionals;
-  if (extra.length) throw new UsageError(`secret: unexpected '${extra[0]}' (the value is read from stdin, never from the command line)`);
+  // Never echo the extra word: it is most likely the secret itself.
+  if (extra.length) throw new UsageError('secret: too many arguments; the value is read from stdin, never from the command line (it would stay in the shell history)');
   const store = new FileSecretStore(loadConfig(values.config).dataDir);
   try {
     switch (action) {
