@@ -1,5 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createReadStream, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { FrameResult } from '../../shared/p1/telegram.js';
@@ -20,6 +19,7 @@ per register and cost, gas, water, the quarters and this month's peak (README, "
                  already in it (by meter time) are not counted again: a replay resumes.
   --speed max|N  N times the meter's own pace; default max with --summary, else 1
   --summary      print only the summary object (else also one JSON line per closed quarter)
+  --verbose      log progress (JSON lines) on stderr
 `;
 
 function parseSpeed(text: string | undefined, summary: boolean): number | 'max' {
@@ -41,6 +41,7 @@ export async function run(args: string[]): Promise<number> {
       db: { type: 'string' },
       speed: { type: 'string' },
       summary: { type: 'boolean', default: false },
+      verbose: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -52,43 +53,51 @@ export async function run(args: string[]): Promise<number> {
   const file = positionals[0]!;
   const speed = parseSpeed(values.speed, values.summary);
   const rates = loadRatesFile(values.rates ? resolve(values.rates) : bundledRatesFile());
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(file);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    process.stderr.write(`digital-meter replay: ${file}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}\n`);
+  if (!existsSync(file)) {
+    process.stderr.write(`digital-meter replay: ${file}: no such file\n`);
     return 66;
   }
-  const results: Array<{ result: FrameResult; raw: Uint8Array }> = [];
-  const decoder = new TelegramDecoder((result, raw) => results.push({ result, raw: Uint8Array.from(raw) }));
-  decoder.feed(bytes);
-  decoder.end();
-
   const tempDir = values.db ? null : mkdtempSync(join(tmpdir(), 'digital-meter-replay-'));
   const dbFile = values.db ? resolve(values.db) : join(tempDir!, 'replay.sqlite');
-  const log = createLogger({ level: 'warn', console: process.stderr });
+  const log = createLogger({ level: values.verbose ? 'info' : 'warn', console: process.stderr });
   const opened = openPipeline({ dbFile, rates, log });
   try {
     const { pipeline } = opened;
     const resumeAfter = opened.store.resumePoint().lastTelegramTime;
+    log.info({ file, db: dbFile, resumeAfter: resumeAfter === null ? null : new Date(resumeAfter).toISOString() }, 'replay started');
     let reported = 0;
     let paceStart: { wall: number; meter: number } | null = null;
-    for (const { result, raw } of results) {
-      const time = result.ok ? result.telegram.time : null;
-      if (speed !== 'max' && time !== null && (resumeAfter === null || time > resumeAfter)) {
-        // pace by the meter's clock; telegrams already stored pass at once (a resumed replay)
-        paceStart ??= { wall: Date.now(), meter: time };
-        const due = paceStart.wall + (time - paceStart.meter) / speed;
-        const wait = due - Date.now();
-        if (wait > 0) await sleep(wait);
+    // the decoder hands out frames as the file streams in; they are processed in order, paced
+    const queue: Array<{ result: FrameResult; raw: Uint8Array }> = [];
+    const decoder = new TelegramDecoder((result, raw) => queue.push({ result, raw: Uint8Array.from(raw) }));
+    const drain = async () => {
+      for (const { result, raw } of queue.splice(0)) {
+        const time = result.ok ? result.telegram.time : null;
+        if (speed !== 'max' && time !== null && (resumeAfter === null || time > resumeAfter)) {
+          // pace by the meter's clock; telegrams already stored pass at once (a resumed replay)
+          paceStart ??= { wall: Date.now(), meter: time };
+          const wait = paceStart.wall + (time - paceStart.meter) / speed - Date.now();
+          if (wait > 0) await sleep(wait);
+        }
+        pipeline.handle(result, raw);
+        if (!values.summary) {
+          for (const q of pipeline.quarters.slice(reported)) process.stdout.write(JSON.stringify({ quarter: { start: new Date(q.start).toISOString(), averageKw: Math.round(q.averageKw * 1000) / 1000, complete: q.complete } }) + '\n');
+          reported = pipeline.quarters.length;
+        }
       }
-      pipeline.handle(result, raw);
-      if (!values.summary) {
-        for (const q of pipeline.quarters.slice(reported)) process.stdout.write(JSON.stringify({ quarter: { start: new Date(q.start).toISOString(), averageKw: Math.round(q.averageKw * 1000) / 1000, complete: q.complete } }) + '\n');
-        reported = pipeline.quarters.length;
+    };
+    try {
+      for await (const chunk of createReadStream(file, { highWaterMark: 1 << 16 })) {
+        decoder.feed(chunk as Buffer);
+        await drain();
       }
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      process.stderr.write(`digital-meter replay: ${file}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}\n`);
+      return 66;
     }
+    decoder.end();
+    await drain();
     pipeline.finish();
     const summary = replaySummary(pipeline, opened.ledger, pipeline.quarters, opened.peaks.monthPeakKw());
     process.stdout.write(JSON.stringify(summary) + '\n');

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import DatabaseConstructor from 'better-sqlite3';
+import { syntheticRecording } from '../support/synthetic-recording.js';
+
+const bin = resolve(import.meta.dirname, '../../bin/digital-meter.js');
+
+/** Everything a user reads back: day figures, quarters, month peaks, the resume point. */
+function totals(db: string) {
+  const sqlite = new DatabaseConstructor(db, { readonly: true });
+  const read = {
+    days: sqlite.prepare('SELECT * FROM day_summaries ORDER BY day').all(),
+    quarters: sqlite.prepare('SELECT * FROM quarters ORDER BY start').all(),
+    boundaries: sqlite.prepare('SELECT * FROM boundary_readings ORDER BY channel, time').all(),
+    months: sqlite.prepare('SELECT * FROM month_peaks ORDER BY month').all(),
+    last: sqlite.prepare("SELECT value FROM meta WHERE key = 'lastTelegramTime'").get(),
+  };
+  sqlite.close();
+  return read;
+}
+
+/** A small seeded generator, so a failing run can be repeated. */
+function prng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+/** Start a replay; once it says it has started work, kill it `killAfterMs` later. */
+function runUntilKilled(args: string[], killAfterMs: number): Promise<{ killed: boolean; code: number | null }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [bin, 'replay', '--verbose', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let timer: NodeJS.Timeout | null = null;
+    let text = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+      if (!timer && text.includes('"replay started"')) timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+    });
+    child.on('exit', (code, signal) => {
+      if (timer) clearTimeout(timer);
+      done({ killed: signal === 'SIGKILL', code });
+    });
+  });
+}
+
+describe('crash safety: SIGKILL at 20 random moments, restart each time', () => {
+  it('ends with exactly the figures of an uninterrupted run', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'crash-safety-'));
+    // an hour across local midnight (23:30 -> 00:30 on 14/15 January 2026), gas every 5 minutes
+    const recording = join(dir, 'night.txt');
+    writeFileSync(recording, syntheticRecording(Date.parse('2026-01-14T22:30:00Z'), 3600).text, 'latin1');
+
+    const reference = join(dir, 'reference.sqlite');
+    const uninterrupted = spawnSync(process.execPath, [bin, 'replay', recording, '--summary', '--db', reference], { encoding: 'utf8' });
+    expect(uninterrupted.status).toBe(0);
+
+    const crashed = join(dir, 'crashed.sqlite');
+    const random = prng(20261126);
+    let killed = 0;
+    const resumePoints = new Set<string>();
+    for (let i = 0; i < 20; i++) {
+      // 500x the meter's pace: the whole recording takes 7.2 s of work; each run is cut 0 to 0.6 s into it
+      const outcome = await runUntilKilled([recording, '--db', crashed, '--speed', '500', '--summary'], Math.floor(random() * 600));
+      if (outcome.killed) killed++;
+      resumePoints.add(JSON.stringify(existsSync(crashed) ? totals(crashed).last ?? null : null));
+    }
+    console.log(`crash safety: ${killed} of 20 runs killed, ${resumePoints.size} distinct resume points, the last ${[...resumePoints].pop()}`);
+    const final = spawnSync(process.execPath, [bin, 'replay', recording, '--summary', '--db', crashed], { encoding: 'utf8' });
+    expect(final.status).toBe(0);
+
+    expect(killed).toBeGreaterThanOrEqual(15);
+    // the kills fell at many different points of the work, not all before or after it
+    expect(resumePoints.size).toBeGreaterThanOrEqual(8);
+    const expected = totals(reference);
+    expect(expected.days).toHaveLength(2);
+    expect(expected.quarters).toHaveLength(4);
+    expect(totals(crashed)).toEqual(expected);
+    rmSync(dir, { recursive: true });
+  }, 60_000);
+});
