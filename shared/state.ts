@@ -60,6 +60,8 @@ export const busStateSchema = z.object({
   costs: opaqueRecord.nullable(),
   /** one entry per data source by name, e.g. { p1: {...}, prices: {...} } */
   sources: z.record(z.string(), sourceStatusSchema),
+  /** the dashboard's figures (shared/dashboard/state.ts); absent where no dashboard is composed */
+  dashboard: opaqueRecord.nullable().optional(),
 });
 
 export type RegisterPairState = z.infer<typeof registerPairSchema>;

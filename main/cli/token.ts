@@ -1,4 +1,5 @@
 import { loadConfig } from '../config/load.js';
+import { serveDataDir } from '../demo/demo.js';
 import { loadOrCreateToken, rotateToken } from '../bus/token-store.js';
 import { parseCommandLine } from './usage.js';
 
@@ -29,7 +30,8 @@ export async function tokenCommand(args: string[], io: TokenIo): Promise<number>
     io.out(HELP);
     return 0;
   }
-  const { dataDir } = loadConfig(values.config, io.env);
+  // the same directory `serve` uses with the same arguments (the demo has its own)
+  const dataDir = serveDataDir(loadConfig(values.config, io.env));
   if (values.rotate) {
     const { token, file } = rotateToken(dataDir);
     io.out(token + '\n');

@@ -17,6 +17,8 @@ export interface LoggerOptions {
   logDir?: string;
   /** where console lines go; stderr so stdout stays for command output */
   console?: NodeJS.WritableStream | null;
+  /** more destinations, e.g. the dashboard's log panel (each gets the JSON lines at its level) */
+  extraStreams?: pino.StreamEntry[];
 }
 
 export function createLogger(options: LoggerOptions = {}): Logger {
@@ -25,6 +27,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const consoleStream = options.console === undefined ? process.stderr : options.console;
   if (consoleStream) streams.push({ level: level === 'silent' ? 'fatal' : level, stream: consoleStream });
   if (options.logDir) streams.push({ level: level === 'silent' ? 'fatal' : level, stream: new RotatingFile(join(options.logDir, 'app.log')) });
+  if (options.extraStreams) streams.push(...options.extraStreams);
   return pino(
     { level, redact: { paths: SECRET_PATHS, censor: '[secret]' }, base: undefined },
     pino.multistream(streams.length ? streams : [{ stream: { write() {} } }]),

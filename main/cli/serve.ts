@@ -1,0 +1,127 @@
+/**
+ * `digital-meter serve`: the core headless, the built dashboard over HTTP and the bus websocket
+ * at /ws, all on one port. stdout carries exactly one line, the dashboard's address with the
+ * token in the fragment (never sent to the server in a request line, never logged); logs go to
+ * stderr and the data directory.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { networkInterfaces } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createApp, type Role } from '../app.js';
+import { TokenHolder } from '../bus/auth.js';
+import { BusServer } from '../bus/server.js';
+import { resolveServerToken, TokenFileWatcher } from '../bus/token-store.js';
+import { staticHandler } from '../http/static-files.js';
+import { bundledRatesFile } from '../tariff/rates-load.js';
+import { parseCommandLine, UsageError } from './usage.js';
+
+const HELP = `usage: digital-meter serve [--host H] [--port P] [--token T] [--config FILE] [--roles meter,ev,battery] [--speed X]
+
+Runs the core headless and serves the dashboard and the websocket (/ws) on one port, then prints
+  Dashboard: http://HOST:PORT/#token=...
+Without a configuration file it runs the demo (a simulated meter with 35 days of history) in
+its own data directory.
+  --host H        address to listen on (default: the configuration's bus.host, 127.0.0.1);
+                  0.0.0.0 serves the LAN and prints this machine's LAN address
+  --port P        port (default 8080; 0 picks a free one)
+  --token T       use this token instead of the data directory's (also DM_TOKEN)
+  --config FILE   the configuration file
+  --roles LIST    roles to run, e.g. meter or meter,ev,battery (default: the configuration's)
+  --speed X       a simulated meter's speed (simulated seconds per second)
+`;
+
+const ROLES: readonly Role[] = ['meter', 'ev', 'battery'];
+
+function parseRoles(text: string | undefined): Role[] | undefined {
+  if (text === undefined) return undefined;
+  const roles = text.split(',').map((r) => r.trim()).filter(Boolean);
+  const wrong = roles.filter((r) => !ROLES.includes(r as Role));
+  if (roles.length === 0 || wrong.length) throw new UsageError(`--roles ${text}: expected a comma-separated list of ${ROLES.join(', ')}`);
+  return [...new Set(roles)] as Role[];
+}
+
+function parsePort(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port ${text}: expected a whole number from 0 to 65535`);
+  return port;
+}
+
+function parsePositive(name: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!(value > 0) || !Number.isFinite(value)) throw new UsageError(`--${name} ${text}: expected a positive number`);
+  return value;
+}
+
+/** The address people can open: a LAN address when bound to every interface. */
+export function displayHost(bound: string): string {
+  if (bound !== '0.0.0.0' && bound !== '::') return bound.includes(':') ? `[${bound}]` : bound;
+  for (const list of Object.values(networkInterfaces())) {
+    for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  }
+  return '127.0.0.1';
+}
+
+export async function run(args: string[]): Promise<number> {
+  const { values } = parseCommandLine({
+    args,
+    options: {
+      host: { type: 'string' },
+      port: { type: 'string' },
+      token: { type: 'string' },
+      config: { type: 'string' },
+      roles: { type: 'string' },
+      speed: { type: 'string' },
+      'history-days': { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const app = await createApp({
+    configFile: values.config, roles: parseRoles(values.roles),
+    speed: parsePositive('speed', values.speed), historyDays: parsePositive('history-days', values['history-days']),
+  });
+  const { log } = app;
+  const bus = app.loaded.config.bus;
+  const resolved = resolveServerToken(app.dataDir, values.token);
+  if (resolved.created) log.info({ file: resolved.file }, 'created a bus token');
+  const tokens = new TokenHolder(resolved.token);
+  const watcher = resolved.file ? new TokenFileWatcher(resolved.file, (t) => tokens.set(t), (error) => log.warn({ err: error.message }, 'the token file could not be read; the previous token stays')) : null;
+  watcher?.start();
+
+  const http = createServer(staticHandler(join(dirname(bundledRatesFile()), 'dist', 'renderer')));
+  const server = new BusServer({ hub: app.hub, tokens, commands: app.commands, log, path: bus.path, maxClients: bus.maxClients });
+  server.attach(http);
+  const host = values.host ?? bus.host;
+  const port = parsePort(values.port) ?? bus.port;
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(port, host, () => { http.off('error', reject); resolve(); });
+  }).catch((error: NodeJS.ErrnoException) => {
+    throw new UsageError(error.code === 'EADDRINUSE' ? `${host}:${port} is in use; choose another --port (0 picks a free one)` : `cannot listen on ${host}:${port}: ${error.message}`);
+  });
+  app.start();
+  const address = http.address() as AddressInfo;
+  process.stdout.write(`Dashboard: http://${displayHost(address.address)}:${address.port}/#token=${tokens.get()}\n`);
+  log.info({ host: address.address, port: address.port, demo: app.demo, dataDir: app.dataDir }, 'serving the dashboard and the bus');
+
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      log.info(`${signal}: shutting down`);
+      resolve();
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+  watcher?.stop();
+  await server.close();
+  http.closeAllConnections();
+  await new Promise<void>((resolve) => http.close(() => resolve()));
+  await app.stop();
+  return 0;
+}
