@@ -18,7 +18,6 @@ import { SimulatorSource } from './demo/simulator-source.js';
 import { createLogger } from './log/logger.js';
 import { P1Reader } from './p1/reader.js';
 import { SimulatedMeter } from './p1/simulator/meter.js';
-import { parseStart } from './p1/simulator/run-options.js';
 import { createP1Source } from './p1/sources/factory.js';
 import type { P1Source } from './p1/sources/types.js';
 import { openPipeline, type OpenedPipeline } from './pipeline/open-pipeline.js';
@@ -90,7 +89,7 @@ export async function createApp(o: AppOptions = {}): Promise<App> {
 
   const source = demo ? demoSource(opened, dataDir, log, o) : createP1Source(config.p1, {
     log, baseDir: loaded.configDir,
-    simulator: (c) => new SimulatorSource(new SimulatedMeter({ seed: c.seed, start: parseStart(c.start), grid: c.grid }), o.speed ?? c.speed),
+    simulator: (c) => new SimulatorSource(new SimulatedMeter({ seed: c.seed, start: simulatorStart(c.start), grid: c.grid }), o.speed ?? c.speed),
   });
   // the history (demo) is in: today's bars start from the store, not from the pipeline's list
   opened.pipeline.flush();
@@ -129,4 +128,12 @@ function demoSource(opened: OpenedPipeline, dataDir: string, log: Logger, o: App
     handle: (result, raw) => opened.pipeline.handle(result, raw),
   });
   return new SimulatorSource(meter, o.speed ?? 1);
+}
+
+/** p1.start of a configured simulator: an ISO time, or now. */
+function simulatorStart(text: string | undefined): number {
+  if (text === undefined || text === 'now') return Date.now();
+  const time = Date.parse(text);
+  if (Number.isNaN(time)) throw new Error(`p1.start ${text}: expected an ISO time such as 2025-01-15T17:00:00Z`);
+  return time;
 }
