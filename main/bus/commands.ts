@@ -7,7 +7,7 @@ import type { StateHub } from './state-hub.js';
 /** Who asked: commands may be limited to roles; MQTT commands count as the 'viewer' role unless configured. */
 export interface CommandContext {
   role: BusRole;
-  via: 'websocket' | 'terminal' | 'mqtt';
+  via: 'websocket' | 'terminal' | 'mqtt' | 'ipc';
 }
 
 export interface CommandDefinition<A> {
