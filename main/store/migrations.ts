@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { PRICE_CACHE_SCHEMA_V1 } from '../tariff/prices/price-cache.js';
 
 /**
  * Schema versions, applied in order; PRAGMA user_version records the last one applied. A
@@ -29,11 +30,15 @@ export const MIGRATIONS: readonly string[] = [
     month TEXT PRIMARY KEY, month_start INTEGER NOT NULL,
     meter_kw REAL, meter_time INTEGER, own_kw REAL, own_start INTEGER, own_quarters INTEGER NOT NULL,
     peak_kw REAL) WITHOUT ROWID;
-  -- the last 48 hours of raw telegrams, by meter time, for replay and support
-  CREATE TABLE telegrams (time INTEGER PRIMARY KEY, raw BLOB NOT NULL);
+  -- the last 48 hours of raw telegrams, for replay and support: one row per committed batch
+  -- (about a minute), the telegrams' bytes one after the other, so a row is not an index entry per second
+  CREATE TABLE telegrams (first_time INTEGER PRIMARY KEY, last_time INTEGER NOT NULL, count INTEGER NOT NULL, raw BLOB NOT NULL);
   -- the rates in force from each instant, so a restart prices downtime as it was
   CREATE TABLE rate_history (from_time INTEGER PRIMARY KEY, rates TEXT NOT NULL);
   `,
+  // 2: day-ahead spot prices per quarter hour (main/tariff/prices/price-cache.ts; IF NOT EXISTS
+  // there too, so the cache also works on a database the store did not create)
+  PRICE_CACHE_SCHEMA_V1,
 ];
 
 export function migrate(db: Database): { from: number; to: number } {

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../main/log/logger.js';
 import { FileSecretStore } from '../../main/secrets/file-secret-store.js';
+import { openMeterDatabase } from '../../main/store/open-database.js';
 import { PriceCache } from '../../main/tariff/prices/price-cache.js';
 
 const Z = (iso: string) => Date.parse(iso);
@@ -26,6 +28,20 @@ describe('price cache (SQLite)', () => {
     expect(spot(Z('2025-10-01T10:20Z'))).toBe(75);
     expect(spot(Z('2025-10-01T10:29:59.999Z'))).toBe(75);
     expect(spot(Z('2025-10-01T10:30Z'))).toBeNull();
+  });
+
+  it('lives in the meter database: the store migration creates its table', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dm-cache-'));
+    try {
+      const { db } = openMeterDatabase(join(dir, 'digital-meter.db'), silentLogger());
+      expect(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'spot_prices'").get()).toEqual({ name: 'spot_prices' });
+      const cache = new PriceCache(db);
+      cache.put([{ start: Z('2025-10-01T10:15Z'), eurPerMwh: 75, resolutionMinutes: 15 }], 'entsoe', 1);
+      expect(cache.at(Z('2025-10-01T10:15Z'))?.eurPerMwh).toBe(75);
+      db.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('creates its table in a database that already has one, and keeps rows across reopening', () => {

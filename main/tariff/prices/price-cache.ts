@@ -8,7 +8,8 @@ import { QUARTER_MS, type PriceSourceName, type QuarterSpot, type TimeRange } fr
  * nothing that was fetched. One row per quarter; a 15-minute price replaces an hourly one for
  * the same quarter, never the other way round (the finer price is what the quarter cleared at).
  */
-export const PRICE_CACHE_SCHEMA = `
+/** Frozen once released (the store's migration 2 runs it): a change is a new migration. */
+export const PRICE_CACHE_SCHEMA_V1 = `
 CREATE TABLE IF NOT EXISTS spot_prices (
   quarter_start      INTEGER PRIMARY KEY,  -- epoch ms UTC
   eur_per_mwh        REAL    NOT NULL,
@@ -51,7 +52,7 @@ export class PriceCache {
 
   /** Creates the table when it is not there (idempotent), in the database the caller opened. */
   constructor(private readonly db: Database) {
-    db.exec(PRICE_CACHE_SCHEMA);
+    db.exec(PRICE_CACHE_SCHEMA_V1);
     this.insert = db.prepare(`
       INSERT INTO spot_prices (quarter_start, eur_per_mwh, resolution_minutes, source, fetched_at)
       VALUES (@start, @eurPerMwh, @resolutionMinutes, @source, @fetchedAt)
