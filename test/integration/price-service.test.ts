@@ -3,11 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { pricesSchema } from '../../main/config/prices-schema.js';
+import { FileSecretStore } from '../../main/secrets/file-secret-store.js';
 import { EnergyChartsSource } from '../../main/tariff/prices/energy-charts-source.js';
+import { startPrices } from '../../main/tariff/prices/start-prices.js';
 import { EntsoeSource } from '../../main/tariff/prices/entsoe-source.js';
 import { PriceCache } from '../../main/tariff/prices/price-cache.js';
 import { PriceService, type Timers } from '../../main/tariff/prices/price-service.js';
 import type { PriceStatus } from '../../main/tariff/prices/types.js';
+import { captureLog } from '../support/capture-log.js';
 import { FakePriceApi, type Responder } from '../support/price-api-server.js';
 import { acknowledgementXml, energyChartsJson, publicationXml } from '../support/price-answers.js';
 
@@ -210,5 +214,30 @@ describe('price service: schedule, cache, fallback and status', () => {
       message: `No day-ahead price for this quarter (Energy-Charts: no answer from ${api.energyChartsUrl}/price within 1 s): register rates apply.`,
     });
     expect(time.pending?.at).toBe(Z('2025-10-05T08:05Z'));
+  });
+
+  it('starts from the config and the secret store, logs each change of state once, and never the token', async () => {
+    const token = 'tok-9d41e3c07b6a4f2e';
+    const secrets = new FileSecretStore(dir);
+    await secrets.set('entsoe-token', token);
+    api.entsoe = () => ({ status: 401, contentType: 'text/html', body: '<html>Unauthorized</html>' });
+    api.energyCharts = () => ({ hang: true });
+    const { log, lines } = captureLog();
+    time.at = Z('2025-10-05T08:00Z');
+    const db = new Database(join(dir, 'digital-meter.db'));
+    dbs.push(db);
+    const config = pricesSchema.parse({ entsoeUrl: api.entsoeUrl, energyChartsUrl: api.energyChartsUrl, timeoutSeconds: 0.3 });
+    const started = await startPrices({ db, config, secrets, log, clock: time, timers: time });
+    services.push(started.service);
+    await started.service.refresh(); // joins the first attempt started in the background
+    expect(started.spot(time.at)).toBeNull();
+    for (let i = 0; i < 3; i++) await fire(started.service);
+    const priceLines = lines.filter((l) => l['condition'] === 'prices');
+    expect(priceLines.map((l) => l.msg)).toEqual([
+      `No day-ahead price for this quarter (ENTSO-E: HTTP 401 (is the entsoe-token right?); Energy-Charts: no answer from ${api.energyChartsUrl}/price within 0.3 s): register rates apply.`,
+    ]);
+    expect(JSON.stringify(lines)).not.toContain(token);
+    // ENTSO-E was asked with the token from the store
+    expect(api.requestsTo('entsoe')[0]?.searchParams.get('securityToken')).toBe(token);
   });
 });
