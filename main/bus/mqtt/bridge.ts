@@ -1,0 +1,219 @@
+import { connect, type IClientOptions, type MqttClient } from 'mqtt';
+import type { Logger } from 'pino';
+import { commandSchema, MAX_MESSAGE_BYTES, type Delta } from '../../../shared/bus/protocol.js';
+import type { MqttConfig } from '../../config/bus-schema.js';
+import { ConditionLog, silentLogger } from '../../log/logger.js';
+import type { CommandOutcome, CommandRegistry } from '../commands.js';
+import { TokenBucket } from '../rate-limit.js';
+import type { StateHub } from '../state-hub.js';
+import { availabilityTopic, discoveryPayload, discoveryTopic, stateTopic, type DiscoveryNames } from './discovery.js';
+import { METER_SENSORS, sensorValue, type SensorEntity } from './entities.js';
+import { ChangeThrottle } from './throttle.js';
+
+export interface MqttBridgeOptions {
+  config: MqttConfig;
+  hub: StateHub;
+  commands: CommandRegistry;
+  /** product version for the device page */
+  version: string;
+  log?: Logger;
+  entities?: readonly SensorEntity[];
+  now?: () => number;
+  /** pause between reconnect attempts (mqtt.js retries for as long as the bridge runs) */
+  reconnectMs?: number;
+}
+
+const FULL_STATE_KEY = '#state';
+
+/**
+ * Publishes the bus state to an MQTT broker for Home Assistant: discovery configs (retained),
+ * one topic per sensor (on change, at most every minIntervalS), the whole state as JSON under
+ * <prefix>/state, and an availability topic that the broker sets to "offline" through the last
+ * will when this process dies. Optional commands on <prefix>/command go through the same command
+ * registry and validation as the websocket; results and errors appear on <prefix>/result.
+ * Publishing never waits: while the broker is away, values are dropped (not queued) and all of
+ * them are published again on reconnect.
+ */
+export class MqttBridge {
+  private client: MqttClient | null = null;
+  private readonly names: DiscoveryNames;
+  private readonly entities: readonly SensorEntity[];
+  private readonly throttle: ChangeThrottle<string>;
+  private readonly conditions: ConditionLog;
+  private readonly log: Logger;
+  private readonly now: () => number;
+  private readonly commandBucket: TokenBucket;
+  private flushTimer: NodeJS.Timeout | null = null;
+  private unsubscribe: (() => void) | null = null;
+
+  constructor(private readonly options: MqttBridgeOptions) {
+    const { config } = options;
+    this.names = { discoveryPrefix: config.discoveryPrefix, topicPrefix: config.topicPrefix, nodeId: config.nodeId, version: options.version };
+    this.entities = options.entities ?? METER_SENSORS;
+    this.throttle = new ChangeThrottle(config.minIntervalS * 1000);
+    this.log = options.log ?? silentLogger();
+    this.conditions = new ConditionLog(this.log);
+    this.now = options.now ?? (() => Date.now());
+    this.commandBucket = new TokenBucket(20, 10, this.now());
+  }
+
+  get connected(): boolean {
+    return this.client?.connected ?? false;
+  }
+
+  start(): void {
+    if (this.client) return;
+    const { config } = this.options;
+    const status = availabilityTopic(this.names);
+    const options: IClientOptions = {
+      clientId: `${config.nodeId}-${process.pid}`,
+      username: config.username,
+      password: config.password,
+      will: { topic: status, payload: Buffer.from('offline'), retain: true, qos: 1 },
+      reconnectPeriod: this.options.reconnectMs ?? 5000,
+      connectTimeout: 10_000,
+      // never queue state while the broker is away: it would grow without bound and be stale
+      queueQoSZero: false,
+      clean: true,
+    };
+    const client = connect(config.url, options);
+    this.client = client;
+    const where = brokerName(config.url);
+    client.on('connect', () => {
+      this.conditions.report('mqtt', 'connected', 'info', 'MQTT broker connected', { broker: where });
+      this.onConnect(client);
+    });
+    client.on('close', () => this.conditions.report('mqtt', 'disconnected', 'warn', 'MQTT broker connection lost; retrying', { broker: where }));
+    client.on('error', (error) => this.conditions.report('mqtt', `error:${(error as NodeJS.ErrnoException).code ?? error.message}`, 'warn', 'MQTT broker unusable; retrying', { broker: where, err: error.message }));
+    client.on('message', (topic, payload) => this.onMessage(topic, payload));
+    this.unsubscribe = this.options.hub.subscribe((delta) => this.onDelta(delta));
+  }
+
+  /** Say "offline" (retained) and disconnect. */
+  async stop(): Promise<void> {
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    const client = this.client;
+    this.client = null;
+    if (!client) return;
+    if (client.connected) {
+      await new Promise<void>((resolve) => client.publish(availabilityTopic(this.names), 'offline', { retain: true, qos: 1 }, () => resolve()));
+      await client.endAsync();
+    } else {
+      // nothing to say goodbye to; stop the reconnect attempts at once
+      await client.endAsync(true);
+    }
+  }
+
+  private onConnect(client: MqttClient): void {
+    client.publish(availabilityTopic(this.names), 'online', { retain: true, qos: 1 });
+    this.publishDiscovery(client);
+    this.throttle.reset();
+    this.publishValues();
+    const topics = [`${this.names.discoveryPrefix}/status`];
+    if (this.options.config.commands) topics.push(`${this.names.topicPrefix}/command`);
+    client.subscribe(topics, { qos: 1 });
+  }
+
+  private publishDiscovery(client: MqttClient): void {
+    for (const entity of this.entities) {
+      client.publish(discoveryTopic(this.names, entity), JSON.stringify(discoveryPayload(this.names, entity)), { retain: true, qos: 1 });
+    }
+  }
+
+  private onDelta(delta: Delta): void {
+    for (const path of Object.keys(delta.set)) {
+      if (path.startsWith('meter') || path.startsWith('quarter') || path.startsWith('costs')) return this.publishValues();
+    }
+  }
+
+  /** Offer every value to the throttle; publish what may go now, schedule the rest. */
+  private publishValues(): void {
+    const client = this.client;
+    if (!client?.connected) return;
+    const state = this.options.hub.current;
+    const now = this.now();
+    for (const entity of this.entities) {
+      const value = sensorValue(state, entity);
+      if (value !== null && this.throttle.offer(entity.objectId, value, now)) {
+        client.publish(stateTopic(this.names, entity), value, { retain: entity.retain, qos: 0 });
+      }
+    }
+    const full = JSON.stringify(state);
+    if (this.throttle.offer(FULL_STATE_KEY, full, now)) client.publish(`${this.names.topicPrefix}/state`, full, { retain: true, qos: 0 });
+    this.scheduleFlush(now);
+  }
+
+  private scheduleFlush(now: number): void {
+    if (this.flushTimer) return;
+    const wait = this.throttle.nextDueIn(now);
+    if (wait === null) return;
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = null;
+      const client = this.client;
+      if (!client?.connected) return;
+      const at = this.now();
+      for (const [key, value] of this.throttle.due(at)) {
+        if (key === FULL_STATE_KEY) {
+          client.publish(`${this.names.topicPrefix}/state`, value, { retain: true, qos: 0 });
+          continue;
+        }
+        const entity = this.entities.find((e) => e.objectId === key);
+        if (entity) client.publish(stateTopic(this.names, entity), value, { retain: entity.retain, qos: 0 });
+      }
+      this.scheduleFlush(at);
+    }, wait);
+    this.flushTimer.unref();
+  }
+
+  private onMessage(topic: string, payload: Buffer): void {
+    const client = this.client;
+    if (!client) return;
+    if (topic === `${this.names.discoveryPrefix}/status`) {
+      // Home Assistant restarted: it forgets non-retained state; tell it everything again
+      if (payload.toString() === 'online') {
+        this.publishDiscovery(client);
+        this.throttle.reset();
+        this.publishValues();
+      }
+      return;
+    }
+    if (topic === `${this.names.topicPrefix}/command`) this.onCommand(client, payload);
+  }
+
+  private onCommand(client: MqttClient, payload: Buffer): void {
+    const resultTopic = `${this.names.topicPrefix}/result`;
+    const reply = (message: unknown): void => { client.publish(resultTopic, JSON.stringify(message), { qos: 0 }); };
+    if (!this.commandBucket.take(this.now())) return reply({ type: 'error', code: 'rate-limited', message: 'more than 10 commands per second; slow down' });
+    if (payload.length > MAX_MESSAGE_BYTES) return reply({ type: 'error', code: 'too-large', message: `a command may be at most ${MAX_MESSAGE_BYTES} bytes` });
+    let raw: unknown;
+    try {
+      raw = JSON.parse(payload.toString('utf8'));
+    } catch (error) {
+      return reply({ type: 'error', code: 'bad-json', message: `not valid JSON: ${(error as Error).message.slice(0, 120)}` });
+    }
+    const parsed = commandSchema.safeParse(raw);
+    if (!parsed.success) {
+      const problems = parsed.error.issues.slice(0, 3).map((i) => `${i.path.length ? i.path.join('.') : 'message'}: ${i.message}`);
+      return reply({ type: 'error', code: 'bad-message', message: `not a command: ${problems.join('; ')}` });
+    }
+    const { id, name, args } = parsed.data;
+    const answer = (outcome: CommandOutcome) => reply(outcome.ok
+      ? { type: 'result', id, ok: true, value: outcome.value }
+      : { type: 'result', id, ok: false, error: outcome.error });
+    const outcome = this.options.commands.execute(name, args, { role: 'viewer', via: 'mqtt' });
+    if (outcome instanceof Promise) void outcome.then(answer);
+    else answer(outcome);
+  }
+}
+
+/** host:port of a broker URL, without credentials, for log lines. */
+function brokerName(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}`;
+  } catch {
+    return 'the configured broker';
+  }
+}
