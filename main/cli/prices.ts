@@ -51,7 +51,7 @@ function table(date: string, rows: DayPriceRow[], contract: DynamicContract | nu
     `Day-ahead prices for ${date} (Brussels time): ${known} of ${rows.length} quarters known, from ${sources}`,
     contract ? `Consumer prices (EUR/kWh): ${describeFormula(contract)}` : 'No dynamic contract in the rates: spot prices only.',
     '',
-    `time${offsets.size > 1 ? '        ' : ''}  spot EUR/MWh${contract ? '  import EUR/kWh  export EUR/kWh' : ''}`,
+    `${'time'.padEnd(offsets.size > 1 ? 14 : 5)}  spot EUR/MWh${contract ? '  import EUR/kWh  export EUR/kWh' : ''}`,
   ];
   for (const r of rows) {
     // on a DST day the repeated or skipped hour needs the offset to be unambiguous

@@ -118,7 +118,7 @@ describe('digital-meter secret and prices', () => {
       'Day-ahead prices for 2025-09-15 (Brussels time): 96 of 96 quarters known, from energy-charts',
       'Consumer prices (EUR/kWh): import = 0.1039 x spot + 0.8702 c/kWh + 6% VAT; export = 0.1 x spot - 1.3135 c/kWh',
       '',
-      'time  spot EUR/MWh  import EUR/kWh  export EUR/kWh',
+      'time   spot EUR/MWh  import EUR/kWh  export EUR/kWh',
       // (0.1039 x 50 + 0.8702) x 1.06 / 100 = 0.06429112; (0.1 x 50 - 1.3135) / 100 = 0.036865
       '00:00         50.00         0.06429         0.03687',
     ]);
