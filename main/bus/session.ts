@@ -49,7 +49,8 @@ type Mode = 'pending' | 'json' | 'terminal' | 'closed';
 export class Session {
   private mode: Mode = 'pending';
   private role: BusRole = 'viewer';
-  private readonly watches = new Set<string>();
+  /** watched key -> the text last printed for it */
+  private readonly watches = new Map<string, string>();
   private readonly bucket: TokenBucket;
   private refusals = 0;
 
@@ -97,8 +98,14 @@ export class Session {
     else if (this.mode === 'terminal' && this.watches.size) {
       const state = this.context.hub.current;
       const changed = [...Object.keys(delta.set), ...(delta.unset ?? [])];
-      for (const key of this.watches) {
-        if (changed.some((path) => pathsOverlap(path, key))) this.send(formatValue(key, valueAtPath(state, key)));
+      for (const [key, shown] of this.watches) {
+        if (!changed.some((path) => pathsOverlap(path, key))) continue;
+        // a change next to the watched value (another counter) does not print it again
+        const text = formatValue(key, valueAtPath(state, key));
+        if (text !== shown) {
+          this.watches.set(key, text);
+          this.send(text);
+        }
       }
     }
   }
@@ -204,8 +211,11 @@ export class Session {
       case 'get': return this.send(formatValue(line.key, valueAtPath(hub.current, line.key)));
       case 'watch':
         if (this.watches.size >= 32 && !this.watches.has(line.key)) return this.send('error: at most 32 watches');
-        this.watches.add(line.key);
-        return this.send(formatValue(line.key, valueAtPath(hub.current, line.key)));
+        {
+          const text = formatValue(line.key, valueAtPath(hub.current, line.key));
+          this.watches.set(line.key, text);
+          return this.send(text);
+        }
       case 'unwatch':
         this.watches.delete(line.key);
         return this.send(`ok: no longer watching ${line.key}`);
