@@ -66,6 +66,8 @@ export class Ledger {
   private readonly days = new Map<string, DaySummary>();
   private readonly dirty = new Set<string>();
   private boundaries: BoundaryReading[] = [];
+  private cachedDay: DaySummary | null = null;
+  private cachedDayEnd = 0;
   readonly session: SessionTotals = {
     importWh: [0, 0], exportWh: [0, 0], importEur: 0, exportEur: 0,
     gasLitres: 0, gasEur: 0, waterLitres: 0, waterEur: 0, gasSeen: false, waterSeen: false,
@@ -142,8 +144,10 @@ export class Ledger {
     const delta = to.values.map((v, i) => v - from.values[i]!);
     const long = span > ESTIMATE_AFTER_MS[channel];
     let a = from.time;
+    let dayEnd = 0;
     while (a < to.time) {
-      const dayEnd = startOfNextBrusselsDay(a);
+      const day = this.dayFor(a);
+      dayEnd = this.cachedDayEnd;
       const rates = this.schedule.at(a);
       let b = Math.min(to.time, dayEnd);
       const rateChange = this.schedule.nextChange(a);
@@ -155,7 +159,6 @@ export class Ledger {
       }
       // a whole interval keeps its exact integer delta; only a split one is shared out
       const piece = a === from.time && b === to.time ? delta : delta.map((d) => (d * (b - a)) / span);
-      const day = this.dayFor(a);
       if (long && b - a < span) day.estimated = true;
       this.apply(channel, day, piece, a);
       if (b === dayEnd && b < to.time) {
@@ -163,7 +166,7 @@ export class Ledger {
       }
       a = b;
     }
-    if (startOfBrusselsDay(to.time) === to.time) this.boundaries.push({ channel, time: to.time, values: [...to.values], estimated: false });
+    if (to.time === dayEnd) this.boundaries.push({ channel, time: to.time, values: [...to.values], estimated: false });
   }
 
   private apply(channel: ChannelName, day: DaySummary, piece: number[], time: number): void {
@@ -190,14 +193,20 @@ export class Ledger {
     if (channel === 'water') s.waterSeen = true;
   }
 
+  /** The day containing `time`; the last one is cached with its end (the hot path: same day every second). */
   private dayFor(time: number): DaySummary {
-    const key = brusselsDateKey(time);
-    let day = this.days.get(key);
-    if (!day) {
-      day = emptyDay(key, startOfBrusselsDay(time));
-      this.days.set(key, day);
+    let day = this.cachedDay;
+    if (!day || time < day.start || time >= this.cachedDayEnd) {
+      const key = brusselsDateKey(time);
+      day = this.days.get(key) ?? null;
+      if (!day) {
+        day = emptyDay(key, startOfBrusselsDay(time));
+        this.days.set(key, day);
+      }
+      this.cachedDay = day;
+      this.cachedDayEnd = startOfNextBrusselsDay(time);
     }
-    this.dirty.add(key);
+    this.dirty.add(day.day);
     return day;
   }
 
@@ -225,6 +234,7 @@ export class Ledger {
   /** Forget days that started before `before` (they stay in the store). */
   forgetDaysBefore(before: number): void {
     for (const [key, day] of this.days) if (day.start < before && !this.dirty.has(key)) this.days.delete(key);
+    this.cachedDay = null;
   }
 
   state(): LedgerState {

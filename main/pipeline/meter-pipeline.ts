@@ -42,6 +42,7 @@ export class MeterPipeline {
   private lastStored: number | null = null;
   private readonly flushEveryMs: number;
   private readonly exportDays = new Set<string>();
+  private dayEnd = -Infinity;
 
   constructor(private readonly o: PipelineOptions) {
     this.resumeAfter = o.resumeAfter;
@@ -65,7 +66,11 @@ export class MeterPipeline {
       return;
     }
     this.resumeAfter = t.time;
-    if (this.lastStored !== null && brusselsDateKey(this.lastStored) !== brusselsDateKey(t.time)) this.exportDays.add(brusselsDateKey(this.lastStored));
+    if (t.time >= this.dayEnd) {
+      // a new Brussels day: the one before is finished, export it at the next commit
+      if (this.lastStored !== null) this.exportDays.add(brusselsDateKey(this.lastStored));
+      this.dayEnd = startOfNextBrusselsDay(t.time);
+    }
     this.o.ledger.addTelegram(t);
     this.takePeaks(this.o.peaks.update(t));
     this.o.store.queueTelegram(t.time, raw);

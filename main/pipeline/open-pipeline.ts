@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { startOfBrusselsYear, startOfQuarter } from '../../shared/time/brussels.js';
 import { Ledger, type LedgerLimits } from '../ledger/ledger.js';
 import { RateSchedule } from '../ledger/rate-schedule.js';
-import { parseFrame } from '../p1/parse.js';
+import { TelegramDecoder } from '../p1/decoder.js';
 import { PeakMonitor } from '../peak/peak-monitor.js';
 import { openMeterDatabase } from '../store/open-database.js';
 import { MeterStore } from '../store/meter-store.js';
@@ -78,13 +78,12 @@ export function openPipeline(o: OpenPipelineOptions): OpenedPipeline {
   const pipeline = new MeterPipeline({ store, ledger, peaks, log: o.log, resumeAfter: last, flushEveryMs: o.flushEveryMs, exportDir: o.exportDir ?? null, keepDays: o.keepDays });
   if (last !== null) {
     // the running quarter: its readings are in the ring (the quarters before it are stored)
-    let previousTime: number | null = null;
-    for (const row of store.telegrams(startOfQuarter(last) - 3_000, last)) {
-      const parsed = parseFrame(row.raw, { previousTime });
-      if (!parsed.ok) continue;
-      previousTime = parsed.telegram.time;
-      pipeline.prime(parsed.telegram);
-    }
+    const from = startOfQuarter(last) - 3_000;
+    const decoder = new TelegramDecoder((result) => {
+      if (result.ok && result.telegram.time !== null && result.telegram.time >= from && result.telegram.time <= last) pipeline.prime(result.telegram);
+    });
+    for (const batch of store.telegramBatches(from, last)) decoder.feed(batch);
+    decoder.end();
   }
   return {
     pipeline, store, ledger, peaks, schedule, problems,

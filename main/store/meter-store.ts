@@ -31,7 +31,9 @@ export interface ResumePoint {
  */
 export class MeterStore {
   private readonly q = {
-    telegram: [] as Array<[number, Buffer]>,
+    telegram: [] as Buffer[],
+    telegramFirst: null as number | null,
+    telegramLast: 0,
     days: new Map<string, DaySummary>(),
     quarters: new Map<number, StoredQuarter>(),
     boundaries: [] as BoundaryReading[],
@@ -43,8 +45,8 @@ export class MeterStore {
 
   constructor(readonly db: Database) {
     this.s = {
-      telegram: db.prepare('INSERT OR IGNORE INTO telegrams (time, raw) VALUES (?, ?)'),
-      prune: db.prepare('DELETE FROM telegrams WHERE time < ?'),
+      telegram: db.prepare('INSERT OR REPLACE INTO telegrams (first_time, last_time, count, raw) VALUES (?, ?, ?, ?)'),
+      prune: db.prepare('DELETE FROM telegrams WHERE last_time < ?'),
       day: db.prepare(`INSERT OR REPLACE INTO day_summaries VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       quarter: db.prepare('INSERT OR REPLACE INTO quarters VALUES (?, ?, ?, ?, ?)'),
       boundary: db.prepare('INSERT OR REPLACE INTO boundary_readings VALUES (?, ?, ?, ?, ?, ?, ?)'),
@@ -58,7 +60,9 @@ export class MeterStore {
 
   queueTelegram(time: number, raw: Uint8Array): void {
     // copy: the decoder reuses its buffer after the callback
-    this.q.telegram.push([time, Buffer.from(raw)]);
+    this.q.telegram.push(Buffer.from(raw));
+    this.q.telegramFirst ??= time;
+    this.q.telegramLast = time;
   }
 
   queueDays(days: Iterable<DaySummary>): void {
@@ -94,12 +98,10 @@ export class MeterStore {
 
   private writeQueued(): void {
     const q = this.q;
-    let newest = -Infinity;
-    for (const [time, raw] of q.telegram) {
-      this.s.telegram!.run(time, raw);
-      if (time > newest) newest = time;
+    if (q.telegramFirst !== null) {
+      this.s.telegram!.run(q.telegramFirst, q.telegramLast, q.telegram.length, Buffer.concat(q.telegram));
+      this.s.prune!.run(q.telegramLast - RING_MS);
     }
-    if (newest > -Infinity) this.s.prune!.run(newest - RING_MS);
     for (const d of q.days.values()) {
       this.s.day!.run(d.day, d.start, d.importWh[0], d.importWh[1], d.exportWh[0], d.exportWh[1], d.importEur, d.exportEur,
         d.gasLitres, d.gasEur, d.waterLitres, d.waterEur, d.estimated ? 1 : 0);
@@ -112,6 +114,7 @@ export class MeterStore {
       this.s.meta!.run('ledger', JSON.stringify(q.resume.ledger));
     }
     q.telegram = [];
+    q.telegramFirst = null;
     q.days.clear();
     q.quarters.clear();
     q.boundaries = [];
@@ -163,9 +166,10 @@ export class MeterStore {
     }));
   }
 
-  /** Raw telegrams of the ring from `from` (inclusive) to `to` (inclusive), oldest first. */
-  telegrams(from: number, to: number): Array<{ time: number; raw: Buffer }> {
-    return this.db.prepare('SELECT time, raw FROM telegrams WHERE time >= ? AND time <= ? ORDER BY time').all(from, to) as Array<{ time: number; raw: Buffer }>;
+  /** The ring's batches that hold telegrams from `from` to `to` (inclusive), oldest first: raw P1 bytes to decode. */
+  telegramBatches(from: number, to: number): Buffer[] {
+    const rows = this.db.prepare('SELECT raw FROM telegrams WHERE last_time >= ? AND first_time <= ? ORDER BY first_time').all(from, to) as Array<{ raw: Buffer }>;
+    return rows.map((r) => r.raw);
   }
 
   close(): void {

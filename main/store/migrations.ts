@@ -30,8 +30,9 @@ export const MIGRATIONS: readonly string[] = [
     month TEXT PRIMARY KEY, month_start INTEGER NOT NULL,
     meter_kw REAL, meter_time INTEGER, own_kw REAL, own_start INTEGER, own_quarters INTEGER NOT NULL,
     peak_kw REAL) WITHOUT ROWID;
-  -- the last 48 hours of raw telegrams, by meter time, for replay and support
-  CREATE TABLE telegrams (time INTEGER PRIMARY KEY, raw BLOB NOT NULL);
+  -- the last 48 hours of raw telegrams, for replay and support: one row per committed batch
+  -- (about a minute), the telegrams' bytes one after the other, so a row is not an index entry per second
+  CREATE TABLE telegrams (first_time INTEGER PRIMARY KEY, last_time INTEGER NOT NULL, count INTEGER NOT NULL, raw BLOB NOT NULL);
   -- the rates in force from each instant, so a restart prices downtime as it was
   CREATE TABLE rate_history (from_time INTEGER PRIMARY KEY, rates TEXT NOT NULL);
   `,
