@@ -6,5 +6,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // electron-store imports 'electron': inlined so the tests' vi.mock('electron') reaches it
+    // (the real package would try to download the Electron binary).
+    server: { deps: { inline: ['electron-store'] } },
   },
 });
