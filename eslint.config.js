@@ -15,7 +15,25 @@ export default tseslint.config(
   },
   {
     files: ['main/electron/**', 'preload/**'],
-    rules: { 'no-restricted-imports': 'off' },
+    rules: {
+      // Electron is allowed here, but raw IPC only in the two typed wrappers (shared/ipc.ts's map).
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'electron', importNames: ['ipcMain', 'ipcRenderer'], message: 'Use the typed IPC wrappers: main/electron/ipc-main.ts and preload/preload.cts.' }],
+      }],
+      'no-restricted-syntax': ['error', {
+        selector: 'Identifier[name=/^ipc(Main|Renderer)$/]',
+        message: 'Raw IPC only in main/electron/ipc-main.ts and preload/preload.cts (the typed wrappers).',
+      }],
+    },
+  },
+  {
+    files: ['main/electron/ipc-main.ts', 'preload/preload.cts'],
+    rules: { 'no-restricted-imports': 'off', 'no-restricted-syntax': 'off' },
+  },
+  {
+    // A sandboxed preload is CommonJS (import = require under verbatimModuleSyntax).
+    files: ['preload/**/*.cts'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
     files: ['bin/**/*.js', 'eslint.config.js'],
