@@ -84,8 +84,9 @@ export interface ElectricityMoney {
 }
 
 /**
- * Money for energy used around one instant (Wh per register). Import is a cost, export a
- * compensation; both carry the electricity VAT when the rates name one.
+ * Money for energy used around one instant (Wh per register). Import is a cost with the
+ * electricity VAT when the rates name one; export is a compensation without VAT (a household
+ * does not charge VAT on what it injects).
  */
 export function electricityEur(
   rates: Rates, time: number,
@@ -103,7 +104,7 @@ export function electricityEur(
     if (i !== 0) importEur += (i / 1000) * electricityPrice(rates, '+', band, time, spot);
     if (x !== 0) exportEur += (x / 1000) * electricityPrice(rates, '-', band, time, spot);
   }
-  return { importEur: importEur * vatFactor, exportEur: exportEur * vatFactor };
+  return { importEur: importEur * vatFactor, exportEur };
 }
 
 /** Gas cost for a volume (dm3 = litres), per m3 or per kWh after `cnv` as the contract says. */

@@ -114,7 +114,8 @@ describe('pricing', () => {
     // spot 100 EUR/MWh: 11.2602 c/kWh = 0.112602 EUR/kWh, x 1.06 VAT
     const m = electricityEur(rates, Z('2026-01-15T03:00:00Z'), [1000, 0], [1000, 0], () => 100);
     expect(m.importEur).toBeCloseTo(0.112602 * 1.06, 12);
-    expect(m.exportEur).toBeCloseTo(((0.1 * 100 - 1.3135) / 100) * 1.06, 12);
+    // injection: (0.1 x 100 - 1.3135) c/kWh = 0.086865 EUR/kWh, no VAT on what a household injects
+    expect(m.exportEur).toBeCloseTo(0.086865, 12);
     const fallback = electricityEur(rates, Z('2026-01-15T03:00:00Z'), [1000, 0], [0, 0], () => null);
     expect(fallback.importEur).toBeCloseTo(0.25 * 1.06, 12);
   });
