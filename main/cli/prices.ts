@@ -1,9 +1,9 @@
-import { mkdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import Database from 'better-sqlite3';
+import { join, resolve } from 'node:path';
 import { brusselsDateKey } from '../../shared/time/brussels.js';
 import { loadConfig } from '../config/load.js';
+import { silentLogger } from '../log/logger.js';
 import { FileSecretStore } from '../secrets/file-secret-store.js';
+import { openMeterDatabase } from '../store/open-database.js';
 import { dynamicContractOf, type DynamicContract } from '../tariff/prices/consumer-price.js';
 import { brusselsDateRange, dayPrices, type DayPriceRow } from '../tariff/prices/day-prices.js';
 import { cacheCovers, fetchIntoCache } from '../tariff/prices/fetch-into-cache.js';
@@ -12,8 +12,8 @@ import { configuredSources } from '../tariff/prices/sources.js';
 import { activeRatesFile, loadRatesFile } from '../tariff/rates-load.js';
 import { parseCommandLine, UsageError } from './usage.js';
 
-/** The meter database in the data directory; the price cache is one table in it. */
-export const DATABASE_FILE = 'digital-meter.db';
+/** The meter database in the data directory (as main/app.ts opens it); the price cache is one table in it. */
+export const DATABASE_FILE = 'meter.sqlite';
 
 const HELP = `usage: digital-meter prices [--date YYYY-MM-DD] [--json] [--offline]
                             [--config FILE] [--rates FILE] [--db FILE]
@@ -88,10 +88,10 @@ export async function run(args: string[]): Promise<number> {
   const rates = loadRatesFile(values.rates ? resolve(values.rates) : activeRatesFile(loaded.config.rates, loaded.configDir));
   const contract = dynamicContractOf(rates);
   const dbFile = values.db ? resolve(values.db) : join(loaded.dataDir, DATABASE_FILE);
-  mkdirSync(dirname(dbFile), { recursive: true });
-  const db = new Database(dbFile);
+  // the store's own opening: WAL, migrations, and a damaged file moved aside, never replaced
+  const { db, problems } = openMeterDatabase(dbFile, silentLogger());
+  for (const problem of problems) process.stderr.write(`digital-meter prices: ${problem}\n`);
   try {
-    db.pragma('journal_mode = WAL');
     const cache = new PriceCache(db);
     if (!values.offline && !cacheCovers(cache, day)) {
       const { sources, notes } = await configuredSources(loaded.config.prices, new FileSecretStore(loaded.dataDir));

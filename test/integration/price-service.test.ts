@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { pricesSchema } from '../../main/config/prices-schema.js';
 import { FileSecretStore } from '../../main/secrets/file-secret-store.js';
 import { EnergyChartsSource } from '../../main/tariff/prices/energy-charts-source.js';
-import { startPrices } from '../../main/tariff/prices/start-prices.js';
+import { createPrices, priceSourceState } from '../../main/tariff/prices/start-prices.js';
 import { EntsoeSource } from '../../main/tariff/prices/entsoe-source.js';
 import { PriceCache } from '../../main/tariff/prices/price-cache.js';
 import { PriceService, type Timers } from '../../main/tariff/prices/price-service.js';
@@ -227,8 +227,12 @@ describe('price service: schedule, cache, fallback and status', () => {
     const db = new Database(join(dir, 'digital-meter.db'));
     dbs.push(db);
     const config = pricesSchema.parse({ entsoeUrl: api.entsoeUrl, energyChartsUrl: api.energyChartsUrl, timeoutSeconds: 0.3 });
-    const started = await startPrices({ db, config, secrets, log, clock: time, timers: time });
+    const statuses: PriceStatus[] = [];
+    const started = await createPrices({ db, config, secrets, log, clock: time, timers: time, onStatus: (st) => statuses.push(st) });
     services.push(started.service);
+    expect(api.requests).toHaveLength(0); // nothing fetched before start()
+    started.start();
+    started.start(); // idempotent
     await started.service.refresh(); // joins the first attempt started in the background
     expect(started.spot(time.at)).toBeNull();
     for (let i = 0; i < 3; i++) await fire(started.service);
@@ -237,7 +241,10 @@ describe('price service: schedule, cache, fallback and status', () => {
       `No day-ahead price for this quarter (ENTSO-E: HTTP 401 (is the entsoe-token right?); Energy-Charts: no answer from ${api.energyChartsUrl}/price within 0.3 s): register rates apply.`,
     ]);
     expect(JSON.stringify(lines)).not.toContain(token);
-    // ENTSO-E was asked with the token from the store
+    // ENTSO-E was asked with the token from the store, once per attempt
+    expect(api.requestsTo('entsoe')).toHaveLength(4);
     expect(api.requestsTo('entsoe')[0]?.searchParams.get('securityToken')).toBe(token);
+    // as the dashboard's source entry
+    expect(priceSourceState(statuses[0]!)).toEqual({ status: 'error', message: priceLines[0]!.msg, lastDataAt: null });
   });
 });
