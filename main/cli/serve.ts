@@ -9,9 +9,8 @@ import type { AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createApp, type Role } from '../app.js';
-import { TokenHolder } from '../bus/auth.js';
-import { BusServer } from '../bus/server.js';
-import { resolveServerToken, TokenFileWatcher } from '../bus/token-store.js';
+import { readFileSync } from 'node:fs';
+import { startBus } from '../bus/start.js';
 import { staticHandler } from '../http/static-files.js';
 import { bundledRatesFile } from '../tariff/rates-load.js';
 import { parseCommandLine, UsageError } from './usage.js';
@@ -88,15 +87,15 @@ export async function run(args: string[]): Promise<number> {
   });
   const { log } = app;
   const bus = app.loaded.config.bus;
-  const resolved = resolveServerToken(app.dataDir, values.token);
-  if (resolved.created) log.info({ file: resolved.file }, 'created a bus token');
-  const tokens = new TokenHolder(resolved.token);
-  const watcher = resolved.file ? new TokenFileWatcher(resolved.file, (t) => tokens.set(t), (error) => log.warn({ err: error.message }, 'the token file could not be read; the previous token stays')) : null;
-  watcher?.start();
-
-  const http = createServer(staticHandler(join(dirname(bundledRatesFile()), 'dist', 'renderer')));
-  const server = new BusServer({ hub: app.hub, tokens, commands: app.commands, log, path: bus.path, maxClients: bus.maxClients });
-  server.attach(http);
+  const root = dirname(bundledRatesFile());
+  const http = createServer(staticHandler(join(root, 'dist', 'renderer')));
+  // the websocket (and the MQTT bridge when configured) share the dashboard's port
+  const running = await startBus({
+    config: bus, configDir: app.loaded.configDir, dataDir: app.dataDir, hub: app.hub, log, http,
+    version: (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version,
+    tokenOverride: values.token, commands: app.commands,
+  });
+  const tokens = running.token.holder;
   const host = values.host ?? bus.host;
   const port = parsePort(values.port) ?? bus.port;
   await new Promise<void>((resolve, reject) => {
@@ -118,8 +117,7 @@ export async function run(args: string[]): Promise<number> {
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
   });
-  watcher?.stop();
-  await server.close();
+  await running.stop();
   http.closeAllConnections();
   await new Promise<void>((resolve) => http.close(() => resolve()));
   await app.stop();

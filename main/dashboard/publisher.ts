@@ -8,7 +8,7 @@ import type { OpenedPipeline } from '../pipeline/open-pipeline.js';
 import type { Rates } from '../tariff/rates-schema.js';
 import { costsAt, ratesSummary } from './figures.js';
 import type { LogRing } from './log-ring.js';
-import { meterStateOf } from './meter-state.js';
+import { meterStateFromTelegram } from '../bus/meter-state.js';
 import { PowerHistory } from './power-history.js';
 import { telegramLines } from './telegram-lines.js';
 
@@ -56,7 +56,7 @@ export class DashboardPublisher {
     this.power.add(t);
     this.latest = t;
     this.takeClosedQuarters(t.time);
-    this.o.hub.update({ meter: meterStateOf(t), quarter: this.o.opened.peaks.state() });
+    this.o.hub.update({ meter: meterStateFromTelegram(t), quarter: this.o.opened.peaks.state() });
     if (this.wallNow() - this.lastFigures >= this.every) {
       this.latestRaw = Uint8Array.from(raw);
       this.publishFigures();
