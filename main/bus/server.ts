@@ -168,7 +168,7 @@ export class BusServer {
   private connected(ws: WebSocket, preauthorized: boolean, request: IncomingMessage): void {
     const id = randomBytes(6).toString('hex');
     const transport: Transport = {
-      send: (text) => ws.send(text),
+      send: (text) => ws.send(text, { binary: false }),
       close: (code, reason) => {
         ws.close(code, reason);
         // a slow or dead peer never acknowledges the close: do not hold its buffers for long
@@ -198,13 +198,14 @@ export class BusServer {
   }
 
   private broadcast(delta: Delta): void {
-    let serialised: string | null = null;
+    let serialised: Buffer | null = null;
     for (const client of this.clients.values()) {
       if (client.session.receivesDeltas) {
-        serialised ??= JSON.stringify(delta);
+        // encoded once: 100 clients share one buffer instead of 100 UTF-8 conversions
+        serialised ??= Buffer.from(JSON.stringify(delta));
         client.session.deliver(delta, serialised);
       } else if (client.session.authenticated) {
-        client.session.deliver(delta, '');
+        client.session.deliver(delta, EMPTY);
       }
     }
   }
@@ -221,6 +222,8 @@ export class BusServer {
     }
   }
 }
+
+const EMPTY = Buffer.alloc(0);
 
 function refuseUpgrade(socket: Duplex, status: number, text: string): void {
   socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);

@@ -13,7 +13,8 @@ import { TERMINAL_HELP, formatValue, parseTerminalLine } from './terminal.js';
 
 /** What a session needs of its socket; the server adapts a ws WebSocket to it. */
 export interface Transport {
-  send(text: string): void;
+  /** a Buffer is sent as a text frame too (UTF-8 JSON encoded once for all clients) */
+  send(text: string | Buffer): void;
   close(code: number, reason: string): void;
   readonly bufferedAmount: number;
 }
@@ -93,7 +94,7 @@ export class Session {
   }
 
   /** Called by the server for every delta, with the delta serialised once for all sessions. */
-  deliver(delta: Delta, serialised: string): void {
+  deliver(delta: Delta, serialised: Buffer): void {
     if (this.mode === 'json') this.send(serialised);
     else if (this.mode === 'terminal' && this.watches.size) {
       const state = this.context.hub.current;
@@ -241,7 +242,7 @@ export class Session {
     this.close(closeCode, message.slice(0, 120));
   }
 
-  private send(text: string): void {
+  private send(text: string | Buffer): void {
     if (this.mode === 'closed') return;
     if (this.transport.bufferedAmount > this.context.limits.maxBufferedBytes) {
       this.context.log.warn({ client: this.id, buffered: this.transport.bufferedAmount }, 'bus client too slow; dropped');
