@@ -13,6 +13,8 @@ export function ascii(text: string): Uint8Array {
   return bytes;
 }
 
+const POWERS_OF_TEN = [1, 10, 100, 1000, 10_000, 100_000, 1_000_000];
+
 export class ByteWriter {
   buffer: Uint8Array;
   length = 0;
@@ -33,9 +35,17 @@ export class ByteWriter {
   }
 
   bytes(piece: Uint8Array): void {
-    this.ensure(piece.length);
-    this.buffer.set(piece, this.length);
-    this.length += piece.length;
+    const n = piece.length;
+    this.ensure(n);
+    if (n > 24) {
+      this.buffer.set(piece, this.length);
+    } else {
+      // a plain loop beats TypedArray.set for the short pieces that make up most of a telegram
+      const buffer = this.buffer;
+      const at = this.length;
+      for (let i = 0; i < n; i++) buffer[at + i] = piece[i]!;
+    }
+    this.length += n;
   }
 
   byte(value: number): void {
@@ -46,21 +56,33 @@ export class ByteWriter {
   /** A non-negative integer, zero-padded to at least `width` digits (wider if it must be). */
   digits(value: number, width: number): void {
     let n = Math.floor(value);
+    if (n > 0x7fffffff) {
+      this.wideDigits(n, width);
+      return;
+    }
     let count = 1;
-    for (let v = Math.floor(n / 10); v > 0; v = Math.floor(v / 10)) count++;
+    for (let v = (n / 10) | 0; v > 0; v = (v / 10) | 0) count++;
     if (count < width) count = width;
     this.ensure(count);
+    const buffer = this.buffer;
     const end = this.length + count;
     for (let i = end - 1; i >= this.length; i--) {
-      this.buffer[i] = 48 + (n % 10);
-      n = Math.floor(n / 10);
+      const next = (n / 10) | 0;
+      buffer[i] = 48 + n - next * 10;
+      n = next;
     }
     this.length = end;
   }
 
+  private wideDigits(n: number, width: number): void {
+    const text = String(n).padStart(width, '0');
+    this.ensure(text.length);
+    for (let i = 0; i < text.length; i++) this.buffer[this.length++] = text.charCodeAt(i);
+  }
+
   /** A scaled integer as fixed point: fixed(401, 2, 3) writes "00.401". */
   fixed(scaled: number, integerDigits: number, decimals: number): void {
-    const scale = 10 ** decimals;
+    const scale = POWERS_OF_TEN[decimals]!;
     const whole = Math.floor(scaled / scale);
     this.digits(whole, integerDigits);
     this.byte(0x2e);
