@@ -9,7 +9,7 @@ import { chooseSecretStore } from '../secrets/encrypted-secret-store.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import { APP_SCHEME, APP_SCHEME_PRIVILEGES, APP_START_URL, appProtocolHandler } from './app-protocol.js';
 import { BusBridge } from './bus-bridge.js';
-import { withSecurityHeaders } from './csp.js';
+import { addSecurityHeaders } from './csp.js';
 import { denyPermissions, guardNavigation } from './guards.js';
 import { TypedIpcMain } from './ipc-main.js';
 import { installQuitSequence, quitOnSignals } from './quit.js';
@@ -90,9 +90,7 @@ export function runShell(deps: ShellDeps): Shell | null {
 
   const ready = app.whenReady().then(async () => {
     denyPermissions(session.defaultSession, denied);
-    session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-      callback({ responseHeaders: withSecurityHeaders(details.responseHeaders) });
-    });
+    session.defaultSession.webRequest.onHeadersReceived(addSecurityHeaders);
     protocol.handle(APP_SCHEME, appProtocolHandler(deps.rendererRoot));
 
     const settings = new SettingsStore((deps.settingsFile ?? openSettingsFile)());
@@ -169,14 +167,29 @@ export function runShell(deps: ShellDeps): Shell | null {
 }
 
 function createWindow(mode: WindowMode, preloadFile: string, ipc: TypedIpcMain, settings: SettingsStore, warn: (m: string) => void): BrowserWindow {
-  const window = new BrowserWindow(windowOptions(mode, preloadFile));
+  const options = windowOptions(mode, preloadFile);
+  // The security switches restated where the window is made: what a reviewer (and the
+  // electronegativity scan in npm test) reads here is what the window gets.
+  const window = new BrowserWindow({
+    ...options,
+    webPreferences: {
+      ...options.webPreferences,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webviewTag: false,
+      disableBlinkFeatures: 'Auxclick',
+    },
+  });
   ipc.trust(window.webContents);
   window.once('ready-to-show', () => {
     if (mode.kind === 'desktop' && mode.maximized) window.maximize();
     window.show();
   });
   if (mode.kind === 'kiosk' && mode.hideCursor) {
-    window.webContents.on('did-finish-load', () => { void window.webContents.insertCSS(HIDE_CURSOR_CSS); });
+    window.webContents.on('did-finish-load', () => {
+      void window.webContents.insertCSS(HIDE_CURSOR_CSS); // eng-disable DANGEROUS_FUNCTIONS_JS_CHECK (a constant style sheet, never page or user content)
+    });
   }
   // A kiosk has nobody to click "reload": bring the dashboard back after a renderer crash.
   window.webContents.on('render-process-gone', (_event, details) => {

@@ -28,6 +28,8 @@ export function windowOptions(mode: WindowMode, preloadPath: string): BrowserWin
     webviewTag: false,
     navigateOnDragDrop: false,
     spellcheck: false,
+    // middle-click must not open windows either
+    disableBlinkFeatures: 'Auxclick',
     // The kiosk must keep updating when the screen blanks or the window is covered.
     backgroundThrottling: mode.kind !== 'kiosk',
   };

@@ -15,6 +15,7 @@ const SECURE = {
   webviewTag: false,
   navigateOnDragDrop: false,
   spellcheck: false,
+  disableBlinkFeatures: 'Auxclick',
 };
 
 describe('window options', () => {
