@@ -21,6 +21,9 @@ import { SimulatedMeter } from './p1/simulator/meter.js';
 import { createP1Source } from './p1/sources/factory.js';
 import type { P1Source } from './p1/sources/types.js';
 import { openPipeline, type OpenedPipeline } from './pipeline/open-pipeline.js';
+import { FileSecretStore } from './secrets/file-secret-store.js';
+import type { SpotPrice } from './tariff/pricing.js';
+import { createPrices, priceSourceState } from './tariff/prices/start-prices.js';
 import { activeRatesFile, RatesStore } from './tariff/rates-load.js';
 
 export type Role = 'meter' | 'ev' | 'battery';
@@ -76,13 +79,23 @@ export async function createApp(o: AppOptions = {}): Promise<App> {
   }
 
   const ratesStore = new RatesStore(demo ? demoRatesFile(dataDir) : activeRatesFile(config.rates, loaded.configDir));
-  const opened = openPipeline({ dbFile: join(dataDir, 'meter.sqlite'), rates: ratesStore.current, log, exportDir: join(dataDir, 'history') });
+  // the ledger asks for the spot price per energy delta; bound to the price cache once the database is open
+  let spot: SpotPrice = () => null;
+  const opened = openPipeline({ dbFile: join(dataDir, 'meter.sqlite'), rates: ratesStore.current, log, exportDir: join(dataDir, 'history'), spot: (time) => spot(time) });
   for (const problem of opened.problems) log.warn(problem);
+  const prices = await createPrices({
+    db: opened.store.db, config: config.prices, secrets: new FileSecretStore(dataDir), log,
+    onStatus: (status) => hub.update({ sources: { ...hub.current.sources, prices: priceSourceState(status) } }),
+  });
+  spot = prices.spot;
+  // day-ahead prices are fetched for a dynamic contract only, and never in the demo (it stays offline)
+  const fetchPricesIfDynamic = () => { if (!demo && ratesStore.current.Electricity.dynamic) prices.start(); };
   const publisher = new DashboardPublisher({ hub, opened, rates: () => ratesStore.current, ratesFile: ratesStore.file, log: ring, roles, demo });
   ratesStore.onChange((rates, file) => {
     opened.changeRates(rates);
     opened.peaks.setPricePerKwYear(rates.Capacity?.eurPerKwYear ?? null);
     log.info({ file }, 'rates saved and in force from the latest telegram on');
+    fetchPricesIfDynamic();
     publisher.publishFigures();
   });
   registerDashboardCommands(commands, { ratesStore, ledger: opened.ledger, power: publisher.power, meterNow: () => opened.pipeline.last });
@@ -109,12 +122,14 @@ export async function createApp(o: AppOptions = {}): Promise<App> {
     start() {
       log.info({ source: source.description }, 'reading the meter');
       reader.start();
+      fetchPricesIfDynamic();
       flushTimer = setInterval(() => opened.pipeline.flush(), FLUSH_EVERY_MS);
       flushTimer.unref();
     },
     async stop() {
       if (flushTimer) clearInterval(flushTimer);
       await reader.stop();
+      prices.stop();
       opened.pipeline.flush();
       opened.close();
       log.info('stopped; everything committed');

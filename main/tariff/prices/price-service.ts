@@ -17,7 +17,8 @@ export interface Timers {
 
 export const systemClock: Clock = { now: () => Date.now() };
 export const systemTimers: Timers = {
-  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  // unref: a pending fetch (up to a day away) must not keep a finished process alive
+  setTimeout: (callback, ms) => setTimeout(callback, ms).unref(),
   clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
 };
 
