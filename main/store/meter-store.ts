@@ -46,7 +46,8 @@ export class MeterStore {
   constructor(readonly db: Database) {
     this.s = {
       telegram: db.prepare('INSERT OR REPLACE INTO telegrams (first_time, last_time, count, raw) VALUES (?, ?, ?, ?)'),
-      prune: db.prepare('DELETE FROM telegrams WHERE last_time < ?'),
+      // by the primary key, so only the old rows are visited (a batch that ended before the cutoff began before it)
+      prune: db.prepare('DELETE FROM telegrams WHERE first_time < @cutoff AND last_time < @cutoff'),
       day: db.prepare(`INSERT OR REPLACE INTO day_summaries VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       quarter: db.prepare('INSERT OR REPLACE INTO quarters VALUES (?, ?, ?, ?, ?)'),
       boundary: db.prepare('INSERT OR REPLACE INTO boundary_readings VALUES (?, ?, ?, ?, ?, ?, ?)'),
@@ -100,7 +101,7 @@ export class MeterStore {
     const q = this.q;
     if (q.telegramFirst !== null) {
       this.s.telegram!.run(q.telegramFirst, q.telegramLast, q.telegram.length, Buffer.concat(q.telegram));
-      this.s.prune!.run(q.telegramLast - RING_MS);
+      this.s.prune!.run({ cutoff: q.telegramLast - RING_MS });
     }
     for (const d of q.days.values()) {
       this.s.day!.run(d.day, d.start, d.importWh[0], d.importWh[1], d.exportWh[0], d.exportWh[1], d.importEur, d.exportEur,
