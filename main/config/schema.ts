@@ -41,6 +41,16 @@ export const logSchema = z.object({
   file: z.boolean().default(true),
 }).strict();
 
+/**
+ * The connection's limits for the ledger: a counter rising faster than this for the time elapsed
+ * is refused as a corrupted frame (3 x 230 V x 63 A is about 43.5 kW).
+ */
+export const ledgerLimitsSchema = z.object({
+  maxKw: z.number().positive().default(43.5),
+  gasM3PerHour: z.number().positive().default(16),
+  waterM3PerHour: z.number().positive().default(10),
+}).strict();
+
 export const configSchema = z.object({
   /** database, history exports, logs and secrets; default: the platform's data directory */
   dataDir: z.string().min(1).optional(),
@@ -51,6 +61,7 @@ export const configSchema = z.object({
   log: logSchema.default({ level: 'info', file: true }),
   bus: busSchema.default({ ...BUS_DEFAULTS }),
   prices: pricesSchema.default({ ...PRICES_DEFAULTS, sources: [...PRICES_DEFAULTS.sources] }),
+  ledger: ledgerLimitsSchema.default({ maxKw: 43.5, gasM3PerHour: 16, waterM3PerHour: 10 }),
 }).strict();
 
 export type Config = z.infer<typeof configSchema>;
