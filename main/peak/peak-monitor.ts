@@ -30,6 +30,8 @@ export interface PeakMonitorOptions {
 }
 
 export interface PeakUpdate {
+  /** whether the quarter tracker could use this telegram (see the events when not) */
+  accepted: boolean;
   /** the running quarter's state; null until a telegram could be used */
   state: QuarterState | null;
   /** quarters that ended, oldest first: store them */
@@ -62,7 +64,7 @@ export class PeakMonitor {
     for (const quarter of ingest.closed) events.push(...this.months.addQuarter(quarter));
     events.push(...this.months.observe(telegram));
     if (ingest.accepted) this.last = this.compute();
-    return { state: this.last, closed: ingest.closed, events };
+    return { accepted: ingest.accepted, state: this.last, closed: ingest.closed, events };
   }
 
   /** End of input: the running quarter closes with what was seen (complete if the last reading is within 2 s of its end). */
@@ -70,7 +72,7 @@ export class PeakMonitor {
     const ingest = this.quarters.finish();
     const events = [...ingest.events];
     for (const quarter of ingest.closed) events.push(...this.months.addQuarter(quarter));
-    return { state: this.last, closed: ingest.closed, events };
+    return { accepted: true, state: this.last, closed: ingest.closed, events };
   }
 
   /** Quarters and months from the store, before the first telegram. */

@@ -90,7 +90,7 @@ export type MonthPeak = z.infer<typeof monthPeakSchema>;
 /** The month panel: this month, the closed months and what they cost. */
 export const monthPeaksStateSchema = z.object({
   current: monthPeakSchema,
-  /** closed months, oldest first, at most 12 */
+  /** closed months, oldest first: the 13 before this one at most (what 0-0:98.1.0 holds) */
   closed: z.array(monthPeakSchema),
   /** the tariff's per-month minimum (Flanders: 2.5 kW) */
   minimumKw: kw,
