@@ -4,7 +4,7 @@
  * path then only reads arrays, which keeps a simulated year within seconds of CPU, and makes
  * every day a pure function of (seed, date).
  */
-import { brusselsOffsetMs, brusselsParts, startOfNextBrusselsDay } from '../../../shared/time/brussels.js';
+import { brusselsOffsetMs, brusselsParts, startOfBrusselsDay, startOfNextBrusselsDay } from '../../../shared/time/brussels.js';
 import { Prng, mixSeed } from './prng.js';
 import type { Household } from './household.js';
 import { applianceEvents, dayRoutine, isActive, type ApplianceEvent, type DayRoutine } from './appliances.js';
@@ -73,9 +73,10 @@ function addFlow(flow: Uint16Array, fromS: number, seconds: number, mlPerS: numb
   for (let s = Math.max(0, fromS); s < to; s++) flow[s] = Math.min(65535, flow[s]! + mlPerS);
 }
 
-function paintEvents(plan: DayPlan, clock: DayClock): void {
-  for (const event of plan.events) {
-    let at = clock.elapsed(event.startWallS);
+/** Paint appliance events; `shiftS` moves them (minus the previous day's length: its runs past midnight). */
+function paintEvents(plan: DayPlan, events: ApplianceEvent[], clock: DayClock, shiftS = 0): void {
+  for (const event of events) {
+    let at = clock.elapsed(event.startWallS) + shiftS;
     if (event.waterLitres && event.waterSeconds) addFlow(plan.waterMl, at, event.waterSeconds, Math.round((event.waterLitres * 1000) / event.waterSeconds));
     for (const segment of event.segments) {
       addLoad(plan, event.circuit, at, at + segment.seconds, segment.watts, segment.onS ?? 0, segment.offS ?? 0);
@@ -189,17 +190,31 @@ function dayOfYear(utcMs: number): number {
   return Math.round((Date.UTC(p.year, p.month - 1, p.day) - Date.UTC(p.year, 0, 1)) / 86_400_000) + 1;
 }
 
-/** The plan for the Brussels day starting at `startUtc` (a local midnight). */
-export function buildDayPlan(household: Household, startUtc: number): DayPlan {
+interface DayBasics {
+  lengthS: number;
+  clock: DayClock;
+  weather: DayWeather;
+  routine: DayRoutine;
+  events: ApplianceEvent[];
+  stream: (name: number) => Prng;
+}
+
+/** Weather, routine and appliance runs of the Brussels day starting at `startUtc`. */
+function dayBasics(household: Household, startUtc: number): DayBasics {
   const endUtc = startOfNextBrusselsDay(startUtc);
-  const lengthS = (endUtc - startUtc) / 1000;
-  const clock = new DayClock(startUtc, endUtc);
   const parts = brusselsParts(startUtc);
   const dayNumber = Math.round(Date.UTC(parts.year, parts.month - 1, parts.day) / 86_400_000);
   const stream = (name: number) => new Prng(mixSeed(household.seed, dayNumber, name));
   const weather = dayWeather(dayOfYear(startUtc), stream(1));
   const routine = dayRoutine(household, parts.isoWeekday, stream(2));
-  const winter = weather.meanC < 10;
+  const events = applianceEvents(household, routine, weather.meanC < 10, stream(3));
+  return { lengthS: (endUtc - startUtc) / 1000, clock: new DayClock(startUtc, endUtc), weather, routine, events, stream };
+}
+
+/** The plan for the Brussels day starting at `startUtc` (a local midnight). */
+export function buildDayPlan(household: Household, startUtc: number): DayPlan {
+  const today = dayBasics(household, startUtc);
+  const { lengthS, clock, stream } = today;
   const plan: DayPlan = {
     startUtc, lengthS,
     load: new Int32Array(lengthS * 3),
@@ -207,12 +222,14 @@ export function buildDayPlan(household: Household, startUtc: number): DayPlan {
     gasMl: new Uint16Array(lengthS),
     waterMl: new Uint16Array(lengthS),
     voltageDv: new Uint16Array(lengthS * 3),
-    weather, routine,
-    events: applianceEvents(household, routine, winter, stream(3)),
+    weather: today.weather, routine: today.routine, events: today.events,
   };
   paintAlwaysOn(plan, household, stream(4));
   paintPresence(plan, clock, stream(5));
-  paintEvents(plan, clock);
+  paintEvents(plan, today.events, clock);
+  // yesterday's late runs (a dishwasher started at 22:30) finish after midnight
+  const yesterday = dayBasics(household, startOfBrusselsDay(startUtc - 1));
+  paintEvents(plan, yesterday.events, yesterday.clock, -yesterday.lengthS);
   paintHeatPump(plan, household, clock);
   paintPv(plan, household);
   paintHotWaterAndTaps(plan, household, clock, stream(6));
