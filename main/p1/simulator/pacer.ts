@@ -22,7 +22,11 @@ export interface PaceOptions {
   signal?: AbortSignal;
   /** monotonic clock in ms (tests inject one) */
   now?: () => number;
+  /** wait about `ms` (tests inject one; default a timer that the signal cancels) */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
+
+const timerSleep = (ms: number, signal?: AbortSignal) => sleep(ms, undefined, signal ? { signal } : undefined);
 
 /** A batch is at most this many bytes, so a fast run hands the sink 64 KB writes. */
 const BATCH_BYTES = 64 * 1024;
@@ -32,6 +36,7 @@ export async function paceTelegrams(meter: SimulatedMeter, sink: TelegramSink, o
   const { speed, count, signal } = options;
   if (speed !== 'max' && !(speed > 0)) throw new RangeError(`speed must be > 0 or 'max' (got ${speed})`);
   const now = options.now ?? (() => performance.now());
+  const wait = options.sleep ?? timerSleep;
   const origin = now();
   const staging = new Uint8Array(BATCH_BYTES + 16 * 1024);
   let sent = 0;
@@ -40,7 +45,7 @@ export async function paceTelegrams(meter: SimulatedMeter, sink: TelegramSink, o
     if (due <= sent && speed !== 'max') {
       const wakeAt = origin + (sent * 1000) / speed;
       try {
-        await sleep(Math.max(1, wakeAt - now()), undefined, signal ? { signal } : undefined);
+        await wait(Math.max(1, wakeAt - now()), signal);
       } catch {
         break; // aborted
       }
