@@ -185,9 +185,13 @@ describe('price service: schedule, cache, fallback and status', () => {
     expect(s.spotAt(time.at)?.eurPerMwh).toBe(100 + 45);
     expect(s.status()).toEqual({ source: 'cache', fetchedAt: Z('2025-10-05T08:00Z'), coversUntil: OCT6, message: 'Day-ahead cached prices up to 2025-10-06 00:00.' });
 
-    // a day later with the sources still down: nothing covers the quarter any more
-    time.at = Z('2025-10-06T09:00Z');
+    // the sources stay down into the night: retries back off, but the service wakes when the
+    // cache runs out (midnight in Brussels) so the state turns to "register rates" on time
+    time.at = Z('2025-10-05T21:30Z');
     await s.refresh();
+    expect(await fire(s)).toBe(Z('2025-10-05T21:35Z'));
+    expect(await fire(s)).toBe(Z('2025-10-05T21:45Z'));
+    expect(await fire(s)).toBe(OCT6); // not 22:05: the last cached quarter ends at 22:00 UTC
     expect(s.spotAt(time.at)).toBeNull();
     expect(s.status()).toEqual({
       source: 'none', fetchedAt: Z('2025-10-05T08:00Z'), coversUntil: OCT6,

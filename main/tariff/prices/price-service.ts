@@ -154,7 +154,10 @@ export class PriceService {
     if (this.stopped) return;
     const now = this.clock.now();
     const { today, tomorrow } = this.days(now);
-    const at = nextAttemptAt(now, { today: this.complete(today), tomorrow: this.complete(tomorrow) }, this.failedAttempts);
+    let at = nextAttemptAt(now, { today: this.complete(today), tomorrow: this.complete(tomorrow) }, this.failedAttempts);
+    // also wake when the cache runs out, so the state says "register rates apply" on time
+    const { coversUntil } = this.options.cache.summary();
+    if (coversUntil !== null && coversUntil > now) at = Math.min(at, coversUntil);
     if (this.timer !== null) this.timers.clearTimeout(this.timer);
     this.timer = this.timers.setTimeout(() => {
       this.timer = null;
