@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { commandNameSchema, type Delta, type Snapshot } from './bus/protocol.js';
+import type { CommandAnswer, StateClient } from './client/state-client.js';
+
+export type { CommandAnswer };
 
 /**
  * The one map of Electron IPC channels, used by main/electron/ipc-main.ts and preload/ (the only
@@ -21,10 +24,6 @@ export const rendererSettingsSchema = z.object({
   updateChannel: z.enum(['stable', 'beta']),
 }).strict();
 export type RendererSettings = z.infer<typeof rendererSettingsSchema>;
-
-export type CommandAnswer =
-  | { ok: true; value: unknown }
-  | { ok: false; error: { code: string; message: string } };
 
 /** renderer -> main, answered (ipcRenderer.invoke / ipcMain.handle). */
 export interface InvokeChannels {
@@ -60,12 +59,10 @@ export const INVOKE_CHANNELS = Object.keys(invokeArgumentSchemas) as InvokeChann
 
 /**
  * What the preload exposes as `window.digitalMeter`: a few named functions, never a generic
- * send/invoke. It is the Electron implementation of the dashboard's client API.
+ * send/invoke. `subscribe` and `command` are the dashboard's client API (StateClient in
+ * shared/client/state-client.ts; the renderer wraps them with clientFromBridge).
  */
-export interface DesktopBridge {
-  /** listener gets the snapshot first, then deltas; returns the unsubscribe function */
-  subscribe(listener: (message: Snapshot | Delta) => void): () => void;
-  command(name: string, args?: unknown): Promise<CommandAnswer>;
+export interface DesktopBridge extends Pick<StateClient, 'subscribe' | 'command'> {
   getSettings(): Promise<RendererSettings>;
   setSettings(changes: Partial<RendererSettings>): Promise<RendererSettings>;
 }
