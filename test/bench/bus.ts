@@ -79,7 +79,7 @@ function serverMemory(): number {
 
 export async function bench(): Promise<void> {
   const hub = new StateHub();
-  hub.update({ meter: meterAt(0), quarter: { averageKw: 1.2, monthPeakKw: 3.4, gapKw: 2.1 }, costs: { todayEur: 1.23 } });
+  hub.update({ meter: meterAt(0), quarter: { averageSoFarKw: 1.2, monthPeakKw: 3.4, gapKw: 2.1 }, costs: { periods: { today: { totalEur: 1.23 } } } });
   const server = await BusServer.listen({ hub, tokens: new TokenHolder(TOKEN), host: '127.0.0.1', port: 0, maxClients: CLIENTS + 10 });
   const memoryBefore = serverMemory();
   const worker = new Worker(new URL(import.meta.url), { workerData: { busBenchClients: true, url: server.address().url, clients: CLIENTS, telegrams: WARMUP + TELEGRAMS } satisfies ClientsJob });

@@ -21,7 +21,7 @@ describe('startBus from the configuration', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dm-start-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     const hub = new StateHub();
-    hub.update({ costs: { todayEur: 0.42 } });
+    hub.update({ costs: { periods: { today: { totalEur: 0.42 } } } });
     const config = busSchema.parse({ port: 0, mqtt: { url: broker.url, topicPrefix: 'home/meter' } });
     const bus = await startBus({ config, configDir: dir, dataDir: join(dir, 'data'), hub, version: '0.1.0', env: {} });
     cleanups.push(() => bus.stop());
@@ -31,7 +31,7 @@ describe('startBus from the configuration', () => {
     expect(bus.url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/ws$/);
     const client = await WsProbe.hello(bus.url!, readFileSync(tokenFile, 'utf8').trim());
     cleanups.push(() => client.close());
-    expect(client.json()[0]).toMatchObject({ type: 'snapshot', state: { costs: { todayEur: 0.42 } } });
+    expect(client.json()[0]).toMatchObject({ type: 'snapshot', state: { costs: { periods: { today: { totalEur: 0.42 } } } } });
 
     const observer = await connectAsync(broker.url);
     cleanups.push(() => observer.endAsync());

@@ -80,7 +80,7 @@ function fullHub(): StateHub {
   hub.update({
     meter: meter(1_700_000_000_000, 2.5),
     quarter: { averageSoFarKw: 1.8, monthPeakKw: 4.2, gapKw: 0.75 },
-    costs: { todayEur: 3.456 },
+    costs: { periods: { today: { totalEur: 3.456 } } },
   });
   return hub;
 }
@@ -167,7 +167,7 @@ describe('MQTT bridge against a real Mosquitto', () => {
     await eventually(() => b.connected, 'connected');
     await new Promise((r) => setTimeout(r, 100)); // let the bridge's subscription settle
     const send = (text: string) => obs.client.publishAsync('digital-meter/command', text);
-    await send(JSON.stringify({ type: 'command', id: 'm1', name: 'get', args: { key: 'costs.todayEur' } }));
+    await send(JSON.stringify({ type: 'command', id: 'm1', name: 'get', args: { key: 'costs.periods.today.totalEur' } }));
     await send('{oops');
     await send(JSON.stringify({ type: 'command', id: 'm2', name: 'ev.unlockEverything' }));
     await send(JSON.stringify({ type: 'command', name: 'get' }));
@@ -177,7 +177,7 @@ describe('MQTT bridge against a real Mosquitto', () => {
     expect(answers[1]).toMatchObject({ type: 'error', code: 'bad-json' });
     expect(answers[2]).toEqual({ type: 'result', id: 'm2', ok: false, error: { code: 'unknown-command', message: "unknown command 'ev.unlockEverything'; known: state, get" } });
     expect(answers[3]).toEqual({ type: 'error', code: 'bad-message', message: 'not a command: id: Invalid input: expected string, received undefined' });
-    expect(hub.current.costs).toEqual({ todayEur: 3.456 });
+    expect(hub.current.costs).toEqual({ periods: { today: { totalEur: 3.456 } } });
   });
 
   it('ignores commands unless enabled', async () => {

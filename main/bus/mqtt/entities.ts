@@ -40,7 +40,8 @@ export const METER_SENSORS: readonly SensorEntity[] = [
   power('quarter_average_kw', 'Current quarter average', 'quarter.averageSoFarKw', false),
   power('month_peak_kw', 'Month peak', 'quarter.monthPeakKw', true),
   power('gap_kw', 'Gap (headroom this quarter)', 'quarter.gapKw', false),
-  { objectId: 'cost_today_eur', name: 'Cost today', path: 'costs.todayEur', deviceClass: 'monetary', unit: 'EUR', stateClass: 'total', retain: true, decimals: 2 },
+  // electricity + gas + water today, as the ledger publishes it (main/dashboard/figures.ts costsAt)
+  { objectId: 'cost_today_eur', name: 'Cost today', path: 'costs.periods.today.totalEur', deviceClass: 'monetary', unit: 'EUR', stateClass: 'total', retain: true, decimals: 2 },
 ];
 
 /** The entity's value as published text, or null when the state has no number there. */
