@@ -65,3 +65,28 @@ describe('peak monitor on telegrams from the specification', () => {
     expect(m.costOfOneMoreKwEur).toBeCloseTo(4.166667, 5);
   });
 });
+
+describe('quarters across the autumn clock change (the repeated hour)', () => {
+  function minimal(time: string, t1: string): Telegram {
+    const text = telegramFromLines('FLU5\\253769484_A', [
+      '0-0:96.1.4(50217)', `0-0:1.0.0(${time})`, `1-0:1.8.1(${t1}*kWh)`, '1-0:1.8.2(000500.000*kWh)', '1-0:1.7.0(01.000*kW)',
+    ]);
+    const parsed = parseFrame(Buffer.from(text, 'latin1'));
+    if (!parsed.ok) throw new Error(`test frame refused: ${parsed.error} ${parsed.detail}`);
+    return parsed.telegram;
+  }
+
+  it('02:45-03:00 summer time is followed by 02:00-02:15 winter time, both complete', () => {
+    const peaks = new PeakMonitor();
+    const closed = [
+      ...peaks.update(minimal('241027024500S', '002000.000')).closed, // 00:45:00 UTC
+      ...peaks.update(minimal('241027025959S', '002000.299')).closed, // 00:59:59 UTC
+      ...peaks.update(minimal('241027020000W', '002000.300')).closed, // 01:00:00 UTC
+      ...peaks.update(minimal('241027021500W', '002000.700')).closed, // 01:15:00 UTC
+    ];
+    expect(closed).toEqual([
+      { start: Date.parse('2024-10-27T00:45:00Z'), end: Date.parse('2024-10-27T01:00:00Z'), averageKw: 1.2, complete: true },
+      { start: Date.parse('2024-10-27T01:00:00Z'), end: Date.parse('2024-10-27T01:15:00Z'), averageKw: 1.6, complete: true },
+    ]);
+  });
+});
