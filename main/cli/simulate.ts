@@ -99,7 +99,17 @@ export async function run(args: string[]): Promise<number> {
     }
     const log = createLogger({ console: process.stderr });
     const server = new TcpBroadcast(log);
-    const port = await server.listen(tcpPort, values.host);
+    let port: number;
+    try {
+      port = await server.listen(tcpPort, values.host);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      const why = code === 'EADDRINUSE' ? 'the port is in use (another simulator or dongle bridge?)'
+        : code === 'EACCES' ? 'permission denied (ports below 1024 need privileges)'
+        : code === 'EADDRNOTAVAIL' ? 'this machine has no such address' : (error as Error).message;
+      process.stderr.write(`digital-meter simulate: cannot listen on ${values.host}:${tcpPort}: ${why}\n`);
+      return 69; // EX_UNAVAILABLE
+    }
     log.info({ host: values.host, port, seed, start: new Date(start).toISOString(), speed, grid: values.grid }, `simulated P1 meter listening on ${values.host}:${port}`);
     const sent = await paceTelegrams(meter, server, { speed, count, signal: abort.signal });
     await server.close();

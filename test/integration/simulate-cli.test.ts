@@ -114,4 +114,19 @@ describe('digital-meter simulate --tcp', () => {
     }
     expect(stderr).toMatch(/P1 client connected/);
   });
+
+  it('says so when the port is taken, with exit code 69', async () => {
+    const { createServer } = await import('node:net');
+    const blocker = createServer();
+    blocker.listen(0, '127.0.0.1');
+    await once(blocker, 'listening');
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const result = simulate(['--tcp', String(port), '--duration', '2s']);
+      expect(result.status).toBe(69);
+      expect(result.stderr.toString()).toContain(`cannot listen on 127.0.0.1:${port}: the port is in use`);
+    } finally {
+      blocker.close();
+    }
+  });
 });
