@@ -48,4 +48,22 @@ describe('electronegativity over the built Electron code', () => {
     expect(preload).toContain("exposeInMainWorld(KEY, Object.freeze(bridge))");
     expect(preload).not.toMatch(/exposeInMainWorld\([^)]*ipcRenderer/);
   });
+
+  it('the built dashboard fits the CSP: no inline script, nothing remote, no eval', () => {
+    const dir = join(root, 'dist', 'renderer');
+    expect(existsSync(join(dir, 'index.html')), 'dist/renderer is missing: run `npm run build` (npm test does)').toBe(true);
+    const html = readFileSync(join(dir, 'index.html'), 'utf8');
+    const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const [, attributes, body] of scripts) {
+      expect(attributes).toMatch(/\bsrc="\.?\/[^"]+"/); // from the app itself
+      expect(body!.trim()).toBe('');
+    }
+    expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
+    const assets = join(dir, 'assets');
+    for (const name of readdirSync(assets).filter((n) => n.endsWith('.js'))) {
+      const code = readFileSync(join(assets, name), 'utf8');
+      expect(code, name).not.toMatch(/\beval\(|\bnew Function\(/);
+    }
+  });
 });
