@@ -43,11 +43,21 @@ export class DashboardPublisher {
   private latest: Telegram | null = null;
   private latestRaw: Uint8Array | null = null;
   private today: { start: number; end: number; bars: QuarterBar[] } | null = null;
+  private logPending = false;
 
   constructor(private readonly o: PublisherOptions) {
     this.wallNow = o.wallNow ?? Date.now;
     this.every = o.figuresEveryMs ?? 500;
-    o.log.onChange(() => this.publishFigures());
+    // Never publish from inside a log call: the caller may be half-way through its own work
+    // (a bus session logs "connected" before it sends its snapshot). Coalesced, on the next turn.
+    o.log.onChange(() => {
+      if (this.logPending) return;
+      this.logPending = true;
+      setImmediate(() => {
+        this.logPending = false;
+        this.publishFigures();
+      });
+    });
   }
 
   /** After the pipeline handled it. `raw` is valid only during the call. */
