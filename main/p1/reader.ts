@@ -93,7 +93,27 @@ export class P1Reader {
       this.decoder.end();
       this.decoder = this.newDecoder();
     }
-    for (const listener of this.statusListeners) listener(status);
+    this.dispatch(this.statusListeners, (listener) => listener(status));
+  }
+
+  /**
+   * A consumer that throws must not stop the meter being read (nor, from inside a serial read
+   * loop, crash the process): its failure is logged when it starts and when it clears.
+   */
+  private dispatch<T>(listeners: Iterable<T>, invoke: (listener: T) => void): void {
+    let failure: unknown = null;
+    for (const listener of listeners) {
+      try {
+        invoke(listener);
+      } catch (error) {
+        failure ??= error;
+      }
+    }
+    if (failure !== null) {
+      this.conditions.report('p1 consumers', 'failing', 'error', `A consumer of P1 telegrams failed: ${failure instanceof Error ? failure.message : String(failure)}`);
+    } else if (this.conditions.current('p1 consumers') === 'failing') {
+      this.conditions.report('p1 consumers', 'ok', 'info', 'P1 consumers handle telegrams again');
+    }
   }
 
   private newDecoder(): TelegramDecoder {
@@ -106,7 +126,7 @@ export class P1Reader {
       this.latestTelegram = result.telegram;
       this.latestReceivedAt = this.now();
       this.conditions.report('p1 frames', 'ok', 'info', 'P1 telegrams are being accepted');
-      for (const listener of this.listeners) listener(result.telegram, raw);
+      this.dispatch(this.listeners, (listener) => listener(result.telegram, raw));
       return;
     }
     this.frameCounts.refused++;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { P1Reader } from '../../main/p1/reader.js';
 import type { P1Source, SourceSink, SourceStatus } from '../../main/p1/sources/types.js';
 import { telegramFromLines } from '../support/crc-reference.js';
+import { captureLog } from '../support/capture-log.js';
 
 /** A source driven by hand: the reader's contract is bytes and status in, telegrams out. */
 class HandSource implements P1Source {
@@ -56,6 +57,22 @@ describe('P1 reader service', () => {
     source.send(telegramAt('240112231821', '00.406'));
     expect(seen).toEqual([0.401, 0.405, 0.406]);
     expect(reader.counts()).toMatchObject({ ok: 3, refused: 1, refusedBy: { truncated: 1 } });
+  });
+
+  it('keeps reading when a consumer throws, and logs that once', () => {
+    const source = new HandSource();
+    const { log, lines } = captureLog();
+    const reader = new P1Reader(source, { log });
+    const seen: string[] = [];
+    reader.onTelegram(() => { throw new Error('database is locked'); });
+    reader.onTelegram((t) => seen.push(String(t.powerKw!.import)));
+    reader.start();
+    source.say('open', 'opened');
+    source.send(telegramAt('240112231815', '00.401'));
+    source.send(telegramAt('240112231816', '00.402'));
+    expect(seen).toEqual(['0.401', '0.402']);
+    expect(reader.counts().ok).toBe(2);
+    expect(lines.filter((l) => l.condition === 'p1 consumers').map((l) => l.msg)).toEqual(['A consumer of P1 telegrams failed: database is locked']);
   });
 
   it('passes the source status through', () => {

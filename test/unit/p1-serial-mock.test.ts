@@ -86,6 +86,16 @@ describe('serial source on the mock binding', () => {
     await run.source.stop();
   });
 
+  it('says how to get permission: the dialout group, with the exact command', async () => {
+    // the text @serialport/bindings-cpp gives on Linux for EACCES (root cannot provoke it for real)
+    const denied: SerialBinding = { open: async () => { throw new Error('Error: Permission denied, cannot open /dev/ttyUSB0'); } };
+    const run = startSource(denied);
+    await advance(0);
+    expect(run.source.status()).toMatchObject({ state: 'error', reason: 'permission-denied' });
+    expect(run.source.status().message).toMatch(/^No permission to open \/dev\/ttyUSB0\. Add your user to the dialout group: sudo usermod -a -G dialout \S+ — then log out and in again/);
+    await run.source.stop();
+  });
+
   it('retries 1, 2, 4 ... 30 s apart and logs the condition once, not per retry', async () => {
     const binding = recordingBinding();
     const run = startSource(binding);

@@ -67,7 +67,11 @@ class SerialDriver implements LinkDriver {
       throw new SourceFailure(problem, message);
     }
     let closing = false;
-    void readLoop(port, handlers, () => closing, path);
+    readLoop(port, handlers, () => closing, path).catch(async (error: unknown) => {
+      // a consumer threw inside data(): release the port and let the supervisor start over
+      await port.close().catch(() => undefined);
+      if (!closing) handlers.lost(new SourceFailure('read-failed', `Reading ${path} stopped: ${errorText(error)}`));
+    });
     return {
       close: async () => {
         closing = true;
