@@ -1,5 +1,5 @@
 import { connectAsync, type MqttClient } from 'mqtt';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { mqttSchema } from '../../main/config/bus-schema.js';
 import { CommandRegistry, registerStateCommands } from '../../main/bus/commands.js';
@@ -40,9 +40,10 @@ const haSensorDiscovery = z.object({
 }).refine((p) => UNITS[p.device_class]!.units.includes(p.unit_of_measurement), { message: 'unit not allowed for the device class', path: ['unit_of_measurement'] })
   .refine((p) => UNITS[p.device_class]!.stateClasses.includes(p.state_class), { message: 'state class not allowed for the device class', path: ['state_class'] });
 
+// a fresh broker for each test: retained messages of one test must not leak into the next
 let broker: Broker;
-beforeAll(async () => { broker = await startMosquitto(); });
-afterAll(async () => { await broker?.stop(); });
+beforeEach(async () => { broker = await startMosquitto(); });
+afterEach(async () => { await broker?.stop(); });
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -142,11 +143,11 @@ describe('MQTT bridge against a real Mosquitto', () => {
     for (const [topic, value] of Object.entries(expected)) expect(obs.last(topic)!.payload, topic).toBe(value);
     await eventually(() => obs.last('digital-meter/state') !== undefined, 'the state');
     expect(JSON.parse(obs.last('digital-meter/state')!.payload)).toEqual(hub.current);
-    // counters are retained, momentary power is not
+    // every value is retained: a Home Assistant subscribing later gets all twelve at once
     const late = await observer('digital-meter/sensor/#');
-    await eventually(() => late.seen.length >= 8, 'retained values');
-    const retained = late.seen.map((s) => s.topic.split('/')[2]).sort();
-    expect(retained).toEqual(['cost_today_eur', 'export_t1_kwh', 'export_t2_kwh', 'gas_m3', 'import_t1_kwh', 'import_t2_kwh', 'month_peak_kw', 'water_m3']);
+    await eventually(() => late.seen.length === 12, 'retained values');
+    expect(late.seen.every((s) => s.retain)).toBe(true);
+    expect(late.seen.find((s) => s.topic.endsWith('/power_export_kw'))!.payload).toBe('0.000');
   });
 
   it('publishes a changing value at most once per interval, and always its latest value', async () => {
@@ -216,9 +217,10 @@ describe('MQTT bridge against a real Mosquitto', () => {
     await eventually(() => b.connected, 'connected');
     await new Promise((r) => setTimeout(r, 100));
     const obs = await observer('digital-meter/sensor/power_import_kw');
-    expect(obs.seen).toEqual([]); // momentary power is not retained
+    await eventually(() => obs.seen.length === 1, 'the retained value');
     await obs.client.publishAsync('homeassistant/status', 'online');
-    await eventually(() => obs.seen.length === 1, 'the value again despite the 60 s interval');
+    await eventually(() => obs.seen.length === 2, 'the value again despite the 60 s interval');
+    expect(obs.seen[1]!.retain).toBe(false); // sent live to the subscriber
     expect(obs.seen.at(-1)!.payload).toBe('2.500');
   });
 });

@@ -28,7 +28,9 @@ const FULL_STATE_KEY = '#state';
 /**
  * Publishes the bus state to an MQTT broker for Home Assistant: discovery configs (retained),
  * one topic per sensor (on change, at most every minIntervalS), the whole state as JSON under
- * <prefix>/state, and an availability topic that the broker sets to "offline" through the last
+ * <prefix>/state, all retained (a value that does not change, such as export at night, would
+ * otherwise never reach a Home Assistant that subscribes later; a stale value is greyed out by
+ * availability), and an availability topic that the broker sets to "offline" through the last
  * will when this process dies. Optional commands on <prefix>/command go through the same command
  * registry and validation as the websocket; results and errors appear on <prefix>/result.
  * Publishing never waits: while the broker is away, values are dropped (not queued) and all of
@@ -45,6 +47,7 @@ export class MqttBridge {
   private readonly commandBucket: TokenBucket;
   private flushTimer: NodeJS.Timeout | null = null;
   private unsubscribe: (() => void) | null = null;
+  private stopping = false;
 
   constructor(private readonly options: MqttBridgeOptions) {
     const { config } = options;
@@ -83,7 +86,7 @@ export class MqttBridge {
       this.conditions.report('mqtt', 'connected', 'info', 'MQTT broker connected', { broker: where });
       this.onConnect(client);
     });
-    client.on('close', () => this.conditions.report('mqtt', 'disconnected', 'warn', 'MQTT broker connection lost; retrying', { broker: where }));
+    client.on('close', () => this.stopping || this.conditions.report('mqtt', 'disconnected', 'warn', 'MQTT broker connection lost; retrying', { broker: where }));
     client.on('error', (error) => this.conditions.report('mqtt', `error:${(error as NodeJS.ErrnoException).code ?? error.message}`, 'warn', 'MQTT broker unusable; retrying', { broker: where, err: error.message }));
     client.on('message', (topic, payload) => this.onMessage(topic, payload));
     this.unsubscribe = this.options.hub.subscribe((delta) => this.onDelta(delta));
@@ -91,6 +94,7 @@ export class MqttBridge {
 
   /** Say "offline" (retained) and disconnect. */
   async stop(): Promise<void> {
+    this.stopping = true;
     this.unsubscribe?.();
     this.unsubscribe = null;
     if (this.flushTimer) clearTimeout(this.flushTimer);
@@ -137,7 +141,7 @@ export class MqttBridge {
     for (const entity of this.entities) {
       const value = sensorValue(state, entity);
       if (value !== null && this.throttle.offer(entity.objectId, value, now)) {
-        client.publish(stateTopic(this.names, entity), value, { retain: entity.retain, qos: 0 });
+        client.publish(stateTopic(this.names, entity), value, { retain: true, qos: 0 });
       }
     }
     const full = JSON.stringify(state);
@@ -160,7 +164,7 @@ export class MqttBridge {
           continue;
         }
         const entity = this.entities.find((e) => e.objectId === key);
-        if (entity) client.publish(stateTopic(this.names, entity), value, { retain: entity.retain, qos: 0 });
+        if (entity) client.publish(stateTopic(this.names, entity), value, { retain: true, qos: 0 });
       }
       this.scheduleFlush(at);
     }, wait);

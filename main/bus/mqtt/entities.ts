@@ -17,31 +17,29 @@ export interface SensorEntity {
   deviceClass: 'energy' | 'gas' | 'water' | 'power' | 'monetary';
   unit: 'kWh' | 'm³' | 'kW' | 'EUR';
   stateClass: 'total_increasing' | 'total' | 'measurement';
-  /** a retained value is shown at once when Home Assistant (re)starts; momentary ones are not kept */
-  retain: boolean;
   /** digits after the decimal point in the published value */
   decimals: number;
 }
 
 const counter = (objectId: string, name: string, path: string): SensorEntity =>
-  ({ objectId, name, path, deviceClass: 'energy', unit: 'kWh', stateClass: 'total_increasing', retain: true, decimals: 3 });
-const power = (objectId: string, name: string, path: string, retain: boolean): SensorEntity =>
-  ({ objectId, name, path, deviceClass: 'power', unit: 'kW', stateClass: 'measurement', retain, decimals: 3 });
+  ({ objectId, name, path, deviceClass: 'energy', unit: 'kWh', stateClass: 'total_increasing', decimals: 3 });
+const power = (objectId: string, name: string, path: string): SensorEntity =>
+  ({ objectId, name, path, deviceClass: 'power', unit: 'kW', stateClass: 'measurement', decimals: 3 });
 
 export const METER_SENSORS: readonly SensorEntity[] = [
   counter('import_t1_kwh', 'Import day (T1)', 'meter.counters.importKwh.t1'),
   counter('import_t2_kwh', 'Import night (T2)', 'meter.counters.importKwh.t2'),
   counter('export_t1_kwh', 'Export day (T1)', 'meter.counters.exportKwh.t1'),
   counter('export_t2_kwh', 'Export night (T2)', 'meter.counters.exportKwh.t2'),
-  { objectId: 'gas_m3', name: 'Gas', path: 'meter.counters.gasM3', deviceClass: 'gas', unit: 'm³', stateClass: 'total_increasing', retain: true, decimals: 3 },
-  { objectId: 'water_m3', name: 'Water', path: 'meter.counters.waterM3', deviceClass: 'water', unit: 'm³', stateClass: 'total_increasing', retain: true, decimals: 3 },
-  power('power_import_kw', 'Power import', 'meter.powerKw.import', false),
-  power('power_export_kw', 'Power export', 'meter.powerKw.export', false),
-  power('quarter_average_kw', 'Current quarter average', 'quarter.averageSoFarKw', false),
-  power('month_peak_kw', 'Month peak', 'quarter.monthPeakKw', true),
-  power('gap_kw', 'Gap (headroom this quarter)', 'quarter.gapKw', false),
+  { objectId: 'gas_m3', name: 'Gas', path: 'meter.counters.gasM3', deviceClass: 'gas', unit: 'm³', stateClass: 'total_increasing', decimals: 3 },
+  { objectId: 'water_m3', name: 'Water', path: 'meter.counters.waterM3', deviceClass: 'water', unit: 'm³', stateClass: 'total_increasing', decimals: 3 },
+  power('power_import_kw', 'Power import', 'meter.powerKw.import'),
+  power('power_export_kw', 'Power export', 'meter.powerKw.export'),
+  power('quarter_average_kw', 'Current quarter average', 'quarter.averageSoFarKw'),
+  power('month_peak_kw', 'Month peak', 'quarter.monthPeakKw'),
+  power('gap_kw', 'Gap (headroom this quarter)', 'quarter.gapKw'),
   // electricity + gas + water today, as the ledger publishes it (main/dashboard/figures.ts costsAt)
-  { objectId: 'cost_today_eur', name: 'Cost today', path: 'costs.periods.today.totalEur', deviceClass: 'monetary', unit: 'EUR', stateClass: 'total', retain: true, decimals: 2 },
+  { objectId: 'cost_today_eur', name: 'Cost today', path: 'costs.periods.today.totalEur', deviceClass: 'monetary', unit: 'EUR', stateClass: 'total', decimals: 2 },
 ];
 
 /** The entity's value as published text, or null when the state has no number there. */
