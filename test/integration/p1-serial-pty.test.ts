@@ -72,7 +72,7 @@ describe.skipIf(!haveSocat)(`serial source on a socat pseudo-terminal${haveSocat
 
     await cable.plugIn();
     await waitFor('the port to be reopened', () => reader!.status().reason === 'reopened', 8000);
-    expect(reader.status().message).toMatch(/^Opened .*meter at 115200 8N1, after \d+ s of 'no-such-port'$/);
+    expect(reader.status().message).toMatch(/^Opened .*meter at 115200 8N1, after \d+ s down \(unplugged, then no-such-port\)$/);
     cable.write(telegramAt(50, '00.150'));
     cable.write(telegramAt(51, '00.151'));
     await waitFor('telegrams after the replug', () => powers.length === 7);

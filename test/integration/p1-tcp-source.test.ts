@@ -83,7 +83,7 @@ describe('TCP source against a dongle-like server', () => {
     await dongle.start(port);
     await waitFor('the reconnect', () => run.reader.status().reason === 'reopened', 8000);
     await waitFor('telegrams after the reconnect', () => run.reader.counts().ok >= okBefore + 3);
-    expect(run.reader.status().message).toMatch(new RegExp(`^Connected to the P1 dongle at 127\\.0\\.0\\.1:${port}, after \\d+ s of 'refused'$`));
+    expect(run.reader.status().message).toMatch(new RegExp(`^Connected to the P1 dongle at 127\\.0\\.0\\.1:${port}, after \\d+ s down \\(connection-lost, then refused\\)$`));
     expect(run.states()).toEqual(['connecting:opening', 'open:opened', 'disconnected:connection-lost', 'error:refused', 'open:reopened']);
     expect(run.reader.counts().refusedBy['crc-mismatch']).toBe(0);
   });

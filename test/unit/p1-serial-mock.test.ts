@@ -82,7 +82,7 @@ describe('serial source on the mock binding', () => {
 
     MockBinding.createPort(PATH);
     await advance(1000);
-    expect(run.source.status()).toMatchObject({ state: 'open', reason: 'reopened', message: "Opened /dev/ttyUSB0 at 115200 8N1, after 1 s of 'no-such-port'" });
+    expect(run.source.status()).toMatchObject({ state: 'open', reason: 'reopened', message: 'Opened /dev/ttyUSB0 at 115200 8N1, after 1 s down (no-such-port)' });
     await run.source.stop();
   });
 
@@ -129,7 +129,7 @@ describe('serial source on the mock binding', () => {
     // plug it back in: found on the next retry (2 s later)
     MockBinding.createPort(PATH);
     await advance(2000);
-    expect(run.source.status()).toMatchObject({ state: 'open', reason: 'reopened' });
+    expect(run.source.status()).toMatchObject({ state: 'open', reason: 'reopened', message: 'Opened /dev/ttyUSB0 at 115200 8N1, after 3 s down (unplugged, then no-such-port)' });
     binding.opened[1]!.emitData(Buffer.from(telegram, 'latin1'));
     await advance(0);
     expect(Buffer.concat(run.received).toString('latin1')).toBe(telegram + telegram);

@@ -57,6 +57,8 @@ export class ReconnectingSource implements P1Source {
   private silenceTimer: TimerHandle | null = null;
   private lastDataAt = 0;
   private dataSinceOpen = false;
+  /** since when the link has been down, and why (each reason once, in order), for the recovery message */
+  private outage: { since: number; reasons: string[] } | null = null;
   private stopped = false;
 
   constructor(private readonly driver: LinkDriver, options: ReconnectingOptions = {}) {
@@ -104,6 +106,7 @@ export class ReconnectingSource implements P1Source {
     } catch (error) {
       if (generation !== this.generation) return;
       const failure = toFailure(error);
+      this.noteOutage(failure.reason);
       this.setStatus('error', failure.reason, `${failure.message} ${this.retryNote()}`);
       this.scheduleRetry();
       return;
@@ -114,15 +117,15 @@ export class ReconnectingSource implements P1Source {
       return;
     }
     this.link = link;
-    const previous = this.current;
     const now = this.timers.now();
     this.lastDataAt = now;
     this.dataSinceOpen = false;
-    const recovered = previous.state === 'disconnected' || previous.state === 'error';
-    const message = recovered
-      ? `${this.driver.openedMessage()}, after ${formatSeconds(now - previous.since)} of '${previous.reason}'`
+    const outage = this.outage;
+    this.outage = null;
+    const message = outage
+      ? `${this.driver.openedMessage()}, after ${formatSeconds(now - outage.since)} down (${outage.reasons.join(', then ')})`
       : this.driver.openedMessage();
-    this.setStatus('open', recovered ? 'reopened' : 'opened', message);
+    this.setStatus('open', outage ? 'reopened' : 'opened', message);
     this.armSilenceTimer(this.silenceMs);
   }
 
@@ -144,8 +147,14 @@ export class ReconnectingSource implements P1Source {
   private onLost(failure: SourceFailure): void {
     this.link = null;
     this.clearTimers();
+    this.noteOutage(failure.reason);
     this.setStatus('disconnected', failure.reason, `${failure.message} ${this.retryNote()}`);
     this.scheduleRetry();
+  }
+
+  private noteOutage(reason: string): void {
+    this.outage ??= { since: this.timers.now(), reasons: [] };
+    if (!this.outage.reasons.includes(reason)) this.outage.reasons.push(reason);
   }
 
   /**
