@@ -9,6 +9,7 @@ import { chooseSecretStore } from '../secrets/encrypted-secret-store.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import { APP_SCHEME, APP_SCHEME_PRIVILEGES, APP_START_URL, appProtocolHandler } from './app-protocol.js';
 import { BusBridge } from './bus-bridge.js';
+import { CrashRecovery } from './crash-recovery.js';
 import { addSecurityHeaders } from './csp.js';
 import { denyPermissions, guardNavigation } from './guards.js';
 import { TypedIpcMain } from './ipc-main.js';
@@ -192,9 +193,12 @@ function createWindow(mode: WindowMode, preloadFile: string, ipc: TypedIpcMain, 
     });
   }
   // A kiosk has nobody to click "reload": bring the dashboard back after a renderer crash.
+  const recovery = new CrashRecovery();
   window.webContents.on('render-process-gone', (_event, details) => {
-    warn(`the dashboard's renderer stopped (${details.reason}); reloading`);
-    if (details.reason !== 'clean-exit') setTimeout(() => { if (!window.isDestroyed()) window.reload(); }, 1000);
+    if (details.reason === 'clean-exit') return;
+    const { delayMs, report } = recovery.onCrash();
+    if (report) warn(`the dashboard's renderer stopped (${details.reason}); reloading it`);
+    setTimeout(() => { if (!window.isDestroyed()) window.reload(); }, delayMs);
   });
   if (mode.kind === 'desktop') {
     window.on('close', () => {

@@ -32,6 +32,7 @@ export interface UpdateTimers {
  */
 export class UpdateController {
   private retry: unknown = null;
+  private nextCheck: unknown = null;
   private pendingVersion: string | null = null;
   private lastReasons = '';
 
@@ -41,6 +42,8 @@ export class UpdateController {
     private readonly log: (message: string) => void,
     private readonly timers: UpdateTimers = { setTimeout: (run, ms) => setTimeout(run, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) },
     private readonly retryMs = 5 * 60_000,
+    /** a kiosk runs for months: look again this often while updates are on */
+    private readonly checkEveryMs = 6 * 3600_000,
   ) {
     updater.on('update-downloaded', (info) => {
       this.pendingVersion = info.version;
@@ -58,9 +61,19 @@ export class UpdateController {
     // electron-updater's channels: 'latest' is stable; 'beta' also takes prereleases tagged beta.
     this.updater.allowPrerelease = policy.updateChannel === 'beta';
     this.updater.channel = policy.updateChannel === 'beta' ? 'beta' : 'latest';
+    this.cancelCheck();
     if (!policy.autoUpdate) return false;
+    this.nextCheck = this.timers.setTimeout(() => {
+      this.nextCheck = null;
+      this.apply(policy).catch((error: Error) => this.log(`update check failed: ${error.message}`));
+    }, this.checkEveryMs);
     await this.updater.checkForUpdates();
     return true;
+  }
+
+  private cancelCheck(): void {
+    if (this.nextCheck !== null) this.timers.clearTimeout(this.nextCheck);
+    this.nextCheck = null;
   }
 
   /** Restart into the downloaded update now, unless a role vetoes; then ask again later. */
@@ -88,5 +101,6 @@ export class UpdateController {
   stop(): void {
     if (this.retry !== null) this.timers.clearTimeout(this.retry);
     this.retry = null;
+    this.cancelCheck();
   }
 }

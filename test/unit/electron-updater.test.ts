@@ -46,6 +46,21 @@ describe('auto-update', () => {
     expect(updater).toMatchObject({ channel: 'beta', allowPrerelease: true, allowDowngrade: false, checks: 2 });
   });
 
+  it('looks again every 6 hours while on, not at all once turned off', async () => {
+    const updater = new FakeUpdater();
+    const timers = manualTimers();
+    const controller = new UpdateController(updater, new RestartGate(), () => {}, timers);
+    await controller.apply({ autoUpdate: true, updateChannel: 'stable' });
+    expect([...timers.pending.values()].map((t) => t.ms)).toEqual([6 * 3600_000]);
+    timers.fire();
+    await Promise.resolve();
+    expect(updater.checks).toBe(2);
+    expect(timers.pending.size).toBe(1);
+    await controller.apply({ autoUpdate: false, updateChannel: 'stable' });
+    expect(timers.pending.size).toBe(0);
+    expect(updater.checks).toBe(2);
+  });
+
   it('restarts into a downloaded update when no role objects', () => {
     const updater = new FakeUpdater();
     const log: string[] = [];

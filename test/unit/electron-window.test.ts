@@ -65,3 +65,16 @@ describe('shell command line', () => {
     expect(parseShellArgs(['x']).args).toEqual({ kiosk: null, hideCursor: null, configFile: undefined, roles: undefined });
   });
 });
+
+describe('renderer crash recovery', () => {
+  it('reloads after 1 s, doubling for crashes in a row up to a minute, says so once per run; 5 quiet minutes reset it', async () => {
+    const { CrashRecovery } = await import('../../main/electron/crash-recovery.js');
+    let now = 0;
+    const recovery = new CrashRecovery(() => now);
+    const seen: [number, boolean][] = [];
+    for (let i = 0; i < 8; i++) { seen.push(Object.values(recovery.onCrash()) as [number, boolean]); now += 2_000; }
+    expect(seen).toEqual([[1000, true], [2000, false], [4000, false], [8000, false], [16000, false], [32000, false], [60000, false], [60000, false]]);
+    now += 5 * 60_000 + 1;
+    expect(recovery.onCrash()).toEqual({ delayMs: 1000, report: true });
+  });
+});
