@@ -19,7 +19,7 @@ per register and cost, gas, water, the quarters and this month's peak (README, "
                  already in it (by meter time) are not counted again: a replay resumes.
   --speed max|N  N times the meter's own pace; default max with --summary, else 1
   --summary      print only the summary object (else also one JSON line per closed quarter)
-  --verbose      log progress (JSON lines) on stderr
+  --verbose      log progress (JSON lines, one per commit) on stderr
 `;
 
 function parseSpeed(text: string | undefined, summary: boolean): number | 'max' {
@@ -59,7 +59,7 @@ export async function run(args: string[]): Promise<number> {
   }
   const tempDir = values.db ? null : mkdtempSync(join(tmpdir(), 'digital-meter-replay-'));
   const dbFile = values.db ? resolve(values.db) : join(tempDir!, 'replay.sqlite');
-  const log = createLogger({ level: values.verbose ? 'info' : 'warn', console: process.stderr });
+  const log = createLogger({ level: values.verbose ? 'debug' : 'warn', console: process.stderr });
   const opened = openPipeline({ dbFile, rates, log });
   try {
     const { pipeline } = opened;

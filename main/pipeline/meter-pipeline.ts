@@ -43,6 +43,8 @@ export class MeterPipeline {
   private readonly flushEveryMs: number;
   private readonly exportDays = new Set<string>();
   private dayEnd = -Infinity;
+  private meterPeakSignature = '';
+  private monthsChanged = false;
 
   constructor(private readonly o: PipelineOptions) {
     this.resumeAfter = o.resumeAfter;
@@ -73,6 +75,7 @@ export class MeterPipeline {
     }
     this.o.ledger.addTelegram(t);
     this.takePeaks(this.o.peaks.update(t));
+    this.noteMeterPeaks(t);
     this.o.store.queueTelegram(t.time, raw);
     this.lastStored = t.time;
     if (this.lastFlushAt === null) this.lastFlushAt = t.time;
@@ -92,7 +95,17 @@ export class MeterPipeline {
     }
   }
 
+  /** The month panel changes only with a closed quarter or a new 1-0:1.6.0 / 0-0:98.1.0: store it then. */
+  private noteMeterPeaks(t: Telegram): void {
+    const signature = `${t.monthPeak?.time}/${t.monthPeak?.kw}/${t.peakHistory.length}/${t.peakHistory[0]?.month}`;
+    if (signature !== this.meterPeakSignature) {
+      this.meterPeakSignature = signature;
+      this.monthsChanged = true;
+    }
+  }
+
   private takePeaks(update: PeakUpdate): void {
+    if (update.closed.length) this.monthsChanged = true;
     for (const q of update.closed) {
       this.quarters.push(q);
       this.o.store.queueQuarter({ start: q.start, averageKw: q.averageKw, energyKwh: q.averageKw / 4, complete: q.complete, source: q.complete ? 'counters' : 'partial' });
@@ -106,10 +119,12 @@ export class MeterPipeline {
     if (this.lastStored === null) return;
     store.queueDays(ledger.takeDirtyDays());
     store.queueBoundaries(ledger.takeBoundaryReadings());
-    const month = this.o.peaks.monthState();
+    const month = this.monthsChanged ? this.o.peaks.monthState() : null;
     if (month) for (const m of [...month.closed, month.current]) store.queueMonthPeak(m);
+    this.monthsChanged = false;
     store.queueResume(this.lastStored, ledger.state());
     store.flush();
+    this.o.log.debug({ lastTelegram: new Date(this.lastStored).toISOString() }, 'committed');
     this.lastFlushAt = this.lastStored;
     if (this.o.exportDir && this.exportDays.size) this.exportFinishedDays(this.o.exportDir);
   }

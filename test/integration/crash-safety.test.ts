@@ -31,15 +31,22 @@ function prng(seed: number): () => number {
   };
 }
 
-/** Start a replay; once it says it has started work, kill it `killAfterMs` later. */
-function runUntilKilled(args: string[], killAfterMs: number): Promise<{ killed: boolean; code: number | null }> {
+/**
+ * Start a replay and kill it during its work: after its `commits`-th commit (it logs each one
+ * with --verbose), `extraMs` later. Counting commits rather than wall time keeps the kills spread
+ * over the work however slow the machine is.
+ */
+function runUntilKilled(args: string[], commits: number, extraMs: number): Promise<{ killed: boolean; code: number | null }> {
   return new Promise((done) => {
     const child = spawn(process.execPath, [bin, 'replay', '--verbose', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
     let timer: NodeJS.Timeout | null = null;
-    let text = '';
+    let seen = 0;
+    let partial = '';
     child.stderr.on('data', (chunk: Buffer) => {
-      text += chunk.toString();
-      if (!timer && text.includes('"replay started"')) timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+      const lines = (partial + chunk.toString()).split('\n');
+      partial = lines.pop()!;
+      seen += lines.filter((l) => l.includes('"msg":"committed"')).length;
+      if (!timer && seen >= commits) timer = setTimeout(() => child.kill('SIGKILL'), extraMs);
     });
     child.on('exit', (code, signal) => {
       if (timer) clearTimeout(timer);
@@ -64,8 +71,9 @@ describe('crash safety: SIGKILL at 20 random moments, restart each time', () => 
     let killed = 0;
     const resumePoints = new Set<string>();
     for (let i = 0; i < 20; i++) {
-      // 400x the meter's pace: the whole recording takes 6 s of work; each run is cut 0 to 0.6 s into it
-      const outcome = await runUntilKilled([recording, '--db', crashed, '--speed', '400', '--summary'], Math.floor(random() * 600));
+      // 400x the meter's pace: a commit per minute of meter time is one every 150 ms; each run
+      // is killed 0 to 150 ms after its 1st, 2nd or 3rd commit (40 in the whole recording)
+      const outcome = await runUntilKilled([recording, '--db', crashed, '--speed', '400', '--summary'], 1 + Math.floor(random() * 3), Math.floor(random() * 150));
       if (outcome.killed) killed++;
       resumePoints.add(JSON.stringify(existsSync(crashed) ? totals(crashed).last ?? null : null));
     }
@@ -75,7 +83,7 @@ describe('crash safety: SIGKILL at 20 random moments, restart each time', () => 
 
     expect(killed).toBeGreaterThanOrEqual(15);
     // the kills fell at many different points of the work, not all before or after it
-    expect(resumePoints.size).toBeGreaterThanOrEqual(8);
+    expect(resumePoints.size).toBeGreaterThanOrEqual(12);
     const expected = totals(reference);
     expect(expected.days).toHaveLength(2);
     expect(expected.quarters).toHaveLength(3);
