@@ -5,6 +5,8 @@ import { brusselsDateKey, startOfBrusselsDay, startOfNextBrusselsDay } from '../
 import type { Ledger } from '../ledger/ledger.js';
 import type { PeakMonitor } from '../peak/peak-monitor.js';
 import type { PeakUpdate } from '../peak/peak-monitor.js';
+import { logPeakUpdate } from '../peak/peak-event-log.js';
+import { ConditionLog } from '../log/logger.js';
 import { exportDay } from '../store/daily-export.js';
 import type { MeterStore } from '../store/meter-store.js';
 
@@ -46,7 +48,10 @@ export class MeterPipeline {
   private meterPeakSignature = '';
   private monthsChanged = false;
 
+  private readonly conditions: ConditionLog;
+
   constructor(private readonly o: PipelineOptions) {
+    this.conditions = new ConditionLog(o.log);
     this.resumeAfter = o.resumeAfter;
     this.flushEveryMs = o.flushEveryMs ?? 60_000;
   }
@@ -110,7 +115,7 @@ export class MeterPipeline {
       this.quarters.push(q);
       this.o.store.queueQuarter({ start: q.start, averageKw: q.averageKw, energyKwh: q.averageKw / 4, complete: q.complete, source: q.complete ? 'counters' : 'partial' });
     }
-    for (const event of update.events) this.o.log.info({ event }, `peak: ${event.type}`);
+    logPeakUpdate(update, this.o.log, this.conditions);
   }
 
   /** Commit what is queued (also called on a timer by a live source, so a quiet meter still commits). */

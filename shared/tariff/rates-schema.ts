@@ -6,7 +6,8 @@ import { z } from 'zod';
  *    "Electricity": {"+": {"Day": 0.4, "Night": 0.3}, "-": {"Day": 0.1, "Night": 0.1}}}
  * loads unchanged; every extension is an optional key whose absence means "not used".
  * Prices are EUR per kWh or per m3; when a carrier has `vat`, its prices are read as excluding
- * VAT and costs are multiplied by (1 + vat); without it the prices are used as written.
+ * VAT and costs are multiplied by (1 + vat) (not the export compensation: a household does not
+ * charge VAT on what it injects); without it the prices are used as written.
  */
 
 const price = z.number().finite().describe('a price in EUR');
