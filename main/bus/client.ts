@@ -57,6 +57,8 @@ export class BusClient extends EventEmitter<BusClientEvents> {
   private nextCommandId = 1;
   private readonly pending = new Map<string, { resolve: (r: CommandResult) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
   private readonly backoff: BackoffOptions;
+  /** standing demands, sent again on every new connection (the meter forgets them when one ends) */
+  private readonly demands = new Map<string, Omit<Demand, 'type'>>();
 
   constructor(private readonly options: BusClientOptions) {
     super();
@@ -114,8 +116,13 @@ export class BusClient extends EventEmitter<BusClientEvents> {
     });
   }
 
-  /** Submit or replace a demand (maxKw 0 withdraws it); false when not connected. */
+  /**
+   * Submit or replace a demand (maxKw 0 withdraws it). It stands until withdrawn: after a
+   * reconnect it is submitted again. Returns whether it went out now.
+   */
   demand(demand: Omit<Demand, 'type'>): boolean {
+    if (demand.maxKw === 0) this.demands.delete(demand.id);
+    else this.demands.set(demand.id, { ...demand });
     if (!this.ws || !this.connected) return false;
     this.ws.send(JSON.stringify({ type: 'demand', ...demand }));
     return true;
@@ -160,6 +167,7 @@ export class BusClient extends EventEmitter<BusClientEvents> {
         this.state = message.state;
         this.seq = message.seq;
         this.attempt = 0;
+        for (const demand of this.demands.values()) ws.send(JSON.stringify({ type: 'demand', ...demand }));
         this.emit('connected');
         this.emit('snapshot', this.state);
         this.noteTelegram(before, this.state.meter?.time ?? null);

@@ -86,6 +86,8 @@ describe('satellite client', () => {
     cleanups.push(() => server.close());
     const sats = Array.from({ length: 10 }, () => client(url));
     await eventually(() => sats.every((s) => s.connected), 'ten satellites connected');
+    sats[0]!.demand({ id: 'car', minKw: 1.4, maxKw: 11, priority: 50, deadline: null });
+    await eventually(() => server.demands.size === 1, 'the demand at the meter');
 
     await server.close();
     await eventually(() => sats.every((s) => !s.connected), 'every satellite to notice');
@@ -96,6 +98,9 @@ describe('satellite client', () => {
     restarted.update({ meter: meterAt(501) });
     await eventually(() => sats.every((s) => s.current?.meter?.time === meterAt(501).time), 'the delta after the restart at every satellite');
     for (const s of sats) expect(s.current).toEqual(restarted.current);
+    // the satellite's standing demand is submitted again to the restarted meter
+    await eventually(() => server.demands.size === 1, 'the demand again after the restart');
+    expect(server.demands.list()[0]).toMatchObject({ role: 'ev', id: 'car', minKw: 1.4, maxKw: 11, priority: 50 });
   });
 
   it('runs commands, and sends demands that come back as grants', async () => {
