@@ -1,4 +1,4 @@
-import { CLOSE, PROTOCOL_VERSION, serverMessageSchema, type Delta, type Snapshot } from '../bus/protocol.js';
+import type { CLOSE, Delta, PROTOCOL_VERSION, ServerMessage, Snapshot } from '../bus/protocol.js';
 import type { CommandAnswer, ConnectionStatus, StateClient } from './state-client.js';
 
 /** The part of the WebSocket API this client uses (the browser's, or the `ws` package in tests). */
@@ -28,6 +28,10 @@ export interface WsClientOptions {
 }
 
 const OPEN = 1;
+// the protocol's constants, typed against it, without loading its zod schemas into the page
+const PROTOCOL: typeof PROTOCOL_VERSION = 1;
+const CLOSE_UNAUTHORIZED: typeof CLOSE.unauthorized = 4401;
+const CLOSE_TOKEN_ROTATED: typeof CLOSE.tokenRotated = 4403;
 
 /**
  * The browser's StateClient over the bus websocket: hello with the token, then the server's
@@ -102,7 +106,7 @@ export class WsStateClient implements StateClient {
     const socket = this.o.connect(this.o.url);
     this.socket = socket;
     socket.onopen = () => {
-      socket.send(JSON.stringify({ type: 'hello', protocol: PROTOCOL_VERSION, role: 'viewer', token: this.o.token, name: this.o.name ?? 'dashboard' }));
+      socket.send(JSON.stringify({ type: 'hello', protocol: PROTOCOL, role: 'viewer', token: this.o.token, name: this.o.name ?? 'dashboard' }));
     };
     socket.onmessage = (event) => this.receive(event.data);
     socket.onerror = () => {};
@@ -111,7 +115,7 @@ export class WsStateClient implements StateClient {
       this.socket = null;
       this.failPending('the connection dropped');
       if (this.closed) return;
-      if (event.code === CLOSE.unauthorized || event.code === CLOSE.tokenRotated) {
+      if (event.code === CLOSE_UNAUTHORIZED || event.code === CLOSE_TOKEN_ROTATED) {
         this.setStatus('unauthorized', event.reason || 'the token was refused');
         return;
       }
@@ -132,9 +136,8 @@ export class WsStateClient implements StateClient {
     } catch {
       return;
     }
-    const message = serverMessageSchema.safeParse(parsed);
-    if (!message.success) return;
-    const m = message.data;
+    const m = serverMessage(parsed);
+    if (!m) return;
     if (m.type === 'snapshot') {
       this.attempt = 0;
       this.detail = null;
@@ -168,5 +171,33 @@ export class WsStateClient implements StateClient {
   private setStatus(status: ConnectionStatus, detail: string | null): void {
     this.status = status;
     for (const listener of this.statusListeners) listener(status, detail);
+  }
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * The server's message, checked by its shape before it is used: a delta (one a second) must not
+ * cost a schema walk on the page's main thread, and the page need not load zod to show the
+ * dashboard. The server validates everything it receives with the shared zod schemas; this
+ * checks what the page relies on, and drops anything else.
+ */
+export function serverMessage(value: unknown): ServerMessage | null {
+  if (!isObject(value)) return null;
+  switch (value.type) {
+    case 'delta':
+      return Number.isInteger(value.seq) && isObject(value.set) && (value.unset === undefined || Array.isArray(value.unset)) ? value as Delta : null;
+    case 'snapshot': {
+      const state = value.state;
+      return value.protocol === PROTOCOL && Number.isInteger(value.seq) && isObject(state) && isObject(state.sources) ? value as Snapshot : null;
+    }
+    case 'result':
+      return typeof value.id === 'string' && (value.ok === true || (value.ok === false && isObject(value.error))) ? value as ServerMessage : null;
+    case 'error':
+      return typeof value.code === 'string' && typeof value.message === 'string' ? value as ServerMessage : null;
+    case 'grant':
+      return typeof value.id === 'string' && typeof value.kw === 'number' ? value as ServerMessage : null;
+    default:
+      return null;
   }
 }

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 
 export interface ServeProcess {
@@ -15,7 +15,18 @@ export interface ServeProcess {
   stop(): Promise<number | null>;
 }
 
-const BIN = resolve(import.meta.dirname, '..', '..', 'bin', 'digital-meter.js');
+/** The package root (from test/support or dist/test/support): the folder with bin/digital-meter.js. */
+function packageRoot(): string {
+  let dir = import.meta.dirname;
+  while (!existsSync(join(dir, 'bin', 'digital-meter.js'))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error('bin/digital-meter.js not found above ' + import.meta.dirname);
+    dir = up;
+  }
+  return dir;
+}
+
+const BIN = join(packageRoot(), 'bin', 'digital-meter.js');
 
 /**
  * `digital-meter serve` as a user starts it, in a temporary home (its own config and data

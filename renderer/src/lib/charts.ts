@@ -36,15 +36,23 @@ export function createChart<T extends ChartType>(canvas: HTMLCanvasElement, conf
   return new Chart(context, config);
 }
 
-/** Coalesce updates to one per animation frame: many telegrams between frames cost one redraw. */
-export function frameScheduler(run: () => void): () => void {
+/**
+ * Coalesce updates to one per animation frame, and at most one per `minIntervalMs`: many
+ * telegrams between frames cost one redraw, and a chart whose bars move slowly (today's
+ * quarters, the days) is not repainted for every telegram.
+ */
+export function frameScheduler(run: () => void, minIntervalMs = 0): () => void {
   let pending = false;
+  let last = -Infinity;
   return () => {
     if (pending) return;
     pending = true;
-    requestAnimationFrame(() => {
+    const wait = Math.max(0, last + minIntervalMs - performance.now());
+    const draw = () => requestAnimationFrame(() => {
       pending = false;
+      last = performance.now();
       run();
     });
+    if (wait > 0) setTimeout(draw, wait); else draw();
   };
 }

@@ -5,7 +5,10 @@ import type { Delta, Snapshot } from '../../../shared/bus/protocol.js';
 import type { ConnectionStatus, StateClient, CommandAnswer } from '../../../shared/client/state-client.js';
 import type { CostsState, DashboardState, PowerSample } from '../../../shared/dashboard/state.js';
 import type { QuarterState } from '../../../shared/peak/quarter-state.js';
-import { emptyBusState, type BusState } from '../../../shared/state.js';
+import type { BusState } from '../../../shared/state.js';
+
+/** Nothing known yet (shared/state.ts's emptyBusState, without loading its zod schemas). */
+const emptyBusState = (): BusState => ({ meter: null, quarter: null, costs: null, sources: {} });
 
 /** Data older than this (by this machine's clock) is shown greyed with its age. */
 export const STALE_AFTER_MS = 10_000;
