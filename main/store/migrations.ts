@@ -39,6 +39,9 @@ export const MIGRATIONS: readonly string[] = [
   // 2: day-ahead spot prices per quarter hour (main/tariff/prices/price-cache.ts; IF NOT EXISTS
   // there too, so the cache also works on a database the store did not create)
   PRICE_CACHE_SCHEMA_V1,
+  // 3: the telegram ring's batches compressed (raw DEFLATE): P1 text repeats itself, a minute of
+  // telegrams shrinks about 20 times, and that much less is written to the SD card
+  `ALTER TABLE telegrams ADD COLUMN encoding TEXT NOT NULL DEFAULT 'raw';`,
 ];
 
 export function migrate(db: Database): { from: number; to: number } {

@@ -33,6 +33,7 @@ function perTelegram(dir: string): void {
   const opened = openPipeline({ dbFile: join(dir, 'per-telegram.sqlite'), rates, log: silentLogger() });
   const { pipeline } = opened;
   const us: number[] = [];
+  const parseUs: number[] = [];
   const commitUs: number[] = [];
   let previousTime: number | null = null;
   let commits = 0;
@@ -40,11 +41,13 @@ function perTelegram(dir: string): void {
     const before = opened.store.pending;
     const a = process.hrtime.bigint();
     const parsed = parseFrame(bytes, { previousTime });
+    const m = process.hrtime.bigint();
     if (!parsed.ok) throw new Error(`simulator frame refused: ${parsed.error}`);
     previousTime = parsed.telegram.time;
     pipeline.handle({ ok: true, telegram: parsed.telegram, offset: 0 }, bytes);
     const b = process.hrtime.bigint();
     const took = Number(b - a) / 1000;
+    parseUs.push(Number(m - a) / 1000);
     us.push(took);
     if (opened.store.pending < before) { commits++; commitUs.push(took); }
   }
@@ -53,6 +56,7 @@ function perTelegram(dir: string): void {
   console.log(`per telegram, parse -> ledger -> quarter -> store (${us.length} telegrams of a simulated day, ${commits} batch commits):`);
   console.log(`  median ${median(us).toFixed(1)} us, p90 ${percentile(us, 90).toFixed(1)} us, p99 ${percentile(us, 99).toFixed(1)} us, p99.9 ${percentile(us, 99.9).toFixed(1)} us (goal p99 < 200 us)`);
   const plain = us.filter((x) => !commitUs.includes(x));
+  console.log(`  of which parse: median ${median(parseUs).toFixed(1)} us, p99 ${percentile(parseUs, 99).toFixed(1)} us`);
   console.log(`  without the commit telegrams: median ${median(plain).toFixed(1)} us, p99 ${percentile(plain, 99).toFixed(1)} us; a commit telegram: median ${median(commitUs).toFixed(1)} us`);
 }
 
