@@ -7,7 +7,7 @@ import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CLOSE, MAX_MESSAGE_BYTES, type Delta, type Grant } from '../../shared/bus/protocol.js';
-import { silentLogger } from '../log/logger.js';
+import { ConditionLog, silentLogger } from '../log/logger.js';
 import { bearerToken, tokensMatch, type TokenHolder } from './auth.js';
 import { CommandRegistry, registerStateCommands } from './commands.js';
 import { DemandBook } from './demand-book.js';
@@ -68,6 +68,8 @@ export class BusServer {
   private readonly now: () => number;
   private readonly unsubscribe: Array<() => void> = [];
   private readonly pingTimer: NodeJS.Timeout;
+  /** refusals are logged when they start and when a client gets in again, not per attempt */
+  private readonly authLog: ConditionLog;
   private ownServer: HttpServer | null = null;
   private secure = false;
   private closed = false;
@@ -77,6 +79,7 @@ export class BusServer {
     this.path = options.path ?? '/ws';
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.now = options.now ?? (() => Date.now());
+    this.authLog = new ConditionLog(this.log);
     this.commands = options.commands ?? registerStateCommands(new CommandRegistry(), options.hub);
     this.demands = options.demands ?? new DemandBook();
     this.wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES, perMessageDeflate: false, clientTracking: false });
@@ -117,7 +120,7 @@ export class BusServer {
       if (this.clients.size >= (this.options.maxClients ?? 256)) return refuseUpgrade(socket, 503, 'Service Unavailable');
       const header = bearerToken(request.headers.authorization);
       if (request.headers.authorization !== undefined && (header === null || !tokensMatch(header, this.options.tokens.get()))) {
-        this.log.warn({ remote: request.socket.remoteAddress }, 'bus upgrade refused: wrong bearer token');
+        this.onAuth('refused', 'wrong bearer token');
         return refuseUpgrade(socket, 401, 'Unauthorized');
       }
       this.wss.handleUpgrade(request, socket, head, (ws) => this.connected(ws, header !== null, request));
@@ -178,7 +181,7 @@ export class BusServer {
     };
     const session = new Session(id, transport, {
       hub: this.options.hub, commands: this.commands, demands: this.demands, tokens: this.options.tokens,
-      limits: this.limits, now: this.now, log: this.log,
+      limits: this.limits, now: this.now, log: this.log, onAuth: (outcome, reason) => this.onAuth(outcome, reason),
     }, preauthorized);
     const client: Client = { ws, session, alive: true };
     this.clients.set(id, client);
@@ -195,6 +198,11 @@ export class BusServer {
       session.ended();
       this.clients.delete(id);
     });
+  }
+
+  private onAuth(outcome: 'accepted' | 'refused', reason: string): void {
+    if (outcome === 'refused') this.authLog.report('bus-auth', 'refused', 'warn', 'bus clients refused (logged once until one gets in)', { reason });
+    else if (this.authLog.current('bus-auth') === 'refused') this.authLog.report('bus-auth', 'accepted', 'info', 'a bus client proved the token again', { via: reason });
   }
 
   private broadcast(delta: Delta): void {

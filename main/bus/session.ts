@@ -37,6 +37,8 @@ export interface SessionContext {
   limits: SessionLimits;
   now: () => number;
   log: Logger;
+  /** every proof or refusal of the token, so the server can log refusals once, not per attempt */
+  onAuth: (outcome: 'accepted' | 'refused', reason: string) => void;
 }
 
 type Mode = 'pending' | 'json' | 'terminal' | 'closed';
@@ -145,6 +147,7 @@ export class Session {
       if (hello.data.role === 'meter') return this.reject(CLOSE.protocol, 'forbidden', 'a client cannot take the meter role', true);
       this.role = hello.data.role;
       this.mode = 'json';
+      this.context.onAuth('accepted', 'hello');
       this.context.log.info({ client: this.id, role: this.role, name: hello.data.name }, 'bus client connected');
       const { seq, state } = this.context.hub.snapshot();
       this.send(JSON.stringify({ type: 'snapshot', protocol: PROTOCOL_VERSION, seq, state }));
@@ -155,10 +158,12 @@ export class Session {
     if (line.kind === 'auth') {
       if (!tokensMatch(line.token, this.context.tokens.get())) return this.reject(CLOSE.unauthorized, 'unauthorized', 'wrong token', false);
       this.mode = 'terminal';
+      this.context.onAuth('accepted', 'auth line');
       this.context.log.info({ client: this.id }, 'bus terminal connected');
       this.send('ok: authenticated; type help');
     } else if (this.preauthorized) {
       this.mode = 'terminal';
+      this.context.onAuth('accepted', 'bearer header');
       this.terminal(lines[0]!);
     } else {
       return this.reject(CLOSE.unauthorized, 'unauthorized', 'the first line must be: auth <token>', false);
@@ -237,7 +242,8 @@ export class Session {
 
   /** Before authentication every failure ends the connection, after one error message. */
   private reject(closeCode: number, code: BusErrorCode, message: string, asJson: boolean): void {
-    this.context.log.warn({ client: this.id, reason: message }, 'bus client refused');
+    this.context.onAuth('refused', message);
+    this.context.log.debug({ client: this.id, reason: message }, 'bus client refused');
     this.send(asJson ? JSON.stringify({ type: 'error', code, message }) : `error: ${message}`);
     this.close(closeCode, message.slice(0, 120));
   }

@@ -8,6 +8,7 @@ import { StateHub } from '../../main/bus/state-hub.js';
 import { openServerToken } from '../../main/bus/token-source.js';
 import { tokenCommand } from '../../main/cli/token.js';
 import type { MeterState } from '../../shared/state.js';
+import { captureLog } from '../support/capture-log.js';
 import { WsProbe, eventually } from '../support/ws-probe.js';
 
 const TOKEN = 'security-test-token-0123456789';
@@ -100,6 +101,27 @@ describe('the bus refuses whoever does not hold the token', () => {
     await old.untilClosed();
     expect(old.json()).toEqual([{ type: 'error', code: 'protocol', message: 'protocol 0 is not spoken here; this meter speaks protocol 1' }]);
     expect(old.closeCode).toBe(4400);
+  });
+});
+
+describe('logging refusals', () => {
+  it('logs refused clients once until one gets in, and never a token', async () => {
+    const { log, lines } = captureLog();
+    const { url } = await start({ log });
+    for (let i = 0; i < 20; i++) {
+      const p = await open(url);
+      p.send({ type: 'hello', protocol: 1, role: 'viewer', token: `guess-number-${i}-0123456789` });
+      await p.untilClosed();
+    }
+    await expect(WsProbe.open(url, { headers: { authorization: 'Bearer another-guess-0123456789' } })).rejects.toThrow('HTTP 401');
+    const good = await WsProbe.hello(url, TOKEN);
+    cleanups.push(() => good.close());
+    const warnings = lines.filter((l) => l.level >= 40);
+    expect(warnings.map((l) => l.msg)).toEqual(['bus clients refused (logged once until one gets in)']);
+    expect(lines.filter((l) => l.msg === 'a bus client proved the token again')).toHaveLength(1);
+    const everything = JSON.stringify(lines);
+    expect(everything).not.toContain(TOKEN);
+    expect(everything).not.toContain('guess-number');
   });
 });
 
