@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { FrameResult, Telegram } from '../../shared/p1/telegram.js';
 import type { ClosedQuarter } from '../../shared/peak/quarter-state.js';
-import { brusselsDateKey, startOfBrusselsDay, startOfNextBrusselsDay } from '../../shared/time/brussels.js';
+import { startOfBrusselsDay, startOfNextBrusselsDay } from '../../shared/time/brussels.js';
 import type { Ledger } from '../ledger/ledger.js';
 import type { PeakMonitor } from '../peak/peak-monitor.js';
 import type { PeakUpdate } from '../peak/peak-monitor.js';
@@ -9,6 +9,9 @@ import { logPeakUpdate } from '../peak/peak-event-log.js';
 import { ConditionLog } from '../log/logger.js';
 import { exportDay } from '../store/daily-export.js';
 import type { MeterStore } from '../store/meter-store.js';
+
+const EXPORT_SETTLE_MS = 15 * 60_000;
+const EXPORT_LOOKBACK_MS = 7 * 86_400_000;
 
 export interface PipelineOptions {
   store: MeterStore;
@@ -43,8 +46,8 @@ export class MeterPipeline {
   private lastFlushAt: number | null = null;
   private lastStored: number | null = null;
   private readonly flushEveryMs: number;
-  private readonly exportDays = new Set<string>();
-  private dayEnd = -Infinity;
+  /** days exported in this run and not changed since */
+  private readonly exported = new Set<string>();
   private meterPeakSignature = '';
   private monthsChanged = false;
 
@@ -73,11 +76,6 @@ export class MeterPipeline {
       return;
     }
     this.resumeAfter = t.time;
-    if (t.time >= this.dayEnd) {
-      // a new Brussels day: the one before is finished, export it at the next commit
-      if (this.lastStored !== null) this.exportDays.add(brusselsDateKey(this.lastStored));
-      this.dayEnd = startOfNextBrusselsDay(t.time);
-    }
     this.o.ledger.addTelegram(t);
     this.takePeaks(this.o.peaks.update(t));
     this.noteMeterPeaks(t);
@@ -122,7 +120,9 @@ export class MeterPipeline {
   flush(): void {
     const { store, ledger } = this.o;
     if (this.lastStored === null) return;
-    store.queueDays(ledger.takeDirtyDays());
+    const changed = ledger.takeDirtyDays();
+    for (const day of changed) this.exported.delete(day.day);
+    store.queueDays(changed);
     store.queueBoundaries(ledger.takeBoundaryReadings());
     const month = this.monthsChanged ? this.o.peaks.monthState() : null;
     if (month) for (const m of [...month.closed, month.current]) store.queueMonthPeak(m);
@@ -131,7 +131,7 @@ export class MeterPipeline {
     store.flush();
     this.o.log.debug({ lastTelegram: new Date(this.lastStored).toISOString() }, 'committed');
     this.lastFlushAt = this.lastStored;
-    if (this.o.exportDir && this.exportDays.size) this.exportFinishedDays(this.o.exportDir);
+    if (this.o.exportDir) this.exportFinishedDays(this.o.exportDir, this.lastStored);
   }
 
   /** End of input: close the running quarter with what was seen, commit everything. */
@@ -140,17 +140,24 @@ export class MeterPipeline {
     this.flush();
   }
 
-  private exportFinishedDays(dir: string): void {
-    for (const key of this.exportDays) {
-      const day = this.o.ledger.day(key);
-      if (!day) continue;
+  /**
+   * Export each finished day of the last week once per run, and again when late data changed it
+   * (a gas reading, downtime shared out). A day counts as finished 15 minutes after its end, so
+   * the gas reading that straddles midnight is in. Exporting again after a restart is cheap
+   * (a week of small files) and repairs an export a crash cut off.
+   */
+  private exportFinishedDays(dir: string, now: number): void {
+    for (const day of this.o.ledger.allDays()) {
+      if (this.exported.has(day.day) || day.start < now - EXPORT_LOOKBACK_MS) continue;
+      const end = startOfNextBrusselsDay(day.start);
+      if (end + EXPORT_SETTLE_MS > now) continue;
+      this.exported.add(day.day);
       try {
-        exportDay(dir, day, this.o.store.quarters(day.start, startOfNextBrusselsDay(day.start)), this.o.keepDays);
+        exportDay(dir, day, this.o.store.quarters(day.start, end), this.o.keepDays);
       } catch (error) {
-        this.o.log.error({ dir, day: key, error: (error as Error).message }, 'daily export failed; the database keeps the figures');
+        this.o.log.error({ dir, day: day.day, error: (error as Error).message }, 'daily export failed; the database keeps the figures');
       }
     }
-    this.exportDays.clear();
   }
 
   /** Start of the Brussels day of the last telegram, for callers that show "today". */

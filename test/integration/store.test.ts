@@ -82,7 +82,7 @@ describe('store: SQLite in WAL mode with versioned migrations', () => {
 });
 
 describe('daily export', () => {
-  it('writes the finished day as JSON and CSV in the data directory and keeps a year', () => {
+  it('writes the finished day as JSON and CSV in the data directory 15 minutes after it ends, and keeps a year', () => {
     const dir = tempDir();
     const exportDir = join(dir, 'history');
     const opened = openPipeline({ dbFile: join(dir, 'meter.sqlite'), rates: seed, log: captureLog().log, exportDir });
@@ -103,6 +103,9 @@ describe('daily export', () => {
     expect(json.day).toBe('2026-01-14');
     expect(json.start).toBe('2026-01-13T23:00:00.000Z');
     expect(json.electricity.importKwh.t2).toBe(Math.round(day.importWh[1]) / 1000);
+    // exported 15 minutes after midnight: the gas reading stamped 00:00 is in
+    expect(day.gasLitres).toBeGreaterThan(0);
+    expect(json.gas.m3).toBe(Math.round(day.gasLitres) / 1000);
     expect(json.quarters.map((q: { start: string }) => q.start)).toEqual(['2026-01-14T22:30:00.000Z', '2026-01-14T22:45:00.000Z']);
     const csv = readFileSync(join(exportDir, '2026-01-14.csv'), 'utf8').trim().split('\n');
     expect(csv[0]).toBe('start_utc,start_local,average_kw,complete');
