@@ -231,12 +231,6 @@ export class Ledger {
     return out;
   }
 
-  /** Forget days that started before `before` (they stay in the store). */
-  forgetDaysBefore(before: number): void {
-    for (const [key, day] of this.days) if (day.start < before && !this.dirty.has(key)) this.days.delete(key);
-    this.cachedDay = null;
-  }
-
   state(): LedgerState {
     return { channels: { electricity: this.channels.electricity.state(), gas: this.channels.gas.state(), water: this.channels.water.state() } };
   }
