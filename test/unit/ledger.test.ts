@@ -92,6 +92,18 @@ describe('ledger: usage from counter differences', () => {
     expect(week.estimated).toBe(true);
   });
 
+  it('readings every second across midnight: exact boundary reading, nothing estimated', () => {
+    const { ledger } = ledgerWith();
+    importT1(ledger, '2026-01-14T22:59:59Z', 10); // 23:59:59 local
+    importT1(ledger, '2026-01-14T23:00:00Z', 10.001); // local midnight: the second before belongs to the 14th
+    importT1(ledger, '2026-01-14T23:00:01Z', 10.003);
+    expect(ledger.day('2026-01-14')!.importWh[0]).toBe(1);
+    expect(ledger.day('2026-01-15')!.importWh[0]).toBe(2);
+    expect(ledger.day('2026-01-14')!.estimated).toBe(false);
+    expect(ledger.day('2026-01-15')!.estimated).toBe(false);
+    expect(ledger.takeBoundaryReadings()).toEqual([{ channel: 'electricity', time: Date.parse('2026-01-14T23:00:00Z'), values: [10001, 0, 0, 0], estimated: false }]);
+  });
+
   it('a rate change mid-day prices energy before and after at its own rate, and never rewrites the past', () => {
     const schedule = new RateSchedule(seed);
     const { ledger } = ledgerWith(schedule);
