@@ -79,6 +79,27 @@ describe.skipIf(!haveRecording)(`digital-meter replay on the shared recording ${
   });
 });
 
+describe('replay: refusals', () => {
+  it('an invalid rates file: exit 78, the file, the field and what was expected', () => {
+    const dir = tempDir();
+    const rates = join(dir, 'rates.json');
+    writeFileSync(rates, JSON.stringify({ Electricity: { '+': { Day: 0.4, Night: 'cheap' } } }));
+    const result = replay([join(import.meta.dirname, 'replay-cli.test.ts'), '--summary', '--rates', rates]);
+    expect(result.status).toBe(78);
+    expect(result.stderr).toBe(`digital-meter: ${rates}: Electricity.+.Night: Invalid input: expected number, received string\n`);
+    rmSync(dir, { recursive: true });
+  });
+
+  it('a missing input file: exit 66; a bad speed: exit 64', () => {
+    const missing = replay(['/nonexistent/recording.txt', '--summary']);
+    expect(missing.status).toBe(66);
+    expect(missing.stderr).toBe('digital-meter replay: /nonexistent/recording.txt: no such file\n');
+    const speed = replay([join(import.meta.dirname, 'replay-cli.test.ts'), '--speed', 'fast']);
+    expect(speed.status).toBe(64);
+    expect(speed.stderr).toBe("digital-meter: --speed must be 'max' or a positive number, got 'fast'\n");
+  });
+});
+
 describe('replay: a database file that cannot be used is reported and moved aside, never silently replaced', () => {
   const oneTelegram = join(import.meta.dirname, 'replay-cli.test.ts'); // no telegram inside: an empty replay
 
