@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { startOfBrusselsYear, startOfQuarter } from '../../shared/time/brussels.js';
+import { startOfBrusselsMonth, startOfBrusselsYear, startOfQuarter } from '../../shared/time/brussels.js';
 import { Ledger, type LedgerLimits } from '../ledger/ledger.js';
 import { RateSchedule } from '../ledger/rate-schedule.js';
 import { TelegramDecoder } from '../p1/decoder.js';
@@ -73,7 +73,13 @@ export function openPipeline(o: OpenPipelineOptions): OpenedPipeline {
     maxImportKw: o.limits?.maxKw,
   });
   if (last !== null) {
-    peaks.restore(store.quarters(last - 14 * 31 * 86_400_000).filter((q) => q.complete).map((q) => ({ start: q.start, end: q.start + 900_000, averageKw: q.averageKw, complete: q.complete })), store.monthPeaks());
+    // Months whose quarters are in the store get their own figures from those quarters; the
+    // stored month row then only brings the meter's figures (else its quarters would count twice).
+    const quarters = store.quarters(last - 14 * 31 * 86_400_000).filter((q) => q.complete)
+      .map((q) => ({ start: q.start, end: q.start + 900_000, averageKw: q.averageKw, complete: true }));
+    const withQuarters = new Set(quarters.map((q) => startOfBrusselsMonth(q.start)));
+    const months = store.monthPeaks().map((m) => (withQuarters.has(m.monthStart) ? { ...m, ownPeakKw: null, ownPeakStart: null, ownCompleteQuarters: 0 } : m));
+    peaks.restore(quarters, months);
   }
   const pipeline = new MeterPipeline({ store, ledger, peaks, log: o.log, resumeAfter: last, flushEveryMs: o.flushEveryMs, exportDir: o.exportDir ?? null, keepDays: o.keepDays });
   if (last !== null) {
