@@ -88,6 +88,7 @@ describe('crash safety: SIGKILL at 20 random moments, restart each time', () => 
     const expected = totals(reference);
     expect(expected.days).toHaveLength(2);
     expect(expected.quarters).toHaveLength(5);
+    expect(expected.months).toMatchObject([{ month: '2026-01', meter_kw: 3.456 }]);
     const got = totals(crashed);
     for (const key of Object.keys(expected) as Array<keyof typeof expected>) expect(got[key], key).toEqual(expected[key]);
     rmSync(dir, { recursive: true });

@@ -13,7 +13,7 @@ const kwh = (wh: number) => `${(wh / 1000).toFixed(3).padStart(10, '0')}*kWh`;
 /**
  * A recording written from the e-MUCS spec, one telegram per second from `startUtc`: import
  * on register 2 (night) with a deterministic wobbling load, some export on register 2, and a gas
- * reading every 5 minutes stamped with its own time. Returns the bytes and the counters at the end.
+ * reading every 5 minutes stamped with its own time, and a month peak (1-0:1.6.0) of 3.456 kW. Returns the bytes and the counters at the end.
  */
 export function syntheticRecording(startUtc: number, seconds: number): { text: string; last: { importWh: number; exportWh: number; gasLitres: number } } {
   let importWh = 3_113_135;
@@ -45,6 +45,8 @@ export function syntheticRecording(startUtc: number, seconds: number): { text: s
       '0-0:96.14.0(0002)',
       `1-0:1.7.0(${(watts / 1000).toFixed(3).padStart(6, '0')}*kW)`,
       '1-0:2.7.0(00.000*kW)',
+      // this month's peak so far, as the meter keeps it (10 January 18:30 local, 3.456 kW)
+      '1-0:1.6.0(260110183000W)(03.456*kW)',
       '0-1:24.1.0(003)',
       '0-1:96.1.1(37464C4F32313231303630353130)',
       `0-1:24.2.3(${meterTimestamp(gasTime)})(${(gasLitres / 1000).toFixed(3).padStart(9, '0')}*m3)`,
