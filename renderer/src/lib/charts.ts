@@ -1,9 +1,9 @@
 import {
-  BarController, BarElement, CategoryScale, Chart, Filler, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip,
+  BarController, BarElement, CategoryScale, Chart, Decimation, Filler, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip,
   type ChartConfiguration, type ChartType,
 } from 'chart.js';
 
-Chart.register(BarController, BarElement, CategoryScale, Filler, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip);
+Chart.register(BarController, BarElement, CategoryScale, Decimation, Filler, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip);
 // a dashboard updated every second: no animation, no per-update layout of fonts from the page
 Chart.defaults.animation = false;
 Chart.defaults.responsive = true;
@@ -54,5 +54,34 @@ export function frameScheduler(run: () => void, minIntervalMs = 0): () => void {
       run();
     });
     if (wait > 0) setTimeout(draw, wait); else draw();
+  };
+}
+
+/**
+ * Redraw only while the chart is on screen: below the fold (the desktop page scrolls) a chart
+ * costs nothing per telegram, and is brought up to date when it scrolls into view.
+ */
+export function whenVisible(element: () => Element | null, redraw: () => void): { request: () => void; stop: () => void } {
+  let visible = true;
+  let missed = false;
+  let observer: IntersectionObserver | null = null;
+  const start = () => {
+    const el = element();
+    if (!el || typeof IntersectionObserver === 'undefined') return;
+    observer = new IntersectionObserver((entries) => {
+      visible = entries.some((e) => e.isIntersecting);
+      if (visible && missed) {
+        missed = false;
+        redraw();
+      }
+    });
+    observer.observe(el);
+  };
+  return {
+    request: () => {
+      if (!observer) start();
+      if (visible) redraw(); else missed = true;
+    },
+    stop: () => observer?.disconnect(),
   };
 }
