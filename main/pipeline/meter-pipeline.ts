@@ -45,6 +45,8 @@ export class MeterPipeline {
   private resumeAfter: number | null;
   private lastFlushAt: number | null = null;
   private lastStored: number | null = null;
+  /** meter time of the last telegram committed */
+  private committedTime: number | null;
   private readonly flushEveryMs: number;
   /** days exported in this run and not changed since */
   private readonly exported = new Set<string>();
@@ -56,6 +58,7 @@ export class MeterPipeline {
   constructor(private readonly o: PipelineOptions) {
     this.conditions = new ConditionLog(o.log);
     this.resumeAfter = o.resumeAfter;
+    this.committedTime = o.resumeAfter;
     this.flushEveryMs = o.flushEveryMs ?? 60_000;
   }
 
@@ -127,10 +130,13 @@ export class MeterPipeline {
     const month = this.monthsChanged ? this.o.peaks.monthState() : null;
     if (month) for (const m of [...month.closed, month.current]) store.queueMonthPeak(m);
     this.monthsChanged = false;
-    store.queueResume(this.lastStored, ledger.state());
-    store.flush();
-    this.o.log.debug({ lastTelegram: new Date(this.lastStored).toISOString() }, 'committed');
+    if (this.lastStored !== this.committedTime) store.queueResume(this.lastStored, ledger.state());
     this.lastFlushAt = this.lastStored;
+    // a silent meter and a timer that keeps calling: nothing to write, so nothing is written
+    if (store.pending === 0) return;
+    store.flush();
+    this.committedTime = this.lastStored;
+    this.o.log.debug({ lastTelegram: new Date(this.lastStored).toISOString() }, 'committed');
     if (this.o.exportDir) this.exportFinishedDays(this.o.exportDir, this.lastStored);
   }
 

@@ -81,6 +81,24 @@ describe('store: SQLite in WAL mode with versioned migrations', () => {
   });
 });
 
+describe('pipeline commits', () => {
+  it('a timer flushing while the meter is silent writes nothing', () => {
+    const dir = tempDir();
+    const opened = openPipeline({ dbFile: join(dir, 'meter.sqlite'), rates: seed, log: captureLog().log });
+    const decoder = new TelegramDecoder((result, raw) => opened.pipeline.handle(result, raw));
+    decoder.feed(Buffer.from(syntheticRecording(Date.parse('2026-01-14T12:00:00Z'), 10).text, 'latin1'));
+    opened.pipeline.flush();
+    const changes = () => (opened.store.db.prepare('SELECT total_changes() AS n').get() as { n: number }).n;
+    const before = changes();
+    expect(before).toBeGreaterThan(0);
+    for (let i = 0; i < 3; i++) opened.pipeline.flush();
+    expect(changes()).toBe(before);
+    expect(opened.store.resumePoint().lastTelegramTime).toBe(Date.parse('2026-01-14T12:00:09Z'));
+    opened.close();
+    rmSync(dir, { recursive: true });
+  });
+});
+
 describe('daily export', () => {
   it('writes the finished day as JSON and CSV in the data directory 15 minutes after it ends, and keeps a year', () => {
     const dir = tempDir();
