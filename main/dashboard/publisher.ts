@@ -67,7 +67,7 @@ export class DashboardPublisher {
     this.latest = t;
     this.takeClosedQuarters(t.time);
     this.o.hub.update({ meter: meterStateFromTelegram(t), quarter: this.o.opened.peaks.state() });
-    if (this.wallNow() - this.lastFigures >= this.every) {
+    if (this.latestRaw === null || this.wallNow() - this.lastFigures >= this.every) {
       this.latestRaw = Uint8Array.from(raw);
       this.publishFigures();
     }

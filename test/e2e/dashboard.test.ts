@@ -81,7 +81,7 @@ describe.skipIf(!executable)('the dashboard in headless Chromium', () => {
     expect(await page.getByTestId('gas-meter').textContent()).toMatch(/\d\.\d{3}\sm³/);
     expect(await page.getByTestId('closed-months').locator('li').count()).toBeGreaterThanOrEqual(1);
     expect(await page.locator('[data-testid=rates] tr[data-active=true]').count()).toBe(1);
-    expect(await page.locator('[data-testid=telegram] tbody tr').count()).toBeGreaterThan(20);
+    await expect.poll(() => page.locator('[data-testid=telegram] tbody tr').count()).toBeGreaterThan(20);
     await expect.poll(() => page.getByTestId('days-total').textContent()).toMatch(/\d\.\d\d\s€/);
 
     const first = await page.getByTestId('meter-time').textContent();
