@@ -10,7 +10,8 @@ import { openPipeline } from '../../main/pipeline/open-pipeline.js';
 import { TelegramDecoder } from '../../main/p1/decoder.js';
 import { ratesSchema } from '../../main/tariff/rates-schema.js';
 import { emptyDay } from '../../main/ledger/day-summary.js';
-import { syntheticRecording } from '../support/synthetic-recording.js';
+import { meterTimestamp, syntheticRecording } from '../support/synthetic-recording.js';
+import { telegramFromLines } from '../support/crc-reference.js';
 import { captureLog } from '../support/capture-log.js';
 
 const seed = ratesSchema.parse({ Gas: { '+': 1.576 }, Electricity: { '+': { Day: 0.4, Night: 0.3 }, '-': { Day: 0.1, Night: 0.1 } } });
@@ -95,6 +96,37 @@ describe('pipeline commits', () => {
     expect(changes()).toBe(before);
     expect(opened.store.resumePoint().lastTelegramTime).toBe(Date.parse('2026-01-14T12:00:09Z'));
     opened.close();
+    rmSync(dir, { recursive: true });
+  });
+});
+
+describe('rates over restarts', () => {
+  const frame = (iso: string, nightKwh: string) => telegramFromLines('FLU5\\253769484_A', [
+    '0-0:96.1.4(50217)', `0-0:1.0.0(${meterTimestamp(Date.parse(iso))})`,
+    '1-0:1.8.1(000100.000*kWh)', `1-0:1.8.2(${nightKwh}*kWh)`, '1-0:2.8.1(000000.000*kWh)', '1-0:2.8.2(000000.000*kWh)',
+  ]);
+  const feed = (opened: ReturnType<typeof openPipeline>, text: string) => {
+    const decoder = new TelegramDecoder((result, raw) => opened.pipeline.handle(result, raw));
+    decoder.feed(Buffer.from(text, 'latin1'));
+    decoder.end();
+    opened.pipeline.finish();
+  };
+
+  it('new rates at a restart apply from the last stored telegram on; what was booked keeps its price', () => {
+    const dir = tempDir();
+    const dbFile = join(dir, 'meter.sqlite');
+    const first = openPipeline({ dbFile, rates: seed, log: captureLog().log });
+    feed(first, frame('2026-01-14T12:00:00Z', '000200.000') + frame('2026-01-14T12:00:10Z', '000200.010'));
+    first.close();
+    const dearer = ratesSchema.parse({ ...seed, Electricity: { ...seed.Electricity, '+': { Day: 0.4, Night: 0.5 } } });
+    const second = openPipeline({ dbFile, rates: dearer, log: captureLog().log });
+    expect(second.store.rateHistory().map((e) => e.rates.Electricity['+'].Night)).toEqual([0.3, 0.5]);
+    feed(second, frame('2026-01-14T14:00:10Z', '000200.030'));
+    const day = second.store.days()[0]!;
+    second.close();
+    // 10 Wh at 0.3 before the restart, then 20 Wh over the downtime at the new 0.5
+    expect(day.importWh[1]).toBe(30);
+    expect(day.importEur).toBeCloseTo(0.003 + 0.01, 12);
     rmSync(dir, { recursive: true });
   });
 });
