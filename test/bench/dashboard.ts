@@ -82,6 +82,14 @@ export async function bench(): Promise<void> {
     const real = await perTelegram(page, cdp, serve.origin, serve.token, 20);
     console.log(`main thread per telegram at 1x (${real.telegrams} telegrams, every panel and chart on one 1280x800 page): ${real.task.toFixed(2)} ms all work, of which ${real.script.toFixed(2)} ms script and ${real.layout.toFixed(2)} ms style+layout`);
     await page.close();
+    // the Pi's 7" display: the kiosk's first page (quarter box and live power)
+    page = await browser.newPage({ viewport: { width: 800, height: 480 } });
+    await firstRender(page, serve.url);
+    cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const kiosk = await perTelegram(page, cdp, serve.origin, serve.token, 20);
+    console.log(`main thread per telegram at 1x, kiosk 800x480 "Now" page (${kiosk.telegrams} telegrams): ${kiosk.task.toFixed(2)} ms all work, of which ${kiosk.script.toFixed(2)} ms script and ${kiosk.layout.toFixed(2)} ms style+layout`);
+    await page.close();
     await serve.stop();
 
     serve = await startServe(['--port', '0', '--speed', String(SPEED)], { home, timeoutMs: 120_000 });
