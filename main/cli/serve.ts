@@ -81,10 +81,12 @@ export async function run(args: string[]): Promise<number> {
     process.stdout.write(HELP);
     return 0;
   }
-  const app = await createApp({
-    configFile: values.config, roles: parseRoles(values.roles),
-    speed: parsePositive('speed', values.speed), historyDays: parsePositive('history-days', values['history-days']),
-  });
+  // every option is checked before anything is opened or created
+  const roles = parseRoles(values.roles);
+  const portOption = parsePort(values.port);
+  const speed = parsePositive('speed', values.speed);
+  const historyDays = parsePositive('history-days', values['history-days']);
+  const app = await createApp({ configFile: values.config, roles, speed, historyDays });
   const { log } = app;
   const bus = app.loaded.config.bus;
   const root = dirname(bundledRatesFile());
@@ -97,7 +99,7 @@ export async function run(args: string[]): Promise<number> {
   });
   const tokens = running.token.holder;
   const host = values.host ?? bus.host;
-  const port = parsePort(values.port) ?? bus.port;
+  const port = portOption ?? bus.port;
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(port, host, () => { http.off('error', reject); resolve(); });
@@ -106,6 +108,9 @@ export async function run(args: string[]): Promise<number> {
   });
   app.start();
   const address = http.address() as AddressInfo;
+  if (!['127.0.0.1', '::1', 'localhost'].includes(host)) {
+    log.warn({ host }, 'the dashboard is reachable from the network over plain HTTP: the token and the state travel in clear on this network');
+  }
   process.stdout.write(`Dashboard: http://${displayHost(address.address)}:${address.port}/#token=${tokens.get()}\n`);
   log.info({ host: address.address, port: address.port, demo: app.demo, dataDir: app.dataDir }, 'serving the dashboard and the bus');
 
