@@ -119,31 +119,26 @@ function parseText(text: string, previousTime: number | null): Telegram {
   return telegram;
 }
 
-/** Reads `a-b:c.d.e` and returns the index after it; fills obis[0..4]. */
+/** Reads `a-b:c.d.e` and returns the index of the "(" after it; fills obis[0..4]. */
 const obis = new Int32Array(5);
+const OBIS_SEPARATORS = [0x2d /* - */, 0x3a /* : */, 0x2e /* . */, 0x2e /* . */, 0x28 /* ( */];
 function readObis(text: string, start: number, end: number, lineNumber: number): number {
-  let part = 0;
-  let value = -1;
   let i = start;
-  for (; i < end; i++) {
-    const c = text.charCodeAt(i);
-    const digit = c - 48;
-    if (digit >= 0 && digit <= 9) {
-      value = value < 0 ? digit : value * 10 + digit;
-      if (value > 255) refuse(`line ${lineNumber}: OBIS value above 255`);
-      continue;
+  for (let part = 0; part < 5; part++) {
+    let value = 0;
+    const first = i;
+    let c = text.charCodeAt(i);
+    while (c >= 48 && c <= 57 && i < end) {
+      value = value * 10 + (c - 48);
+      c = text.charCodeAt(++i);
     }
-    const separator = part === 0 ? 0x2d /* - */ : part === 1 ? 0x3a /* : */ : part < 4 ? 0x2e /* . */ : 0x28 /* ( */;
-    if (c !== separator || value < 0) break;
-    obis[part++] = value;
-    value = -1;
-    if (part === 5) return i;
+    if (i === first || i - first > 3 || value > 255 || c !== OBIS_SEPARATORS[part] || i >= end) {
+      refuse(`line ${lineNumber}: not an OBIS line: "${text.slice(start, Math.min(end, start + 40))}"`);
+    }
+    obis[part] = value;
+    if (part < 4) i++;
   }
-  if (part === 4 && value >= 0 && i < end && text.charCodeAt(i) === 0x28) {
-    obis[4] = value;
-    return i;
-  }
-  return refuse(`line ${lineNumber}: not an OBIS line: "${text.slice(start, Math.min(end, start + 40))}"`);
+  return i;
 }
 
 /** Finds the "(…)" groups after the OBIS code: printable ASCII, no nesting, nothing between them. */
@@ -152,12 +147,14 @@ function readGroups(text: string, from: number, end: number, lineNumber: number)
   let i = from;
   while (i < end) {
     if (text.charCodeAt(i) !== 0x28) refuse(`line ${lineNumber}: expected "(" at column ${i - from + 1}`);
-    const close = text.indexOf(')', i + 1);
-    if (close < 0 || close >= end) refuse(`line ${lineNumber}: unclosed "("`);
-    for (let j = i + 1; j < close; j++) {
-      const c = text.charCodeAt(j);
+    // one scan to the ")" that also checks every byte is printable and not a nested "("
+    let close = i + 1;
+    for (; close < end; close++) {
+      const c = text.charCodeAt(close);
+      if (c === 0x29) break;
       if (c < 0x20 || c > 0x7e || c === 0x28) refuse(`line ${lineNumber}: unexpected character in a value`);
     }
+    if (close >= end) refuse(`line ${lineNumber}: unclosed "("`);
     if (count === MAX_GROUPS) refuse(`line ${lineNumber}: more than ${MAX_GROUPS} values`);
     groupStarts[count] = i + 1;
     groupEnds[count] = close;
