@@ -28,6 +28,7 @@ its own data directory.
   --config FILE   the configuration file
   --roles LIST    roles to run, e.g. meter or meter,ev,battery (default: the configuration's)
   --speed X       a simulated meter's speed (simulated seconds per second)
+  --history-days N  the demo's history at its first start (default 35)
 `;
 
 const ROLES: readonly Role[] = ['meter', 'ev', 'battery'];
