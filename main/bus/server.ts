@@ -136,8 +136,11 @@ export class BusServer {
     return { host: info.address, port: info.port, url: `${scheme}://${host}:${info.port}${this.path}` };
   }
 
+  /** Clients being served: one that was dropped counts no more, even while its socket still closes. */
   get clientCount(): number {
-    return this.clients.size;
+    let count = 0;
+    for (const client of this.clients.values()) if (!client.session.closed) count++;
+    return count;
   }
 
   /** Send this tick's grants, each to the client whose demand it answers. */

@@ -117,6 +117,10 @@ export class Session {
     if (this.mode === 'json') this.send(JSON.stringify(grant));
   }
 
+  get closed(): boolean {
+    return this.mode === 'closed';
+  }
+
   close(code: number, reason: string): void {
     if (this.mode === 'closed') return;
     this.mode = 'closed';
