@@ -150,11 +150,13 @@ export class Session {
       if (!tokensMatch(hello.data.token, this.context.tokens.get())) return this.reject(CLOSE.unauthorized, 'unauthorized', 'wrong token', true);
       if (hello.data.role === 'meter') return this.reject(CLOSE.protocol, 'forbidden', 'a client cannot take the meter role', true);
       this.role = hello.data.role;
+      // Snapshot first, then deltas: logging the connection may itself change the state (the
+      // dashboard's log panel), and that delta must not reach this client before its snapshot.
+      const { seq, state } = this.context.hub.snapshot();
+      this.send(JSON.stringify({ type: 'snapshot', protocol: PROTOCOL_VERSION, seq, state }));
       this.mode = 'json';
       this.context.onAuth('accepted', 'hello');
       this.context.log.info({ client: this.id, role: this.role, name: hello.data.name }, 'bus client connected');
-      const { seq, state } = this.context.hub.snapshot();
-      this.send(JSON.stringify({ type: 'snapshot', protocol: PROTOCOL_VERSION, seq, state }));
       return;
     }
     const lines = text.split(/\r?\n/);

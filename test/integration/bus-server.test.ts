@@ -204,3 +204,19 @@ describe('bus server: transport', () => {
     expect(seqs).toEqual(Array.from({ length: updates }, (_, i) => i + 1));
   });
 });
+
+describe('bus server: ordering', () => {
+  it('sends the snapshot before any delta, even when logging the connection changes the state', async () => {
+    const { pino } = await import('pino');
+    const hub = new StateHub();
+    // like the dashboard's log panel: every log line becomes state
+    const log = pino({ level: 'info' }, { write: (line: string) => { hub.update({ costs: { lastLog: JSON.parse(line).msg } }); } });
+    const { url } = await start({ hub, log });
+    const client = await probe(url);
+    await client.until(() => client.messages.length >= 2, 'the logged connection as a delta');
+    const [first, second] = client.json();
+    expect(first!.type).toBe('snapshot');
+    expect(second).toMatchObject({ type: 'delta', set: { costs: { lastLog: 'bus client connected' } } });
+    expect(second!.seq).toBe((first!.seq as number) + 1);
+  });
+});
