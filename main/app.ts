@@ -25,6 +25,7 @@ import { FileSecretStore } from './secrets/file-secret-store.js';
 import type { SpotPrice } from './tariff/pricing.js';
 import { createPrices, priceSourceState } from './tariff/prices/start-prices.js';
 import { activeRatesFile, RatesStore } from './tariff/rates-load.js';
+import { parseStart } from './p1/simulator/run-options.js';
 
 export type Role = 'meter' | 'ev' | 'battery';
 
@@ -81,7 +82,10 @@ export async function createApp(o: AppOptions = {}): Promise<App> {
   const ratesStore = new RatesStore(demo ? demoRatesFile(dataDir) : activeRatesFile(config.rates, loaded.configDir));
   // the ledger asks for the spot price per energy delta; bound to the price cache once the database is open
   let spot: SpotPrice = () => null;
-  const opened = openPipeline({ dbFile: join(dataDir, 'meter.sqlite'), rates: ratesStore.current, log, exportDir: join(dataDir, 'history'), spot: (time) => spot(time) });
+  const opened = openPipeline({
+    dbFile: join(dataDir, 'meter.sqlite'), rates: ratesStore.current, log, exportDir: join(dataDir, 'history'),
+    spot: (time) => spot(time), limits: config.ledger,
+  });
   for (const problem of opened.problems) log.warn(problem);
   const prices = await createPrices({
     db: opened.store.db, config: config.prices, secrets: new FileSecretStore(dataDir), log,
@@ -145,10 +149,11 @@ function demoSource(opened: OpenedPipeline, dataDir: string, log: Logger, o: App
   return new SimulatorSource(meter, o.speed ?? 1);
 }
 
-/** p1.start of a configured simulator: an ISO time, or now. */
+/** p1.start of a configured simulator: as `simulate --start` reads it (no offset: Brussels time), or now. */
 function simulatorStart(text: string | undefined): number {
-  if (text === undefined || text === 'now') return Date.now();
-  const time = Date.parse(text);
-  if (Number.isNaN(time)) throw new Error(`p1.start ${text}: expected an ISO time such as 2025-01-15T17:00:00Z`);
-  return time;
+  try {
+    return parseStart(text);
+  } catch (error) {
+    throw new Error(`p1.start: ${(error as Error).message.replace(/^--start /, '')}`, { cause: error });
+  }
 }

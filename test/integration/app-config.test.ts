@@ -1,0 +1,48 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createApp } from '../../main/app.js';
+
+async function until(condition: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (condition()) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe('the app from a configuration file', () => {
+  it('starts a configured simulator at p1.start read as Brussels time when it has no offset', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dm-app-config-'));
+    try {
+      writeFileSync(join(dir, 'config.json'), JSON.stringify({
+        dataDir: 'data', roles: ['meter'], log: { level: 'silent', file: false },
+        // 15 January 17:00 in Brussels is 16:00 UTC (winter time)
+        p1: { type: 'simulator', seed: 3, start: '2025-01-15T17:00:00', speed: 50 },
+      }));
+      const app = await createApp({ configFile: join(dir, 'config.json'), console: null });
+      app.start();
+      await until(() => app.hub.current.meter?.time != null, 'a first telegram');
+      const first = app.hub.current.meter!.time!;
+      await app.stop();
+      expect(first).toBeGreaterThanOrEqual(Date.parse('2025-01-15T16:00:00Z'));
+      expect(first).toBeLessThan(Date.parse('2025-01-15T16:01:00Z'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a p1.start that is not a time, naming the field', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dm-app-config-'));
+    try {
+      writeFileSync(join(dir, 'config.json'), JSON.stringify({
+        dataDir: 'data', roles: ['meter'], log: { level: 'silent', file: false },
+        p1: { type: 'simulator', start: 'yesterday-ish' },
+      }));
+      await expect(createApp({ configFile: join(dir, 'config.json'), console: null })).rejects.toThrow(/p1\.start/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
