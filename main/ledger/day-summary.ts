@@ -1,3 +1,5 @@
+import type { PeriodFigures } from '../../shared/dashboard/state.js';
+
 /**
  * Usage and money of one Brussels day. Energy is in Wh and volumes in litres (dm3) so the
  * meter's 3-decimal counters add up exactly; only shares of an interval split across a
@@ -29,15 +31,8 @@ export function emptyDay(day: string, start: number): DaySummary {
   };
 }
 
-/** Figures for a period: the sum of its days. */
-export interface UsageTotals {
-  importKwh: { t1: number; t2: number };
-  exportKwh: { t1: number; t2: number };
-  electricityEur: number;
-  gas: { m3: number; kwh: number | null; eur: number };
-  water: { m3: number; eur: number };
-  totalEur: number;
-  estimated: boolean;
+/** Figures for a period: the sum of its days (the dashboard's PeriodFigures, plus a day count). */
+export interface UsageTotals extends PeriodFigures {
   /** days that had any reading */
   days: number;
 }

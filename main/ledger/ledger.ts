@@ -42,15 +42,7 @@ export interface LedgerOptions {
 }
 
 /** What this ledger has added since it was created (the replay summary). */
-export interface SessionTotals {
-  importWh: [number, number];
-  exportWh: [number, number];
-  importEur: number;
-  exportEur: number;
-  gasLitres: number;
-  gasEur: number;
-  waterLitres: number;
-  waterEur: number;
+export interface SessionTotals extends Omit<DaySummary, 'day' | 'start' | 'estimated'> {
   gasSeen: boolean;
   waterSeen: boolean;
 }
