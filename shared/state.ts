@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { quarterStateSchema } from './peak/quarter-state.js';
 
 /**
  * The one state the core publishes (architecture principle 3): the renderer, satellites and the
@@ -51,12 +52,13 @@ export const sourceStatusSchema = z.object({
   lastDataAt: nullableNumber,
 });
 
-/** Opaque for now (quarter tracker and ledger issues): any JSON object. */
+/** Opaque for now (the ledger's figures travel in `dashboard`): any JSON object. */
 const opaqueRecord = z.record(z.string(), z.unknown());
 
 export const busStateSchema = z.object({
   meter: meterStateSchema.nullable(),
-  quarter: opaqueRecord.nullable(),
+  /** the running quarter hour and the budget (main/peak/) */
+  quarter: quarterStateSchema.nullable(),
   costs: opaqueRecord.nullable(),
   /** one entry per data source by name, e.g. { p1: {...}, prices: {...} } */
   sources: z.record(z.string(), sourceStatusSchema),

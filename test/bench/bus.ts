@@ -12,6 +12,7 @@ import { TokenHolder } from '../../main/bus/auth.js';
 import { BusServer } from '../../main/bus/server.js';
 import { StateHub } from '../../main/bus/state-hub.js';
 import type { MeterState } from '../../shared/state.js';
+import { quarterState } from '../support/quarter-state.js';
 
 const CLIENTS = 100;
 const TELEGRAMS = 500;
@@ -79,7 +80,7 @@ function serverMemory(): number {
 
 export async function bench(): Promise<void> {
   const hub = new StateHub();
-  hub.update({ meter: meterAt(0), quarter: { averageSoFarKw: 1.2, monthPeakKw: 3.4, gapKw: 2.1 }, costs: { periods: { today: { totalEur: 1.23 } } } });
+  hub.update({ meter: meterAt(0), quarter: quarterState({ averageSoFarKw: 1.2, monthPeakKw: 3.4, gapKw: 2.1 }), costs: { periods: { today: { totalEur: 1.23 } } } });
   const server = await BusServer.listen({ hub, tokens: new TokenHolder(TOKEN), host: '127.0.0.1', port: 0, maxClients: CLIENTS + 10 });
   const memoryBefore = serverMemory();
   const worker = new Worker(new URL(import.meta.url), { workerData: { busBenchClients: true, url: server.address().url, clients: CLIENTS, telegrams: WARMUP + TELEGRAMS } satisfies ClientsJob });

@@ -8,6 +8,7 @@ import { StateHub } from '../../main/bus/state-hub.js';
 import type { MeterState } from '../../shared/state.js';
 import { startMosquitto, type Broker } from '../support/mosquitto.js';
 import { eventually } from '../support/ws-probe.js';
+import { quarterState } from '../support/quarter-state.js';
 
 /**
  * Home Assistant's MQTT sensor discovery schema as documented (integrations/mqtt, sensor.mqtt,
@@ -80,7 +81,7 @@ function fullHub(): StateHub {
   const hub = new StateHub();
   hub.update({
     meter: meter(1_700_000_000_000, 2.5),
-    quarter: { averageSoFarKw: 1.8, monthPeakKw: 4.2, gapKw: 0.75 },
+    quarter: quarterState({ averageSoFarKw: 1.8, monthPeakKw: 4.2, gapKw: 0.75 }),
     costs: { periods: { today: { totalEur: 3.456 } } },
   });
   return hub;

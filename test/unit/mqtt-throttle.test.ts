@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ChangeThrottle } from '../../main/bus/mqtt/throttle.js';
 import { METER_SENSORS, sensorValue } from '../../main/bus/mqtt/entities.js';
 import { emptyBusState } from '../../shared/state.js';
+import { quarterState } from '../support/quarter-state.js';
 
 describe('ChangeThrottle (on change, at most every 10 s)', () => {
   it('sends the first value, skips repeats, holds changes within the interval and releases the latest', () => {
@@ -28,7 +29,7 @@ describe('ChangeThrottle (on change, at most every 10 s)', () => {
 
 describe('sensor values', () => {
   it('formats numbers with the entity precision and skips what the state lacks', () => {
-    const state = { ...emptyBusState(), costs: { periods: { today: { totalEur: 1.005 } } }, quarter: { gapKw: -0.25 } };
+    const state = { ...emptyBusState(), costs: { periods: { today: { totalEur: 1.005 } } }, quarter: quarterState({ gapKw: -0.25 }) };
     const byId = Object.fromEntries(METER_SENSORS.map((e) => [e.objectId, sensorValue(state, e)]));
     expect(byId.gap_kw).toBe('-0.250');
     expect(byId.cost_today_eur).toBe('1.00'); // 1.005 is 1.00499999... in binary

@@ -4,7 +4,6 @@ import { applyChanges } from '../../../shared/bus/delta.js';
 import type { Delta, Snapshot } from '../../../shared/bus/protocol.js';
 import type { ConnectionStatus, StateClient, CommandAnswer } from '../../../shared/client/state-client.js';
 import type { CostsState, DashboardState, PowerSample } from '../../../shared/dashboard/state.js';
-import type { QuarterState } from '../../../shared/peak/quarter-state.js';
 import type { BusState } from '../../../shared/state.js';
 
 /** Nothing known yet (shared/state.ts's emptyBusState, without loading its zod schemas). */
@@ -34,7 +33,7 @@ export const useLiveStore = defineStore('live', () => {
   let client: StateClient | null = null;
 
   const meter = computed(() => state.value.meter);
-  const quarter = computed(() => state.value.quarter as QuarterState | null);
+  const quarter = computed(() => state.value.quarter);
   const costs = computed(() => state.value.costs as CostsState | null);
   const dashboard = computed(() => (state.value.dashboard ?? null) as DashboardState | null);
   const ageMs = computed(() => (receivedAt.value === null ? null : Math.max(0, now.value - receivedAt.value)));
