@@ -3,6 +3,8 @@
  * the meter sent them. Framing proper (CRC, truncation) is the decoder's job downstream; here
  * a '/' is enough, because '/' never occurs inside a telegram.
  */
+import { parseP1Time } from '../timestamp.js';
+
 const SLASH = 0x2f;
 
 /** Split at every '/'; bytes before the first '/' stay with the first piece (nothing is lost). */
@@ -14,19 +16,21 @@ export function splitAtTelegramStarts(bytes: Uint8Array): Uint8Array[] {
   return starts.map((start, k) => bytes.subarray(start, starts[k + 1] ?? bytes.length));
 }
 
-const TIMESTAMP = /0-0:1\.0\.0\((\d\d)(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)([SW]?)\)/;
+const TIME_LINE = '0-0:1.0.0(';
 
 /**
- * The meter's own time in a telegram (0-0:1.0.0), epoch ms, or null. S/W give the offset; a
- * timestamp without it is taken as UTC, which is fine for what this is used for: the gap
- * between two neighbouring telegrams.
+ * The meter's own time in a telegram (0-0:1.0.0), epoch ms, or null: read by the parser's own
+ * timestamp reader (S/W flags, Brussels rules without them), without parsing the whole telegram.
  */
 export function meterTimeOf(telegram: Uint8Array): number | null {
-  const match = TIMESTAMP.exec(Buffer.from(telegram.buffer, telegram.byteOffset, telegram.byteLength).toString('latin1'));
-  if (!match) return null;
-  const [yy, mo, dd, hh, mi, ss] = match.slice(1, 7).map(Number) as [number, number, number, number, number, number];
-  const offsetHours = match[7] === 'S' ? 2 : match[7] === 'W' ? 1 : 0;
-  return Date.UTC(2000 + yy, mo - 1, dd, hh - offsetHours, mi, ss);
+  const text = Buffer.from(telegram.buffer, telegram.byteOffset, telegram.byteLength).toString('latin1');
+  const at = text.indexOf(TIME_LINE);
+  if (at < 0) return null;
+  const start = at + TIME_LINE.length;
+  const end = text.indexOf(')', start);
+  if (end < 0) return null;
+  const time = parseP1Time(text, start, end, null);
+  return time === null || Number.isNaN(time) ? null : time;
 }
 
 /** The meter sends one telegram a second; used where the recording cannot tell. */
