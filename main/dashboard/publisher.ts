@@ -48,8 +48,8 @@ export class DashboardPublisher {
   constructor(private readonly o: PublisherOptions) {
     this.wallNow = o.wallNow ?? Date.now;
     this.every = o.figuresEveryMs ?? 2000;
-    // Never publish from inside a log call: the caller may be half-way through its own work
-    // (a bus session logs "connected" before it sends its snapshot). Coalesced, on the next turn.
+    // Never publish from inside a log call: the caller may be half-way through its own work.
+    // A burst of log lines is coalesced into one publication on the next turn.
     o.log.onChange(() => {
       if (this.logPending) return;
       this.logPending = true;
