@@ -1,0 +1,202 @@
+/**
+ * The battery role's control loop (pure apart from the Battery it drives; the monotonic clock is
+ * passed in): on every telegram it reads what the meter says, decides (strategy.ts), files its
+ * demand with the site broker, and commands only what a fresh grant allows. Without a fresh grant
+ * or fresh meter data it goes to idle on its own; the device's revert timeout is the last line when
+ * this process is gone. Commands are written on change, and repeated well within the revert
+ * timeout while they hold, so a living controller never lets the device revert.
+ */
+import { grantIsFresh, METER_SILENT_MS, type SiteGrant, type SiteLink } from '../../shared/site/contract.js';
+import type { BatteryState } from '../../shared/battery/state.js';
+import { commandForKw, commandSetpointKw as commandSetpoint, type Battery, type BatteryCommand, type BatteryReading } from './battery.js';
+import { DayAccount, type FlowPrices } from './day-account.js';
+import { decide, type BatteryMode, type Decision, type PlanTarget, type StrategySettings } from './strategy.js';
+
+export interface MeterSample {
+  /** meter time, epoch ms */
+  time: number;
+  /** + import, - export, kW */
+  gridKw: number;
+  /** the quarter's allowed average for the rest (A) and its target (T), or null */
+  allowedKw: number | null;
+  targetKw: number | null;
+  tariff: number | null;
+}
+
+export interface ControllerOptions {
+  device: string;
+  battery: Battery;
+  link: SiteLink;
+  settings: StrategySettings;
+  mode: BatteryMode;
+  /** the conductors the inverter loads */
+  conductors: Array<1 | 2 | 3>;
+  /** the device's revert timeout, s: commands are repeated at a third of it */
+  revertS: number;
+  /** prices now for the savings figure; null when unknown */
+  prices?: (time: number, tariff: number | null) => FlowPrices | null;
+  /** the plan's SoC target hook (the planner issue provides it) */
+  plan?: (time: number) => PlanTarget | null;
+  notices?: string[];
+  onState?: (state: BatteryState) => void;
+  onError?: (error: Error) => void;
+}
+
+/** a change of setpoint smaller than this is not written */
+const WRITE_STEP_KW = 0.05;
+
+export class BatteryController {
+  private mode: BatteryMode;
+  private meter: { sample: MeterSample; at: number } | null = null;
+  private reading: BatteryReading | null = null;
+  private grant: { grant: SiteGrant; at: number } | null = null;
+  private decision: Decision = { kw: 0, fromGrid: false, code: 'no-meter', text: 'waiting for the meter' };
+  private band = { minKw: 0, maxKw: 0 };
+  private written: { command: BatteryCommand; setpointKw: number | null; at: number } | null = null;
+  private writing: Promise<void> | null = null;
+  private pending: { command: BatteryCommand; now: number } | null = null;
+  private reading$: Promise<void> | null = null;
+  private readonly day = new DayAccount();
+  private reason: { code: string; text: string } = { code: 'starting', text: 'starting' };
+  private readonly unsubscribe: () => void;
+  private stopped = false;
+
+  constructor(private readonly o: ControllerOptions) {
+    this.mode = o.mode;
+    this.unsubscribe = o.link.onGrant(o.device, (grant, receivedAt) => this.onGrant(grant, receivedAt));
+  }
+
+  /** a telegram (through the bus state) at monotonic time `now` */
+  onMeter(sample: MeterSample, now: number): void {
+    if (this.stopped) return;
+    this.meter = { sample, at: now };
+    this.refreshReading();
+    if (this.reading) {
+      const prices = this.o.prices?.(sample.time, sample.tariff) ?? null;
+      this.day.add(sample.time, sample.gridKw, this.reading.powerKw, prices);
+    }
+    this.decision = decide({
+      mode: this.mode, gridKw: sample.gridKw, allowedKw: sample.allowedKw, targetKw: sample.targetKw, tariff: sample.tariff,
+      time: sample.time, battery: this.reading, plan: this.o.plan?.(sample.time) ?? null,
+    }, this.o.settings);
+    if (this.decision.kw === null) {
+      this.o.link.withdraw(this.o.device);
+    } else {
+      this.band = { minKw: Math.min(this.decision.kw, 0), maxKw: Math.max(this.decision.kw, 0) };
+      this.o.link.demand({
+        device: this.o.device, kind: 'battery', conductors: this.o.conductors, measuredKw: this.reading?.powerKw ?? 0,
+        band: this.band, class: 'battery', priority: 50, interruptible: true,
+      });
+    }
+    this.apply(now);
+  }
+
+  /** called every second by the role, and on grants: goes safe on its own when grants or meter data stop */
+  apply(now: number): void {
+    if (this.stopped) return;
+    let command: BatteryCommand;
+    if (this.mode === 'off') {
+      command = { kind: 'own' };
+      this.reason = { code: 'off', text: this.decision.text };
+    } else if (!this.meter || now - this.meter.at >= METER_SILENT_MS) {
+      command = { kind: 'idle' };
+      this.reason = { code: 'no-meter', text: 'no meter data for 3 s: idle' };
+    } else if (!this.grant || !grantIsFresh(this.grant.at, this.grant.grant, now)) {
+      command = { kind: 'idle' };
+      this.reason = { code: 'no-grant', text: this.grant ? 'the broker\'s grant expired: idle' : 'waiting for the broker: idle' };
+    } else {
+      // never beyond what we offered, whatever the grant says
+      const kw = Math.min(this.band.maxKw, Math.max(this.band.minKw, this.grant.grant.kw));
+      command = commandForKw(kw, this.decision.fromGrid);
+      this.reason = Math.abs(kw - (this.decision.kw ?? 0)) < WRITE_STEP_KW
+        ? { code: this.decision.code, text: this.decision.text }
+        : { code: this.grant.grant.reason.code, text: this.grant.grant.reason.text };
+    }
+    if (this.needsWrite(command, now)) this.write(command, now);
+    this.publish();
+  }
+
+  setMode(mode: BatteryMode, now: number): void {
+    this.mode = mode;
+    if (this.meter) this.onMeter(this.meter.sample, now);
+    else this.apply(now);
+  }
+
+  state(): BatteryState {
+    const r = this.reading;
+    const health = this.o.battery.health();
+    const today = this.day.current();
+    return {
+      device: this.o.device, description: this.o.battery.description,
+      link: { state: health.state, message: health.message },
+      mode: this.mode, socPct: r?.socPct ?? null, powerKw: r?.powerKw ?? null, capacityKwh: r?.capacityKwh ?? null,
+      setpointKw: this.written?.setpointKw ?? null, control: r?.control ?? null, reason: this.reason,
+      today: today ?? { day: '', chargedKwh: 0, dischargedKwh: 0, storedFromSolarKwh: 0, savedEur: null },
+      notices: this.o.notices ?? [],
+    };
+  }
+
+  /** the last reading (tests and the benchmark) */
+  lastReading(): BatteryReading | null {
+    return this.reading;
+  }
+
+  /** wait for the reads and writes in flight (tests) */
+  async settle(): Promise<void> {
+    while (this.writing || this.reading$) await Promise.all([this.writing, this.reading$]);
+  }
+
+  /** stop acting; the device keeps our last command until its revert timeout, or `handBack` returns it now */
+  async stop(handBack: boolean): Promise<void> {
+    this.stopped = true;
+    this.unsubscribe();
+    this.o.link.withdraw(this.o.device);
+    await this.settle();
+    if (handBack) await this.o.battery.command({ kind: 'own' }).catch(() => undefined);
+  }
+
+  private onGrant(grant: SiteGrant, receivedAt: number): void {
+    if (this.grant && grant.seq <= this.grant.grant.seq) return;
+    this.grant = { grant, at: receivedAt };
+    this.apply(receivedAt);
+  }
+
+  private needsWrite(command: BatteryCommand, now: number): boolean {
+    const w = this.written;
+    if (!w) return true;
+    const kw = commandSetpoint(command);
+    if (command.kind === 'own') return w.command.kind !== 'own';
+    if (w.setpointKw === null || Math.abs(kw! - w.setpointKw) >= WRITE_STEP_KW) return true;
+    if (command.kind === 'charge' && w.command.kind === 'charge' && command.fromGrid !== w.command.fromGrid) return true;
+    return now - w.at >= (this.o.revertS * 1000) / 3;
+  }
+
+  private write(command: BatteryCommand, now: number): void {
+    if (this.writing) {
+      this.pending = { command, now };
+      return;
+    }
+    this.writing = this.o.battery.command(command).then(
+      (echo) => { this.written = { command, setpointKw: echo.setpointKw, at: now }; },
+      (error: Error) => { this.written = null; this.o.onError?.(error); },
+    ).finally(() => {
+      this.writing = null;
+      const next = this.pending;
+      this.pending = null;
+      if (next && !this.stopped && this.needsWrite(next.command, next.now)) this.write(next.command, next.now);
+      this.publish();
+    });
+  }
+
+  private refreshReading(): void {
+    if (this.reading$) return;
+    this.reading$ = this.o.battery.read().then(
+      (reading) => { this.reading = reading; },
+      () => { this.reading = null; },
+    ).finally(() => { this.reading$ = null; });
+  }
+
+  private publish(): void {
+    this.o.onState?.(this.state());
+  }
+}
