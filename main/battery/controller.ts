@@ -66,11 +66,20 @@ export class BatteryController {
     this.unsubscribe = o.link.onGrant(o.device, (grant, receivedAt) => this.onGrant(grant, receivedAt));
   }
 
-  /** a telegram (through the bus state) at monotonic time `now` */
+  /**
+   * A telegram (through the bus state) at monotonic time `now`. The battery is read first and the
+   * decision made with that reading: the grid's power and the battery's must be of the same moment,
+   * or the house's power B = P - m is off by the battery's last change and the wish oscillates.
+   */
   onMeter(sample: MeterSample, now: number): void {
     if (this.stopped) return;
     this.meter = { sample, at: now };
-    this.refreshReading();
+    this.refreshReading(() => this.decideNow(sample, now));
+    this.apply(now);
+  }
+
+  private decideNow(sample: MeterSample, now: number): void {
+    if (this.stopped || this.meter?.sample !== sample) return;
     if (this.reading) {
       const prices = this.o.prices?.(sample.time, sample.tariff) ?? null;
       this.day.add(sample.time, sample.gridKw, this.reading.powerKw, prices);
@@ -118,7 +127,7 @@ export class BatteryController {
 
   setMode(mode: BatteryMode, now: number): void {
     this.mode = mode;
-    if (this.meter) this.onMeter(this.meter.sample, now);
+    if (this.meter) this.decideNow(this.meter.sample, now);
     else this.apply(now);
   }
 
@@ -188,12 +197,17 @@ export class BatteryController {
     });
   }
 
-  private refreshReading(): void {
-    if (this.reading$) return;
+  /** read the battery (one read at a time), then run `then` with what is known */
+  private refreshReading(then: () => void): void {
+    if (this.reading$) {
+      void this.reading$.then(then);
+      return;
+    }
     this.reading$ = this.o.battery.read().then(
       (reading) => { this.reading = reading; },
       () => { this.reading = null; },
     ).finally(() => { this.reading$ = null; });
+    void this.reading$.then(then);
   }
 
   private publish(): void {

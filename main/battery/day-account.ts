@@ -22,7 +22,7 @@ export interface DayFigures {
 }
 
 /** a gap longer than this between telegrams is not integrated (a restart, a silent meter) */
-const MAX_STEP_S = 10;
+const MAX_STEP_S = 30;
 
 export class DayAccount {
   private figures: DayFigures | null = null;

@@ -100,6 +100,9 @@ export class SunspecBatterySimulator {
     const chosen = port === 0 ? await freePort(host) : port;
     await new Promise<void>((resolve, reject) => {
       const server = new ServerTCP(this.vector(), { host, port: chosen, unitID: 255 });
+      // answer at once: without TCP_NODELAY an answer waits for the client's delayed ACK (about
+      // 40 ms per request); modbus-serial's server does not set it, so reach its net.Server
+      (server as unknown as { _server: import('node:net').Server })._server.on('connection', (socket) => socket.setNoDelay(true));
       server.on('initialized', () => resolve());
       server.on('serverError', (error) => reject(error));
       server.on('socketError', () => undefined);
