@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { batteryStateSchema } from './battery/state.js';
 import { quarterStateSchema } from './peak/quarter-state.js';
+import { satelliteStateSchema, siteStateSchema } from './site/state.js';
 
 /**
  * The one state the core publishes (architecture principle 3): the renderer, satellites and the
@@ -65,6 +66,10 @@ export const busStateSchema = z.object({
   sources: z.record(z.string(), sourceStatusSchema),
   /** the dashboard's figures (shared/dashboard/state.ts); absent where no dashboard is composed */
   dashboard: opaqueRecord.nullable().optional(),
+  /** the site's budget and grants (meter role with a fuse configured; main/site/) */
+  site: siteStateSchema.nullable().optional(),
+  /** a satellite's link to the meter and its devices' grants (satellite roles only) */
+  satellite: satelliteStateSchema.nullable().optional(),
   /** the home battery (shared/battery/state.ts); absent where no battery role runs */
   battery: batteryStateSchema.nullable().optional(),
 });
