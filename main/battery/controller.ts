@@ -52,6 +52,8 @@ export class BatteryController {
   private grant: { grant: SiteGrant; at: number } | null = null;
   private decision: Decision = { kw: 0, fromGrid: false, code: 'no-meter', text: 'waiting for the meter' };
   private band = { minKw: 0, maxKw: 0 };
+  /** between idle and the strategy's wish */
+  private wish = { minKw: 0, maxKw: 0 };
   private written: { command: BatteryCommand; setpointKw: number | null; at: number } | null = null;
   private writing: Promise<void> | null = null;
   private pending: { command: BatteryCommand; now: number } | null = null;
@@ -91,7 +93,12 @@ export class BatteryController {
     if (this.decision.kw === null) {
       this.o.link.withdraw(this.o.device);
     } else {
-      this.band = { minKw: Math.min(this.decision.kw, 0), maxKw: Math.max(this.decision.kw, 0) };
+      // the band offered: up to the wish, and in auto mode down to what the battery can discharge
+      // above its reserve, so the broker may ask it to carry a car's deadline (site rule 3)
+      const w = this.decision.kw;
+      const help = this.mode === 'auto' && this.reading ? -this.dischargeableKw(this.reading) : 0;
+      this.wish = { minKw: Math.min(w, 0), maxKw: Math.max(w, 0) };
+      this.band = { minKw: Math.min(w, help), maxKw: Math.max(w, 0) };
       this.o.link.demand({
         device: this.o.device, kind: 'battery', conductors: this.o.conductors, measuredKw: this.reading?.powerKw ?? 0,
         band: this.band, class: 'battery', priority: 50, interruptible: true,
@@ -100,24 +107,63 @@ export class BatteryController {
     this.apply(now);
   }
 
-  /** called every second by the role, and on grants: goes safe on its own when grants or meter data stop */
+  /**
+   * Called every second by the role. Without meter data here (a satellite: the meter is on
+   * another machine), the battery offers the band it can run and follows the broker's grants,
+   * which carry the site's rule 6 (self-consumption, the quarter) decided where the meter is.
+   */
+  tick(now: number): void {
+    if (this.stopped) return;
+    if (!this.meter || now - this.meter.at >= METER_SILENT_MS) {
+      this.meter = null;
+      this.refreshReading(() => this.offerBand(now));
+    }
+    this.apply(now);
+  }
+
+  private offerBand(now: number): void {
+    if (this.stopped || this.meter) return;
+    const r = this.reading;
+    if (this.mode === 'off') {
+      this.decision = { kw: null, fromGrid: false, code: 'off', text: 'off: the inverter runs its own mode' };
+      this.o.link.withdraw(this.o.device);
+      this.apply(now);
+      return;
+    }
+    const dis = r ? this.dischargeableKw(r) : 0;
+    const cha = r && r.socPct < 100 ? r.maxChargeKw : 0;
+    const manual = this.o.settings.manualKw;
+    const band = this.mode === 'hold' || !r ? { minKw: 0, maxKw: 0 }
+      : this.mode === 'charge' ? { minKw: manual ?? cha, maxKw: manual ?? cha }
+        : this.mode === 'discharge' ? { minKw: -(manual ?? dis), maxKw: -(manual ?? dis) }
+          : { minKw: -dis, maxKw: cha };
+    this.band = band;
+    this.wish = band;
+    this.decision = { kw: 0, fromGrid: this.mode === 'charge', code: 'idle', text: 'following the site broker' };
+    this.o.link.demand({
+      device: this.o.device, kind: 'battery', conductors: this.o.conductors, measuredKw: r?.powerKw ?? 0,
+      band, class: 'battery', priority: 50, interruptible: true,
+    });
+    this.apply(now);
+  }
+
+  /** on grants and ticks: goes safe on its own when grants or meter data stop */
   apply(now: number): void {
     if (this.stopped) return;
     let command: BatteryCommand;
     if (this.mode === 'off') {
       command = { kind: 'own' };
-      this.reason = { code: 'off', text: this.decision.text };
-    } else if (!this.meter || now - this.meter.at >= METER_SILENT_MS) {
-      command = { kind: 'idle' };
-      this.reason = { code: 'no-meter', text: 'no meter data for 3 s: idle' };
+      this.reason = { code: 'off', text: 'off: the inverter runs its own mode' };
     } else if (!this.grant || !grantIsFresh(this.grant.at, this.grant.grant, now)) {
       command = { kind: 'idle' };
       this.reason = { code: 'no-grant', text: this.grant ? 'the broker\'s grant expired: idle' : 'waiting for the broker: idle' };
     } else {
-      // never beyond what we offered, whatever the grant says
-      const kw = Math.min(this.band.maxKw, Math.max(this.band.minKw, this.grant.grant.kw));
-      command = commandForKw(kw, this.decision.fromGrid);
-      this.reason = Math.abs(kw - (this.decision.kw ?? 0)) < WRITE_STEP_KW
+      // never beyond what we offered, whatever the grant says; beyond the wish only to carry a
+      // deadline (the broker's rule 6 would otherwise spend the charge the strategy keeps)
+      const range = this.grant.grant.reason.code === 'deadline' ? this.band : this.wish;
+      const kw = Math.min(range.maxKw, Math.max(range.minKw, this.grant.grant.kw));
+      command = commandForKw(kw, this.decision.fromGrid || (!this.meter && kw > 0));
+      this.reason = this.meter && Math.abs(kw - (this.decision.kw ?? 0)) < WRITE_STEP_KW
         ? { code: this.decision.code, text: this.decision.text }
         : { code: this.grant.grant.reason.code, text: this.grant.grant.reason.text };
     }
@@ -162,6 +208,11 @@ export class BatteryController {
     this.o.link.withdraw(this.o.device);
     await this.settle();
     if (handBack) await this.o.battery.command({ kind: 'own' }).catch(() => undefined);
+  }
+
+  private dischargeableKw(r: BatteryReading): number {
+    const reserve = Math.max(this.o.settings.reservePct, r.reservePct ?? 0);
+    return r.socPct > reserve ? r.maxDischargeKw : 0;
   }
 
   private onGrant(grant: SiteGrant, receivedAt: number): void {

@@ -4,7 +4,7 @@
  * socket, driven by the real driver and controller. One clock (simulated ms) serves as the meter's
  * time, the controller's monotonic time and the simulator's, so a day runs as fast as the socket
  * allows. The in-test broker (TestSiteLink) grants each battery demand the end of its band away
- * from idle, which is what the strategy asked for; the real broker (site issue) replaces it.
+ * from idle; the role then holds its own wish. The real broker is tested in the role's own test.
  */
 import { allowedKw, targetKw } from '../../main/peak/budget.js';
 import { BatteryController } from '../../main/battery/controller.js';
@@ -42,7 +42,9 @@ export class TestSiteLink implements SiteLink {
   tick(nowMono: number, time: number): void {
     if (this.silent) return;
     for (const d of this.demands.values()) {
-      const kw = d.band.minKw < 0 ? d.band.minKw : d.band.maxKw;
+      // the wish: a charge when the band reaches above 0, else the deepest discharge offered (the
+      // role keeps to its wish unless the grant's reason is a deadline)
+      const kw = d.band.maxKw > 0 ? d.band.maxKw : d.band.minKw;
       const grant: SiteGrant = { device: d.device, kw, validForMs: GRANT_VALID_MS, reason: { code: 'battery', text: 'in-test broker' }, seq: ++this.seq, time };
       for (const listener of this.listeners.get(d.device) ?? []) listener(grant, nowMono);
     }
