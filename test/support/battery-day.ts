@@ -66,6 +66,8 @@ export interface DayOptions {
   strategy?: Partial<StrategySettings>;
   mode?: BatteryMode;
   prices?: (time: number, tariff: number | null) => FlowPrices | null;
+  /** the driver's request timeout, ms (default 5000) */
+  timeoutMs?: number;
   /** called after every step (faults, kills, checks) */
   each?: (ctx: DayContext) => Promise<void> | void;
 }
@@ -74,6 +76,7 @@ export interface DayContext {
   t: number;
   sim: SunspecBatterySimulator | null;
   controller: BatteryController | null;
+  battery: SupervisedBattery | null;
   link: TestSiteLink;
   /** skip feeding the meter from now on (a silent meter) */
   meterSilent: boolean;
@@ -103,14 +106,14 @@ export async function runDay(o: DayOptions): Promise<DayResult> {
     // and "at the reserve" within 0.05 %
     sim = new SunspecBatterySimulator({ battery: o.battery, now: () => t, layout: { scaleFactors: new Map([['802.SoC_SF', -1]]) } });
     const port = await sim.listen();
-    battery = createSunspecBattery({ host: '127.0.0.1', port, unitId: 1, powerSign: 'discharge-positive', revertS: REVERT_S, timeoutMs: 5000, backoff: { initialMs: 20, maxMs: 100, factor: 2, jitter: 0 } });
+    battery = createSunspecBattery({ host: '127.0.0.1', port, unitId: 1, powerSign: 'discharge-positive', revertS: REVERT_S, timeoutMs: o.timeoutMs ?? 5000, backoff: { initialMs: 20, maxMs: 100, factor: 2, jitter: 0 } });
     await battery.start();
     controller = new BatteryController({
       device: 'battery', battery, link, settings: { ...DEFAULT_STRATEGY, ...o.strategy }, mode: o.mode ?? 'auto',
       conductors: [1, 2, 3], revertS: REVERT_S, prices: o.prices,
     });
   }
-  const ctx: DayContext = { t, sim, controller, link, meterSilent: false };
+  const ctx: DayContext = { t, sim, controller, battery, link, meterSilent: false };
   let importKwh = 0;
   let exportKwh = 0;
   let monthPeak = o.monthPeakKw;
@@ -139,7 +142,7 @@ export async function runDay(o: DayOptions): Promise<DayResult> {
         link.tick(t, t);
         await controller.settle();
       } else if (controller) {
-        controller.apply(t);
+        controller.tick(t);
         await controller.settle();
       }
       await o.each?.(ctx);
