@@ -1,5 +1,6 @@
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
+import { valueAtPath } from '../../../shared/bus/delta.js';
 import { commandSchema, MAX_MESSAGE_BYTES, type Delta } from '../../../shared/bus/protocol.js';
 import type { MqttConfig } from '../../config/bus-schema.js';
 import { ConditionLog, silentLogger } from '../../log/logger.js';
@@ -7,7 +8,7 @@ import type { CommandOutcome, CommandRegistry } from '../commands.js';
 import { TokenBucket } from '../rate-limit.js';
 import type { StateHub } from '../state-hub.js';
 import { availabilityTopic, discoveryPayload, discoveryTopic, stateTopic, type DiscoveryNames } from './discovery.js';
-import { METER_SENSORS, sensorValue, type SensorEntity } from './entities.js';
+import { BATTERY_ENTITIES, METER_SENSORS, sensorValue, type SensorEntity } from './entities.js';
 import { ChangeThrottle } from './throttle.js';
 
 export interface MqttBridgeOptions {
@@ -52,7 +53,7 @@ export class MqttBridge {
   constructor(private readonly options: MqttBridgeOptions) {
     const { config } = options;
     this.names = { discoveryPrefix: config.discoveryPrefix, topicPrefix: config.topicPrefix, nodeId: config.nodeId, version: options.version };
-    this.entities = options.entities ?? METER_SENSORS;
+    this.entities = options.entities ?? [...METER_SENSORS, ...BATTERY_ENTITIES];
     this.throttle = new ChangeThrottle(config.minIntervalS * 1000);
     this.log = options.log ?? silentLogger();
     this.conditions = new ConditionLog(this.log);
@@ -112,6 +113,7 @@ export class MqttBridge {
 
   private onConnect(client: MqttClient): void {
     client.publish(availabilityTopic(this.names), 'online', { retain: true, qos: 1 });
+    this.announced.clear();
     this.publishDiscovery(client);
     this.throttle.reset();
     this.publishValues();
@@ -120,15 +122,23 @@ export class MqttBridge {
     client.subscribe(topics, { qos: 1 });
   }
 
+  /** entities announced on this connection (those with `onlyWith` once their part of the state exists) */
+  private readonly announced = new Set<string>();
+
   private publishDiscovery(client: MqttClient): void {
+    const state = this.options.hub.current;
     for (const entity of this.entities) {
+      if (this.announced.has(entity.objectId)) continue;
+      if (entity.onlyWith && valueAtPath(state, entity.onlyWith) == null) continue;
+      this.announced.add(entity.objectId);
       client.publish(discoveryTopic(this.names, entity), JSON.stringify(discoveryPayload(this.names, entity)), { retain: true, qos: 1 });
     }
   }
 
   private onDelta(delta: Delta): void {
     for (const path of Object.keys(delta.set)) {
-      if (path.startsWith('meter') || path.startsWith('quarter') || path.startsWith('costs')) return this.publishValues();
+      if (path.startsWith('battery') && this.client?.connected) this.publishDiscovery(this.client);
+      if (path.startsWith('meter') || path.startsWith('quarter') || path.startsWith('costs') || path.startsWith('battery')) return this.publishValues();
     }
   }
 
@@ -177,6 +187,7 @@ export class MqttBridge {
     if (topic === `${this.names.discoveryPrefix}/status`) {
       // Home Assistant restarted: it forgets non-retained state; tell it everything again
       if (payload.toString() === 'online') {
+        this.announced.clear();
         this.publishDiscovery(client);
         this.throttle.reset();
         this.publishValues();

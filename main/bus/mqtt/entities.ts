@@ -14,11 +14,15 @@ export interface SensorEntity {
   name: string;
   /** dotted path into the bus state */
   path: string;
-  deviceClass: 'energy' | 'gas' | 'water' | 'power' | 'monetary';
-  unit: 'kWh' | 'm³' | 'kW' | 'EUR';
+  deviceClass: 'energy' | 'gas' | 'water' | 'power' | 'monetary' | 'battery';
+  unit: 'kWh' | 'm³' | 'kW' | 'EUR' | '%';
   stateClass: 'total_increasing' | 'total' | 'measurement';
   /** digits after the decimal point in the published value */
   decimals: number;
+  /** announced only once the state has a value at this path (a battery that is configured) */
+  onlyWith?: string;
+  /** a Home Assistant select (component "select") that runs a bus command with the chosen option */
+  select?: { options: readonly string[]; command: string; argument: string };
 }
 
 const counter = (objectId: string, name: string, path: string): SensorEntity =>
@@ -42,9 +46,25 @@ export const METER_SENSORS: readonly SensorEntity[] = [
   { objectId: 'cost_today_eur', name: 'Cost today', path: 'costs.periods.today.totalEur', deviceClass: 'monetary', unit: 'EUR', stateClass: 'total', decimals: 2 },
 ];
 
-/** The entity's value as published text, or null when the state has no number there. */
+/** The battery role's entities (shared/battery/state.ts): SoC, power (+ charging), and its mode as a select. */
+export const BATTERY_ENTITIES: readonly SensorEntity[] = [
+  { objectId: 'battery_soc', name: 'Battery state of charge', path: 'battery.socPct', deviceClass: 'battery', unit: '%', stateClass: 'measurement', decimals: 1, onlyWith: 'battery' },
+  { ...power('battery_power_kw', 'Battery power (+ charging)', 'battery.powerKw'), onlyWith: 'battery' },
+  { ...money('battery_saved_today_eur', 'Battery saved today', 'battery.today.savedEur'), onlyWith: 'battery' },
+  {
+    objectId: 'battery_mode', name: 'Battery mode', path: 'battery.mode', deviceClass: 'battery', unit: '%', stateClass: 'measurement', decimals: 0,
+    onlyWith: 'battery', select: { options: ['auto', 'hold', 'charge', 'discharge', 'off'], command: 'battery.mode', argument: 'mode' },
+  },
+];
+
+function money(objectId: string, name: string, path: string): SensorEntity {
+  return { objectId, name, path, deviceClass: 'monetary', unit: 'EUR', stateClass: 'total', decimals: 2 };
+}
+
+/** The entity's value as published text, or null when the state has no number there (a select: its option). */
 export function sensorValue(state: BusState, entity: SensorEntity): string | null {
   const value = valueAtPath(state, entity.path);
+  if (entity.select) return typeof value === 'string' && entity.select.options.includes(value) ? value : null;
   if (typeof value !== 'number' || !Number.isFinite(value)) return null;
   return value.toFixed(entity.decimals);
 }
