@@ -92,3 +92,23 @@ describe('battery faults', { timeout: 120_000 }, () => {
     expect(seen.back).toBeCloseTo(-2, 6);
   });
 });
+
+describe('battery modes', { timeout: 120_000 }, () => {
+  it('hold holds 0 kW, off hands the battery back to its own mode, auto takes it again', async () => {
+    const seen: Record<string, unknown> = {};
+    await runDay({
+      ...evening, hours: 0.1,
+      each: (ctx) => {
+        const sim = ctx.sim!;
+        if (stepAt(ctx, 1)) { seen.auto = sim.battery.powerKw(ctx.t); ctx.controller!.setMode('hold', ctx.t); }
+        if (stepAt(ctx, 2)) { seen.hold = { kw: sim.battery.powerKw(ctx.t), forced: sim.battery.forced }; ctx.controller!.setMode('off', ctx.t); }
+        if (stepAt(ctx, 3)) { seen.off = { forced: sim.battery.forced, demanded: ctx.link.demands.has('battery') }; ctx.controller!.setMode('auto', ctx.t); }
+        if (stepAt(ctx, 4)) seen.back = sim.battery.powerKw(ctx.t);
+      },
+    });
+    expect(seen.auto).toBeCloseTo(-2, 6);
+    expect(seen.hold).toEqual({ kw: 0, forced: true });
+    expect(seen.off).toEqual({ forced: false, demanded: false });
+    expect(seen.back).toBeCloseTo(-2, 6);
+  });
+});
