@@ -76,7 +76,9 @@ export const startBatteryRole: RoleFactory = async (ctx) => {
       time, gridKw: power.import - power.export, tariff: s.meter?.tariff ?? null,
       allowedKw: s.quarter?.allowedKw ?? null, targetKw: s.quarter?.targetKw ?? null,
     };
-    controller.onMeter(sample, ctx.clock.monoNow());
+    // after this delta has reached every listener: the controller publishes `battery`, and a
+    // hub update from inside a listener would reach the later listeners before this one
+    queueMicrotask(() => controller.onMeter(sample, ctx.clock.monoNow()));
   };
   let unsubscribe: (() => void) | null = null;
   let timer: NodeJS.Timeout | null = null;
