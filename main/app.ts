@@ -42,6 +42,7 @@ import { RemoteSiteLink } from './site/remote-link.js';
 import { CONTROL_OFF, satelliteDoors, type SatelliteDoors } from './site/satellite-doors.js';
 import { publishSatelliteStatus } from './site/satellite-status.js';
 import { SiteController } from './site/site-controller.js';
+import { registerSiteCommands } from './site/commands.js';
 
 export type Role = 'meter' | 'ev' | 'battery';
 
@@ -161,6 +162,7 @@ export async function createApp(o: AppOptions = {}): Promise<App> {
     eurPerKwYear: () => ratesStore.current.Capacity?.eurPerKwYear ?? null,
     onBaseQuarter: (q) => opened.store.queueSiteQuarter(q),
   }) : null;
+  if (siteController) registerSiteCommands(commands, siteController);
   const local = inProcessLink(book, clock.monoNow);
   const modules = await startRoles(roles, { loaded, dataDir, hub, commands, clock, log, site: local, shutdown }, log);
   const controlled = modules.flatMap((m) => m.devices);

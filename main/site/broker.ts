@@ -271,6 +271,7 @@ export class Broker {
       state: {
         time: input.time,
         meterSilent: false,
+        paused: false,
         baseKw: round3(baseKw),
         expectedBaseKw: round3(expectedBaseKw),
         headroomKw: q ? round3(headroomAtStart) : null,

@@ -67,7 +67,7 @@ export type SiteDemandInput = z.input<typeof siteDemandSchema>;
 export const grantReasonSchema = z.object({
   code: z.enum([
     'emergency', 'deadline', 'plan', 'solar', 'budget', 'fuse', 'battery',
-    'target-raised', 'no-budget', 'meter-silent', 'not-demanded',
+    'target-raised', 'no-budget', 'meter-silent', 'not-demanded', 'paused',
   ]),
   text: z.string().max(300),
 }).strict();
