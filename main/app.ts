@@ -167,6 +167,10 @@ export async function createApp(o: AppOptions = {}): Promise<App> {
   const modules = await startRoles(roles, { loaded, dataDir, hub, commands, clock, log, site: local, shutdown }, log);
   const controlled = modules.flatMap((m) => m.devices);
   if (controlled.length && !fuse) {
+    // nothing stays open behind a refused configuration
+    await shutdown.shutdown();
+    prices.stop();
+    opened.close();
     throw new ConfigError(loaded.file ?? 'the configuration', [
       `site.fuse: required to control ${controlled.join(', ')}: the main fuse, e.g. {"grid": "3x400", "phases": 3, "amps": 25}`,
     ]);
