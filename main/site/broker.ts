@@ -34,6 +34,11 @@ export interface QuarterNow {
   elapsedS: number;
   energyKwh: number;
   targetKw: number;
+  /**
+   * E covers only part of the quarter (started mid-quarter without 1-0:1.4.0): the energy
+   * before is unknown, so the budget is the target itself, as if the quarter had run at T so far
+   */
+  partial?: boolean;
 }
 
 export interface TickInput {
@@ -97,7 +102,7 @@ export class Broker {
     const expectedBaseKw = lowSlack ? baseKw : this.base.expected(baseKw);
     const averageBaseKw = this.base.average() ?? baseKw;
     // Q = A - B^ (nothing to share before the quarter is known)
-    const allowed = (t: number) => (q ? allowedKw(t, q.energyKwh, q.elapsedS) : 0);
+    const allowed = (t: number) => (q ? (q.partial ? t : allowedKw(t, q.energyKwh, q.elapsedS)) : 0);
     let headroom = q ? allowed(targetKw!) - expectedBaseKw : 0;
     const solarSurplusKw = Math.max(0, -baseKw);
     let solarLeft = solarSurplusKw;
@@ -122,10 +127,14 @@ export class Broker {
         case 'emergency': {
           const atLeast = Math.max(d.minRunKw, d.band.minKw);
           want = Math.max(atLeast, Math.min(d.band.maxKw, left));
+          // above the budget for the rest of the quarter, the quarter's average rises by over x R / 900
+          const over = want - left;
+          const price = this.o.eurPerKwYear?.() ?? null;
+          const cost = q && price !== null && over > EPS ? ` (a peak up to ${fmt(over * remainingS / QUARTER_SECONDS)} kW higher: about ${(over * remainingS / QUARTER_SECONDS * price / 12).toFixed(2)} EUR)` : '';
           reason = {
             code: 'emergency',
-            text: want > left + EPS
-              ? `emergency charge at ${fmt(want)} kW, ${fmt(want - left)} kW above the quarter budget`
+            text: over > EPS
+              ? `emergency charge at ${fmt(want)} kW, ${fmt(over)} kW above the quarter budget${cost}`
               : `emergency charge at ${fmt(want)} kW within the quarter budget`,
           };
           break;

@@ -78,7 +78,10 @@ export class SiteController {
       netKw,
       phases: telegram.phases,
       quarter: quarter && quarter.time === telegram.time
-        ? { start: quarter.quarterStart, elapsedS: quarter.elapsedS, energyKwh: quarter.energySoFarKwh, targetKw: quarter.targetKw }
+        ? {
+          start: quarter.quarterStart, elapsedS: quarter.elapsedS, energyKwh: quarter.energySoFarKwh, targetKw: quarter.targetKw,
+          partial: quarter.energySource === 'counters-partial',
+        }
         : null,
       demands: this.o.book.list(),
     });

@@ -55,5 +55,31 @@ describe.skipIf(!executable)('the Site panel', () => {
     await expect.poll(() => page.getByTestId('site-base').textContent()).toMatch(/\d/);
     expect(await page.getByTestId('site').locator('h2, header').first().textContent()).toMatch(/Site: who gets what/);
     expect(errors).toEqual([]);
+    await page.close();
   }, 60_000);
+
+  test('on a satellite: the link to the meter, the grant and the reason', async () => {
+    const config = join(dir, 'satellite.json');
+    writeFileSync(config, JSON.stringify({
+      roles: ['ev'], dataDir: 'satellite-data', log: { level: 'info', file: false },
+      bus: { meter: { url: `ws://${new URL(serve.origin).host}/ws`, token: serve.token, name: 'garage' } },
+      site: { testDevices: [{ id: 'shedload', maxKw: 1.5, minRunKw: 1, class: 'emergency' }] },
+    }));
+    const satellite = await startServe(['--config', config, '--roles', 'ev', '--port', '0']);
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'en-GB' });
+      await page.goto(satellite.url);
+      await expect.poll(() => page.getByTestId('satellite-link').textContent(), { timeout: 20_000 }).toMatch(/^garage → ws:\/\/127\.0\.0\.1:\d+\/ws: connected$/);
+      const row = page.getByTestId('satellite-devices').locator('tr[data-device="shedload"]');
+      await expect.poll(async () => (await row.locator('td').allTextContents())[3] ?? '', { timeout: 20_000 }).toMatch(/^emergency charge at/);
+      const cells = await row.locator('td').allTextContents();
+      expect(Number(cells[2]!.replace(/[^0-9.]/g, ''))).toBeGreaterThanOrEqual(1);
+      // the meter's figures reach the satellite's page too: no "waiting for the meter"
+      await page.getByTestId('meter-time').filter({ hasText: /\d\d:\d\d:\d\d/ }).waitFor({ timeout: 20_000 });
+      await page.close();
+    } finally {
+      await satellite.stop();
+      removeHome(satellite.home);
+    }
+  }, 90_000);
 });

@@ -147,15 +147,20 @@ describe('a satellite for real: serve --roles ev connecting to a serve meter, as
     satView.on('delta', onDelta);
     const result = await meterView.command('site.pause');
     const pausedAt = performance.now();
-    expect(result).toMatchObject({ ok: true, value: { paused: true } });
-    await eventually(() => safeAt !== null, 'the device safe', 10_000);
-    satView.off('delta', onDelta);
-    // the last grant came at most one telegram before the pause: safe 2.5 s after it, within 3 s
-    expect(safeAt! - pausedAt).toBeLessThan(3000);
-    // telegrams kept coming all along: this was the grant's expiry, not a stale link
-    expect(satView.current?.satellite?.link).toBe('connected');
-    expect(satDevice(satView.current)!.drawKw).toBe(0);
-    await meterView.command('site.resume');
+    try {
+      expect(result).toMatchObject({ ok: true, value: { paused: true } });
+      await eventually(() => safeAt !== null, 'the device safe', 10_000);
+      // the last grant came at most one telegram before the pause: safe 2.5 s after it, within 3 s
+      expect(safeAt! - pausedAt).toBeLessThan(3000);
+      // telegrams kept coming all along: this was the grant's expiry, not a stale link
+      expect(satView.current?.satellite?.link).toBe('connected');
+      // and the device itself stopped drawing (it checks its grant's age every 100 ms)
+      await eventually(() => satDevice(satView.current)!.drawKw === 0, 'the device drawing nothing', 1000);
+    } finally {
+      satView.off('delta', onDelta);
+      // the later tests need grants again, whatever happened here
+      await meterView.command('site.resume');
+    }
     await eventually(() => satDevice(satView.current)?.safe === false && satDevice(satView.current)!.drawKw >= 1, 'the device running again', 10_000);
   }, 30_000);
 
@@ -213,7 +218,7 @@ describe('a satellite for real: serve --roles ev connecting to a serve meter, as
     meter.child.kill('SIGKILL');
     await eventually(() => safeAt !== null, 'the device safe', 10_000);
     expect(safeAt! - lastTelegramAt).toBeLessThan(3000);
-    expect(satDevice(satView.current)!.drawKw).toBe(0);
+    await eventually(() => satDevice(satView.current)!.drawKw === 0, 'the device drawing nothing', 1000);
     await eventually(() => satView.current?.satellite?.link !== 'connected', 'the satellite\'s page showing the link down', 10_000);
   }, 30_000);
 });

@@ -2,7 +2,7 @@
  * The base load's energy per quarter (what the house imported and exported without the
  * flexible devices), integrated telegram by telegram and kept in SQLite across a reopen.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -51,4 +51,36 @@ describe('base-load energy per quarter', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+});
+
+describe('the meter role keeps the base load per quarter', () => {
+  it('writes a site_quarters row for every quarter the site saw end', async () => {
+    const { createApp } = await import('../../main/app.js');
+    const dir = mkdtempSync(join(tmpdir(), 'dm-site-app-'));
+    try {
+      writeFileSync(join(dir, 'config.json'), JSON.stringify({
+        dataDir: 'data', roles: ['meter'], log: { level: 'silent', file: false },
+        // a simulated meter as fast as it goes, from 10:07 Brussels time: the 10:15 and 10:30 boundaries pass soon
+        p1: { type: 'simulator', seed: 5, start: '2026-03-02T10:07:00', speed: 'max' },
+        site: { fuse: { grid: '3x400', phases: 3, amps: 25 } },
+      }));
+      const app = await createApp({ configFile: join(dir, 'config.json'), console: null });
+      app.start();
+      const boundary = Date.parse('2026-03-02T09:30:00Z'); // 10:30 Brussels (UTC+1)
+      for (let i = 0; i < 600 && !((app.hub.current.meter?.time ?? 0) > boundary + 5000); i++) await new Promise((r) => setTimeout(r, 50));
+      await app.stop();
+      const store = new MeterStore(openMeterDatabase(join(dir, 'data', 'meter.sqlite'), captureLog().log).db);
+      const rows = store.siteQuarters();
+      store.close();
+      // the quarter 10:15-10:30 was seen whole: its base load's energy is there (the simulated house
+      // always draws something)
+      const whole = rows.find((r) => r.start === Date.parse('2026-03-02T09:15:00Z'));
+      expect(whole).toBeDefined();
+      expect(whole!.importKwh + whole!.exportKwh).toBeGreaterThan(0);
+      // the first one started at 10:07: only what was seen
+      expect(rows[0]!.start).toBe(Date.parse('2026-03-02T09:00:00Z'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
