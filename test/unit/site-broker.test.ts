@@ -283,3 +283,32 @@ describe('broker: a quarter seen only in part', () => {
     expect(grantOf(r, 'car').kw).toBeCloseTo(3, 3);
   });
 });
+
+describe('broker: deadlines that cannot be met', () => {
+  // t = 0, E = 0, T = 5 kW: A = 5; house 4 kW: Q = 1 kW; no battery
+  const quarter = { start: Q0, elapsedS: 0, energyKwh: 0, targetKw: 5 };
+
+  it('raises the target only as far as the device\'s full power, when even that is not enough', () => {
+    // 2 kWh by the quarter's end would need 8 kW; the car takes at most 3.7 kW (0.925 kWh).
+    // Full power now needs Q = 1 + (T' - 5) x 900/900 >= 3.7 -> T' = 7.7 kW: raised by 2.7 kW,
+    // 2.7 x 50 / 12 = 11.25 EUR; raising further would buy nothing.
+    const broker = new Broker({ fuse: FUSE_3X400, eurPerKwYear: () => 50 });
+    const r = broker.tick({
+      monoMs: 0, time: Q0, netKw: 4, phases: QUIET, quarter,
+      demands: [entry(ev('car', { class: 'deadline', band: { minKw: 0, maxKw: 3.7 }, deadline: { time: Q0 + 900_000, kwh: 2 } }))],
+    });
+    expect(r.state.target?.raised).toMatchObject({ fromKw: 5, toKw: 7.7, eur: 11.25 });
+    expect(grantOf(r, 'car').kw).toBeCloseTo(3.7, 3);
+  });
+
+  it('never raises the target for a deadline already past', () => {
+    // the deadline was a second ago: the car gets what the budget allows (Q = 1), the target stays
+    const broker = new Broker({ fuse: FUSE_3X400, eurPerKwYear: () => 50 });
+    const r = broker.tick({
+      monoMs: 0, time: Q0, netKw: 4, phases: QUIET, quarter,
+      demands: [entry(ev('car', { class: 'deadline', deadline: { time: Q0 - 1000, kwh: 5 } }))],
+    });
+    expect(r.state.target).toEqual({ kw: 5, raised: null });
+    expect(grantOf(r, 'car').kw).toBeCloseTo(1, 3);
+  });
+});
