@@ -15,6 +15,8 @@ import { fileURLToPath } from 'node:url';
 import { BusClient } from '../../main/bus/client.js';
 import { TelegramDecoder } from '../../main/p1/decoder.js';
 import { SimulatedMeter } from '../../main/p1/simulator/meter.js';
+import { siteDemandSchema } from '../../shared/site/contract.js';
+import { Broker } from '../../main/site/broker.js';
 import { haveSocat, PtyCable } from '../support/socat-pty.js';
 import { median, nowMs, percentile } from './stats.js';
 
@@ -25,7 +27,27 @@ const TELEGRAMS = Number(process.env.SITE_BENCH_TELEGRAMS ?? 300);
 const WARMUP = 20;
 const PERIOD_MS = 200;
 
+/** The broker alone: one tick with four devices (two cars, a boiler, a battery), many times. */
+function brokerCost(): void {
+  const broker = new Broker({ fuse: { grid: '3x400', phases: 3, amps: 25 }, eurPerKwYear: () => 50 });
+  const entry = (device: string, extra: object) => ({ demand: siteDemandSchema.parse({ device, kind: 'ev', conductors: [1, 2, 3], measuredKw: 1, band: { minKw: 0, maxKw: 11 }, class: 'plan', priority: 50, plannedKwh: 1, ...extra }), door: 'local', since: 0, updated: 0 });
+  const demands = [
+    entry('car_a', { class: 'deadline', deadline: { time: 1_700_003_600_000, kwh: 10 } }), entry('car_b', { minRunKw: 1.4 }),
+    entry('boiler', { kind: 'boiler', conductors: [1], band: { minKw: 0, maxKw: 2 } }),
+    entry('battery', { kind: 'battery', class: 'battery', band: { minKw: -5, maxKw: 5 }, plannedKwh: null }),
+  ];
+  const phases = [1, 2, 3].map((phase) => ({ phase: phase as 1 | 2 | 3, currentA: 8, importKw: 1.8, exportKw: 0 }));
+  const times: number[] = [];
+  for (let i = 0; i < 20_000; i++) {
+    const started = nowMs();
+    broker.tick({ monoMs: i * 1000, time: 1_700_000_000_000 + i * 1000, netKw: 5.5, phases, quarter: { start: 1_700_000_000_000, elapsedS: i % 900, energyKwh: 0.3, targetKw: 4 }, demands });
+    if (i >= 1000) times.push(nowMs() - started);
+  }
+  console.log(`broker tick, 4 devices: median ${(median(times) * 1000).toFixed(1)} us, p99 ${(percentile(times, 99) * 1000).toFixed(1)} us`);
+}
+
 export async function bench(): Promise<void> {
+  brokerCost();
   if (!haveSocat) {
     console.log('skipped: socat is not installed (apt-get install socat)');
     return;
