@@ -24,6 +24,8 @@ export class RemoteSiteLink implements SiteLink {
 
   constructor(private readonly client: BusClient, private readonly monoNow: () => number) {
     this.listeners = new GrantListeners(monoNow);
+    // the meter behind a new connection may have restarted: its seqs start again
+    client.on('connected', () => this.listeners.reset());
     client.on('grant', (grant) => {
       const linked = this.devices.get(grant.device);
       if (!linked) return;
