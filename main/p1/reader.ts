@@ -33,7 +33,7 @@ export class P1Reader {
   private latestTelegram: Telegram | null = null;
   private latestReceivedAt: number | null = null;
   private readonly frameCounts: FrameCounts = {
-    ok: 0, refused: 0, bytes: 0, refusedBy: { 'crc-mismatch': 0, truncated: 0, malformed: 0, 'too-long': 0 },
+    ok: 0, refused: 0, bytes: 0, refusedBy: { 'crc-mismatch': 0, 'no-crc': 0, truncated: 0, malformed: 0, 'too-long': 0 },
   };
 
   constructor(readonly source: P1Source, options: P1ReaderOptions = {}) {

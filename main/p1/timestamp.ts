@@ -1,6 +1,6 @@
 import { brusselsLocalToUtcCandidates, brusselsLocalToUtc } from '../../shared/time/brussels.js';
 
-/** Why the value is not a time: the caller turns it into a "malformed" refusal. */
+/** Why the value is not a time: the caller turns it into a warning and a null field. */
 export const INVALID_TIME = Number.NaN;
 
 const HOUR = 3_600_000;
@@ -24,7 +24,10 @@ function twoDigits(text: string, at: number): number {
 export function parseP1Time(text: string, start: number, end: number, previousTime: number | null): number | null {
   const length = end - start;
   if (length !== 12 && length !== 13) return INVALID_TIME;
-  if (text.startsWith('632525252525', start) || text.startsWith('000101000001', start)) return null;
+  // "no time" placeholders: 2063-25-25 (e-MUCS), 2000-01-01 00:00:01 and 1970-01-01 01:00
+  // (an empty M-Bus channel of a Dutch meter)
+  if (text.startsWith('632525252525', start) || text.startsWith('000101000001', start)
+    || text.startsWith('700101010000', start)) return null;
   const year = twoDigits(text, start);
   const month = twoDigits(text, start + 2);
   const day = twoDigits(text, start + 4);
