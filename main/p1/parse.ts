@@ -212,32 +212,34 @@ function pair(): void {
 function empty(group: number): boolean {
   return groupStarts[group] === groupEnds[group];
 }
-/** A value in V or A (as written), or in one of the contract's kilo units (Wh and W converted). */
-function quantity(group: number, unit: 'V' | 'A'): number | null {
+/**
+ * A number with its unit: V or A as written; electricity in the contract's kilo units (Wh and W
+ * converted). An empty value is a warning here: a meter leaves ids and messages empty, not these.
+ */
+function quantity(group: number, unit: 'V' | 'A'): number {
   const start = groupStarts[group]!;
   const end = groupEnds[group]!;
-  if (start === end) return null;
+  if (start === end) refuse('empty value');
   const value = readQuantity(lineText, start, end, unit);
   if (Number.isNaN(value)) refuse(quantityProblem(lineText, start, end, unit));
   return value;
 }
-function kilo(group: number, baseUnit: 'Wh' | 'W'): number | null {
+function kilo(group: number, baseUnit: 'Wh' | 'W'): number {
   const start = groupStarts[group]!;
   const end = groupEnds[group]!;
-  if (start === end) return null;
+  if (start === end) refuse('empty value');
   const value = readKiloQuantity(lineText, start, end, baseUnit);
   if (Number.isNaN(value)) refuse(quantityProblem(lineText, start, end, `k${baseUnit} or ${baseUnit}`));
   return value;
 }
-/** A kW value that must be there (a peak), null only for an empty group. */
-function integer(group: number): number | null {
-  if (empty(group)) return null;
+function integer(group: number): number {
+  if (empty(group)) refuse('empty value');
   const value = readDecimal(lineText, groupStarts[group]!, groupEnds[group]!);
   if (!Number.isInteger(value)) refuse(`not a whole number: "${groupText(group)}"`);
   return value;
 }
 function time(group: number): number | null {
-  if (empty(group)) return null;
+  if (empty(group)) refuse('empty value');
   const value = parseP1Time(lineText, groupStarts[group]!, groupEnds[group]!, linePreviousTime);
   if (value !== null && Number.isNaN(value)) refuse(`not a valid time: "${groupText(group)}"`);
   return value;
@@ -321,8 +323,7 @@ function parseLine(
     case 1006000: {
       once(17); pair();
       const peakTime = time(0);
-      const kw = kilo(1, 'W');
-      telegram.monthPeak = kw === null ? null : { time: peakTime, kw };
+      telegram.monthPeak = { time: peakTime, kw: kilo(1, 'W') };
       return;
     }
     case 31004000: once(18); single(); telegram.fuseA = quantity(0, 'A'); return;
@@ -372,9 +373,7 @@ function readPeakHistory(): ClosedMonthPeak[] {
     && groupEnds[next]! - groupStarts[next]! === 9) next++;
   const history: ClosedMonthPeak[] = [];
   while (next + 2 < groups && history.length < count) {
-    const kw = kilo(next + 2, 'W');
-    if (kw === null) refuse(`month ${history.length + 1} has no peak`);
-    history.push({ month: time(next), time: time(next + 1), kw });
+    history.push({ month: time(next), time: time(next + 1), kw: kilo(next + 2, 'W') });
     next += 3;
   }
   // anything left must be a lone empty "()" (the empty buffer's form)

@@ -232,10 +232,10 @@ describe('P1 parser: a frame whose CRC is right is accepted, a line it cannot re
     expect(parse(sealTelegram('/\r\n\r\n1-0:1.8.1(000001.000*kWh)\r\n'))).toMatchObject({ ok: false, error: 'malformed', detail: 'no identification line: nothing after "/"' });
   });
 
-  it('gives null, not "", for empty values', () => {
+  it('gives null, not "", for empty values; an empty number is also a warning', () => {
     const t = telegram(['0-0:96.1.1()', '0-0:96.13.0()', '0-2:24.1.0(003)', '0-2:96.1.0()', '1-0:1.8.1()']);
     expect([t.equipmentId, t.message, t.mbus[0]!.id, t.importKwh?.t1]).toEqual([null, null, null, null]);
-    expect(t.warnings).toEqual([]);
+    expect(t.warnings).toEqual([{ line: 7, code: '1-0:1.8.1', text: 'empty value' }]);
   });
 
   it('keeps every line it does not interpret under "other", as written', () => {
