@@ -112,6 +112,26 @@ function headerProblem(text: string, end: number): string | null {
   return null;
 }
 
+/** where the line loop continues, where the line it reads starts, and that line's number */
+let scanFrom = 0;
+let lineStart = 0;
+let scanLine = 0;
+
+function parseLines(
+  text: string, telegram: Telegram, phases: (PhaseReading | undefined)[], mbus: (MbusReading | undefined)[], previousTime: number | null,
+): void {
+  while (scanFrom < text.length) {
+    scanLine++;
+    const start = scanFrom;
+    const c = text.charCodeAt(start);
+    if (c === 0x0a) { scanFrom = start + 1; continue; } // an empty line
+    if (c === 0x0d && text.charCodeAt(start + 1) === 0x0a) { scanFrom = start + 2; continue; }
+    lineStart = start;
+    parseLine(text, start, telegram, phases, mbus, previousTime); // sets scanFrom to the next line
+
+  }
+}
+
 function parseText(text: string, headerEnd: number, headerLength: number, previousTime: number | null): Telegram {
   seen.fill(0);
   const telegram = emptyTelegram(text.slice(1, headerLength));
@@ -119,44 +139,48 @@ function parseText(text: string, headerEnd: number, headerLength: number, previo
   if (oddHeader) telegram.warnings.push({ line: 1, code: null, text: oddHeader });
   const phases: (PhaseReading | undefined)[] = [undefined, undefined, undefined];
   const mbus: (MbusReading | undefined)[] = [];
-  let lineNumber = 1;
-  let start = headerEnd + 1;
-  while (start < text.length) {
-    lineNumber++;
-    let lineEnd = text.indexOf('\n', start);
-    // a last line without its line end before "!" is read all the same
-    if (lineEnd < 0) lineEnd = text.length;
-    const end = text.charCodeAt(lineEnd - 1) === 0x0d ? lineEnd - 1 : lineEnd;
-    if (end > start) {
-      try {
-        parseLine(text, start, end, telegram, phases, mbus, previousTime);
-      } catch (error) {
-        if (!(error instanceof LineProblem)) throw error;
-        telegram.warnings.push({ line: lineNumber, code: lineCode, text: error.message });
-      }
+  scanFrom = headerEnd + 1;
+  scanLine = 1;
+  // the line loop runs without a try block; a line that cannot be read ends it, and it resumes
+  // at the next line
+  for (;;) {
+    try {
+      parseLines(text, telegram, phases, mbus, previousTime);
+      break;
+    } catch (error) {
+      if (!(error instanceof LineProblem)) throw error;
+      telegram.warnings.push({ line: scanLine, code: obisRead ? codeText() : null, text: error.message });
+      const newline = text.indexOf('\n', lineStart); // resume at the next line
+      scanFrom = newline < 0 ? text.length : newline + 1;
     }
-    start = lineEnd + 1;
   }
   for (const phase of phases) if (phase) telegram.phases.push(phase);
   for (const reading of mbus) if (reading) telegram.mbus.push(reading);
   return telegram;
 }
 
+/** Where the line starting at `from` ends (before its CR LF): for messages, off the hot path. */
+function lineEndOf(text: string, from: number): number {
+  let newline = text.indexOf('\n', from);
+  if (newline < 0) newline = text.length;
+  return newline > from && text.charCodeAt(newline - 1) === 0x0d ? newline - 1 : newline;
+}
+
 /** Reads `a-b:c.d.e` and returns the index of the "(" after it; fills obis[0..4]. */
 const obis = new Int32Array(5);
 const OBIS_SEPARATORS = [0x2d /* - */, 0x3a /* : */, 0x2e /* . */, 0x2e /* . */, 0x28 /* ( */];
-function readObis(text: string, start: number, end: number): number {
+function readObis(text: string, start: number): number {
   let i = start;
   for (let part = 0; part < 5; part++) {
     let value = 0;
     const first = i;
     let c = text.charCodeAt(i);
-    while (c >= 48 && c <= 57 && i < end) {
+    while (c >= 48 && c <= 57) {
       value = value * 10 + (c - 48);
       c = text.charCodeAt(++i);
     }
-    if (i === first || i - first > 3 || value > 255 || c !== OBIS_SEPARATORS[part] || i >= end) {
-      refuse(`not an OBIS line: "${text.slice(start, Math.min(end, start + 80))}"`);
+    if (i === first || i - first > 3 || value > 255 || c !== OBIS_SEPARATORS[part]) {
+      refuse(`not an OBIS line: "${text.slice(start, Math.min(lineEndOf(text, start), start + 80))}"`);
     }
     obis[part] = value;
     if (part < 4) i++;
@@ -164,20 +188,29 @@ function readObis(text: string, start: number, end: number): number {
   return i;
 }
 
-/** Finds the "(…)" groups after the OBIS code: printable ASCII, no nesting, nothing between them. */
-function readGroups(text: string, from: number, end: number): number {
+/**
+ * Finds the "(…)" groups after the OBIS code up to the line end: printable ASCII, no nesting,
+ * nothing between them. The same scan finds the line end: `scanFrom` is set to the next line.
+ */
+function readGroups(text: string, from: number): number {
+  const length = text.length;
   let count = 0;
   let i = from;
-  while (i < end) {
-    if (text.charCodeAt(i) !== 0x28) refuse(`expected "(" at column ${i - from + 1} of the values: "${text.slice(from, end)}"`);
+  for (;;) {
+    const c = i < length ? text.charCodeAt(i) : 0x0a;
+    if (c === 0x0a) { scanFrom = i + 1; break; }
+    if (c === 0x0d && (i + 1 >= length || text.charCodeAt(i + 1) === 0x0a)) { scanFrom = i + 2; break; }
+    if (c !== 0x28) refuse(`expected "(" at column ${i - from + 1} of the values: "${text.slice(from, lineEndOf(text, from))}"`);
     // one scan to the ")" that also checks every byte is printable and not a nested "("
     let close = i + 1;
-    for (; close < end; close++) {
-      const c = text.charCodeAt(close);
-      if (c === 0x29) break;
-      if (c < 0x20 || c > 0x7e || c === 0x28) refuse(`unexpected character in a value: "${text.slice(from, end)}"`);
+    for (;; close++) {
+      const d = text.charCodeAt(close); // NaN past the end
+      if (d === 0x29) break;
+      if (!(d >= 0x20 && d <= 0x7e) || d === 0x28) {
+        if (d === 0x0d || d === 0x0a || close >= length) refuse(`unclosed "(": "${text.slice(from, lineEndOf(text, from))}"`);
+        refuse(`unexpected character in a value: "${text.slice(from, lineEndOf(text, from))}"`);
+      }
     }
-    if (close >= end) refuse(`unclosed "(": "${text.slice(from, end)}"`);
     if (count === MAX_GROUPS) refuse(`more than ${MAX_GROUPS} values`);
     groupStarts[count] = i + 1;
     groupEnds[count] = close;
@@ -193,8 +226,8 @@ function readGroups(text: string, from: number, end: number): number {
 let lineText = '';
 let lineGroups = 0;
 let linePreviousTime: number | null = null;
-/** the code of the line being read, for its warning; null until its OBIS code was read */
-let lineCode: string | null = null;
+/** whether the line being read has its OBIS code read (in `obis`), for its warning */
+let obisRead = false;
 
 function codeText(): string {
   return `${obis[0]}-${obis[1]}:${obis[2]}.${obis[3]}.${obis[4]}`;
@@ -265,15 +298,15 @@ function exportPair(telegram: Telegram) { return (telegram.exportKwh ??= { t1: n
 function powerNow(telegram: Telegram) { return (telegram.powerKw ??= { import: null, export: null }); }
 
 function parseLine(
-  text: string, start: number, end: number, telegram: Telegram,
+  text: string, start: number, telegram: Telegram,
   phases: (PhaseReading | undefined)[], mbus: (MbusReading | undefined)[], previousTime: number | null,
 ): void {
   lineText = text;
   linePreviousTime = previousTime;
-  lineCode = null;
-  const groupsAt = readObis(text, start, end);
-  lineCode = codeText();
-  lineGroups = readGroups(text, groupsAt, end);
+  obisRead = false;
+  const groupsAt = readObis(text, start);
+  obisRead = true;
+  lineGroups = readGroups(text, groupsAt);
   const a = obis[0]!;
   const b = obis[1]!;
   const key = obis[2]! * 1_000_000 + obis[3]! * 1000 + obis[4]!;
