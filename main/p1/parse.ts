@@ -24,6 +24,13 @@ export interface ParseContext {
 }
 
 const BANG = 0x21;
+/**
+ * Buffer's own latin1 decoder, called on the frame's bytes directly: wrapping them in a Buffer
+ * first (Buffer.from + toString) costs two more objects per telegram.
+ */
+const latin1Slice: (this: Uint8Array, start: number, end: number) => string =
+  (Buffer.prototype as unknown as { latin1Slice?: (this: Uint8Array, start: number, end: number) => string }).latin1Slice
+  ?? function (this: Uint8Array, start: number, end: number) { return Buffer.from(this.buffer, this.byteOffset + start, end - start).toString('latin1'); };
 const MAX_GROUPS = 128;
 const groupStarts = new Int32Array(MAX_GROUPS);
 const groupEnds = new Int32Array(MAX_GROUPS);
@@ -75,7 +82,7 @@ export function parseFrame(bytes: Uint8Array, context: ParseContext = { previous
   if (bang < 0) return { ok: false, error: 'truncated', detail: 'no "!" before the end of the frame' };
   const crcProblem = checkCrc(bytes, bang);
   if (crcProblem) return { ok: false, ...crcProblem };
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bang).toString('latin1');
+  const text = latin1Slice.call(bytes, 0, bang);
   const headerEnd = text.indexOf('\n');
   if (headerEnd < 0) return { ok: false, error: 'malformed', detail: 'no identification line: no line end between "/" and "!"' };
   const headerLength = text.charCodeAt(headerEnd - 1) === 0x0d ? headerEnd - 1 : headerEnd;
@@ -112,6 +119,9 @@ function headerProblem(text: string, end: number): string | null {
   return null;
 }
 
+const phaseSlots: (PhaseReading | undefined)[] = [undefined, undefined, undefined];
+const mbusSlots: (MbusReading | undefined)[] = [undefined, undefined, undefined, undefined];
+
 /** where the line loop continues, where the line it reads starts, and that line's number */
 let scanFrom = 0;
 let lineStart = 0;
@@ -137,8 +147,11 @@ function parseText(text: string, headerEnd: number, headerLength: number, previo
   const telegram = emptyTelegram(text.slice(1, headerLength));
   const oddHeader = headerProblem(text, headerLength);
   if (oddHeader) telegram.warnings.push({ line: 1, code: null, text: oddHeader });
-  const phases: (PhaseReading | undefined)[] = [undefined, undefined, undefined];
-  const mbus: (MbusReading | undefined)[] = [];
+  // the phases and M-Bus channels as they come, listed in order at the end (slots reused per telegram)
+  const phases = phaseSlots;
+  const mbus = mbusSlots;
+  phases.fill(undefined);
+  mbus.fill(undefined);
   scanFrom = headerEnd + 1;
   scanLine = 1;
   // the line loop runs without a try block; a line that cannot be read ends it, and it resumes
