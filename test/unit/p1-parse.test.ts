@@ -218,6 +218,12 @@ describe('P1 parser: a frame whose CRC is right is accepted, a line it cannot re
     expect([t.monthPeak, t.peakHistory, t.message]).toEqual([null, [], null]);
   });
 
+  it('warns about an M-Bus reading in a unit it does not know, and keeps that reading null', () => {
+    const t = telegram(['0-1:24.1.0(004)', '0-1:24.2.1(240112230000W)(00012.345*MWh)']);
+    expect(t.mbus).toEqual([{ channel: 1, kind: 'heat', id: null, valve: null, time: null, value: null, unit: null }]);
+    expect(t.warnings).toEqual([{ line: 4, code: '0-1:24.2.1', text: 'unit "MWh" where m3 or GJ or MJ or kWh was expected: "00012.345*MWh"' }]);
+  });
+
   it('keeps a per-phase current it cannot read as null (unknown), never as 0', () => {
     const t = telegram(['1-0:31.7.0(0O1.34*A)', '1-0:32.7.0(226.1*V)', '1-0:21.7.0(00.233*kW)']);
     expect(t.phases).toEqual([{ phase: 1, voltageV: 226.1, currentA: null, importKw: 0.233, exportKw: null }]);
