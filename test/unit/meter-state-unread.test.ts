@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseFrame } from '../../main/p1/parse.js';
 import { meterStateFromTelegram } from '../../main/bus/meter-state.js';
 import { meterStateSchema } from '../../shared/state.js';
+import { baseCurrents } from '../../main/site/fuse.js';
 import { telegramFromLines } from '../support/crc-reference.js';
 
 describe('a line the parser could not read, in the bus state', () => {
@@ -19,6 +20,9 @@ describe('a line the parser could not read, in the bus state', () => {
       { phase: 1, voltageV: 230.1, currentA: null, importKw: 2.851, exportKw: null },
       { phase: 2, voltageV: 229.8, currentA: 3.1, importKw: null, exportKw: null },
     ]);
+    // and the site broker sees phase 1 as unknown (nothing may be added to it), phase 2 as 3.1 A
+    const base = baseCurrents({ grid: '3x400', phases: 3, amps: 25 }, state.phases as Parameters<typeof baseCurrents>[1], []);
+    expect([...base]).toEqual([[1, null], [2, 3.1], [3, null]]);
   });
 
   it('shows no gas from an empty M-Bus channel that writes a 1970 stamp and a bare 00000000', () => {
