@@ -138,7 +138,6 @@ function parseLines(
     if (c === 0x0d && text.charCodeAt(start + 1) === 0x0a) { scanFrom = start + 2; continue; }
     lineStart = start;
     parseLine(text, start, telegram, phases, mbus, previousTime); // sets scanFrom to the next line
-
   }
 }
 
