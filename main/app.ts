@@ -15,7 +15,7 @@ import { LogRing } from './dashboard/log-ring.js';
 import { DashboardPublisher } from './dashboard/publisher.js';
 import { demoRatesFile, prepareDemoMeter, serveDataDir } from './demo/demo.js';
 import { SimulatorSource } from './demo/simulator-source.js';
-import { createLogger } from './log/logger.js';
+import { ConditionLog, createLogger } from './log/logger.js';
 import { P1Reader } from './p1/reader.js';
 import { SimulatedMeter } from './p1/simulator/meter.js';
 import { createP1Source } from './p1/sources/factory.js';
@@ -127,7 +127,17 @@ export async function createApp(o: AppOptions = {}): Promise<App> {
       log.info({ source: source.description }, 'reading the meter');
       reader.start();
       fetchPricesIfDynamic();
-      flushTimer = setInterval(() => opened.pipeline.flush(), FLUSH_EVERY_MS);
+      // a failed commit is reported (once while it lasts) and retried; it never ends the process,
+      // which would skip the safe-state shutdown and crash-loop on the same data at every start
+      const commitLog = new ConditionLog(log);
+      flushTimer = setInterval(() => {
+        try {
+          opened.pipeline.flush();
+          if (commitLog.current('commit') === 'failing') commitLog.report('commit', 'ok', 'info', 'the database commits again');
+        } catch (error) {
+          commitLog.report('commit', 'failing', 'error', 'the database commit failed; retrying every 10 s', { err: (error as Error).message });
+        }
+      }, FLUSH_EVERY_MS);
       flushTimer.unref();
     },
     async stop() {
