@@ -24,7 +24,8 @@ import { openPipeline, type OpenedPipeline } from './pipeline/open-pipeline.js';
 import { FileSecretStore } from './secrets/file-secret-store.js';
 import type { SpotPrice } from './tariff/pricing.js';
 import { createPrices, priceSourceState } from './tariff/prices/start-prices.js';
-import { activeRatesFile, RatesStore } from './tariff/rates-load.js';
+import { activeRatesFile, loadRatesFile, RatesStore } from './tariff/rates-load.js';
+import { prepareDataDir } from './store/data-dir.js';
 import { parseStart } from './p1/simulator/run-options.js';
 
 export type Role = 'meter' | 'ev' | 'battery';
@@ -66,27 +67,33 @@ export async function createApp(o: AppOptions = {}): Promise<App> {
   const demo = loaded.file === null;
   const dataDir = serveDataDir(loaded);
   const roles = o.roles ?? config.roles;
+  // the rates are read before the data directory or app.log is created: a bad rates file stops
+  // the start having changed nothing
+  const meterRole = roles.includes('meter');
+  const ratesFile = meterRole && !demo ? activeRatesFile(config.rates, loaded.configDir) : null;
+  const initialRates = ratesFile ? loadRatesFile(ratesFile) : undefined;
+  const dataDirWarning = prepareDataDir(dataDir, !config.dataDir);
   const ring = new LogRing();
   const log = createLogger({
     level: config.log.level, logDir: config.log.file ? dataDir : undefined, console: o.console,
     extraStreams: [{ level: 'info', stream: ring }],
   });
+  if (dataDirWarning) log.warn(dataDirWarning);
   const hub = new StateHub(undefined, (error) => log.error({ err: (error as Error).message }, 'a state listener failed'));
   const commands = registerStateCommands(new CommandRegistry(), hub);
   for (const role of roles) if (role !== 'meter') log.info(`role ${role}: nothing to run yet in this version (the dashboard shows a placeholder)`);
-  if (!roles.includes('meter')) {
+  if (!meterRole) {
     hub.update({ dashboard: { roles, demo, months: null, quarters: [], telegram: null, log: [] } });
     return { loaded, dataDir, demo, roles, log, hub, commands, start: () => {}, stop: async () => {} };
   }
 
-  const ratesStore = new RatesStore(demo ? demoRatesFile(dataDir) : activeRatesFile(config.rates, loaded.configDir));
+  const ratesStore = ratesFile ? new RatesStore(ratesFile, initialRates) : new RatesStore(demoRatesFile(dataDir));
   // the ledger asks for the spot price per energy delta; bound to the price cache once the database is open
   let spot: SpotPrice = () => null;
   const opened = openPipeline({
     dbFile: join(dataDir, 'meter.sqlite'), rates: ratesStore.current, log, exportDir: join(dataDir, 'history'),
     spot: (time) => spot(time), limits: config.ledger,
   });
-  for (const problem of opened.problems) log.warn(problem);
   const prices = await createPrices({
     db: opened.store.db, config: config.prices, secrets: new FileSecretStore(dataDir), log,
     onStatus: (status) => hub.update({ sources: { ...hub.current.sources, prices: priceSourceState(status) } }),

@@ -3,10 +3,12 @@
  * should refuse, sockets left in every state a client can leave them in, and rates crafted with
  * names every JS object inherits. The real program, real sockets, real files.
  */
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { request } from 'node:http';
-import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { removeHome, startServe, type ServeProcess } from '../support/serve-process.js';
 import { WsProbe, eventually } from '../support/ws-probe.js';
@@ -151,4 +153,49 @@ describe('rates named like what every object inherits', () => {
     expect(again.child.exitCode).toBeNull();
     second.close();
   }, 120_000);
+});
+
+/** Every file and directory below `dir` whose mode lets group or others in. */
+function openToOthers(dir: string): string[] {
+  const found: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    const stat = statSync(path);
+    if ((stat.mode & 0o077) !== 0) found.push(`${path} ${(stat.mode & 0o777).toString(8)}`);
+    if (stat.isDirectory()) found.push(...openToOthers(path));
+  }
+  return found;
+}
+
+describe('the data is private', () => {
+  test('the data directory is 0700 and the household\'s data in it (database, WAL, history exports, app.log, token) is readable by its owner only', async () => {
+    const s = await serve();
+    const data = join(s.home, 'data', 'digital-meter');
+    const wsUrl = `ws://${new URL(s.origin).host}/ws`;
+    const client = await WsProbe.hello(wsUrl, s.token);
+    client.close();
+    await eventually(() => existsSync(join(data, 'demo', 'meter.sqlite-wal')), 'the WAL', 20_000);
+    expect((statSync(data).mode & 0o777).toString(8)).toBe('700');
+    const files = readdirSync(join(data, 'demo'));
+    expect(files).toEqual(expect.arrayContaining(['meter.sqlite', 'meter.sqlite-wal', 'app.log', 'bus-token', 'history']));
+    // the demo's first day of history is exported at the first start
+    expect(readdirSync(join(data, 'demo', 'history')).length).toBeGreaterThan(0);
+    // the rates and the demo's settings hold nothing about the household; the 0700 directory covers them too
+    expect(openToOthers(data).filter((f) => !/\/demo\/(rates|demo)\.json /.test(f))).toEqual([]);
+  }, 90_000);
+
+  test('a bad rates file stops serve naming the file and the field, before the data directory or app.log exist', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dm-badrates-'));
+    try {
+      writeFileSync(join(dir, 'config.json'), JSON.stringify({ dataDir: 'data', rates: 'rates.json', p1: { type: 'simulator' } }));
+      writeFileSync(join(dir, 'rates.json'), JSON.stringify({ Electricity: { registers: { 1: 'constructor', 2: 'Night' }, '+': { Night: 0.3 } } }));
+      const bin = resolve(import.meta.dirname, '../../bin/digital-meter.js');
+      const result = spawnSync(process.execPath, [bin, 'serve', '--config', join(dir, 'config.json'), '--port', '0'], { encoding: 'utf8', timeout: 60_000 });
+      expect(result.status).toBe(78);
+      expect(result.stderr).toContain(`${join(dir, 'rates.json')}: Electricity.+.constructor: expected a price for "constructor" (used by the register names)`);
+      expect(existsSync(join(dir, 'data'))).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
 });
