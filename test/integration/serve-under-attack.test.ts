@@ -142,8 +142,9 @@ describe('rates named like what every object inherits', () => {
     const saved = JSON.parse(readFileSync(join(s.home, 'data', 'digital-meter', 'demo', 'rates.json'), 'utf8')) as { Electricity: { registers: Record<string, string> } };
     expect(saved.Electricity.registers).toEqual({ 1: 'constructor', 2: 'valueOf' });
     client.close();
-    const { code } = await stopWithin(s, 2000);
+    const { code, ms } = await stopWithin(s, 2000);
     expect(code).toBe(0);
+    expect(ms).toBeLessThan(2000);
     running.splice(running.indexOf(s), 1);
     // the next start reads the same file and keeps running
     const again = await serve(['--speed', '60'], s.home);
