@@ -188,8 +188,9 @@ export class Session {
 
   /**
    * Each line of a text frame is a command and pays like a message (the frame itself paid for
-   * its first line, unless `firstPaid` is false): 64 KB of `state` lines must not answer thousands of times at once. Lines
-   * beyond the limit are dropped with one error and count as refused.
+   * its first line, unless `firstPaid` is false): 64 KB of `state` lines must not be answered
+   * thousands of times at once. Lines beyond the limit are dropped with one error and count as
+   * refused.
    */
   private terminalLines(lines: string[], firstPaid = true): void {
     for (let i = 0; i < lines.length; i++) {
