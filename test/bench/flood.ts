@@ -29,7 +29,7 @@ async function attack(job: AttackJob): Promise<AttackResult> {
     ws.once('open', () => {
       result.opened++;
       if (job.floodBenchAttack === 'flood') { held.push(ws); resolve(); return; }
-      ws.send(JSON.stringify({ type: 'hello', protocol: 1, role: 'viewer', token: `guess-${Math.random()}-0123456789` }));
+      ws.send(JSON.stringify({ type: 'hello', protocol: 2, role: 'viewer', token: `guess-${Math.random()}-0123456789` }));
     });
     ws.once('message', (data) => {
       const code = (JSON.parse(data.toString()) as { code: string }).code;
@@ -62,7 +62,7 @@ function holder(url: string, onDelta: () => void): Promise<{ ws: WebSocket; ms: 
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, { localAddress: '127.0.0.1', perMessageDeflate: false });
-    ws.once('open', () => ws.send(JSON.stringify({ type: 'hello', protocol: 1, role: 'viewer', token: TOKEN })));
+    ws.once('open', () => ws.send(JSON.stringify({ type: 'hello', protocol: 2, role: 'viewer', token: TOKEN })));
     ws.on('message', (data) => {
       const type = (JSON.parse(data.toString()) as { type: string }).type;
       if (type === 'snapshot') resolve({ ws, ms: performance.now() - started });

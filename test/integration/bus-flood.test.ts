@@ -78,7 +78,7 @@ describe('token guessing', () => {
     const guess = async (token: string, localAddress = '127.0.0.1') => {
       const p = await WsProbe.open(url, { localAddress });
       cleanups.push(() => p.close());
-      p.send({ type: 'hello', protocol: 1, role: 'viewer', token });
+      p.send({ type: 'hello', protocol: 2, role: 'viewer', token });
       await p.untilClosed();
       return p.json()[0] as { code: string };
     };
@@ -122,7 +122,7 @@ describe('a Bearer header alone', () => {
     // well past the 100 ms a connection without the token has
     await new Promise((r) => setTimeout(r, 500));
     expect(p.closed).toBe(false);
-    p.send({ type: 'hello', protocol: 1, role: 'viewer' });
+    p.send({ type: 'hello', protocol: 2, role: 'viewer' });
     await p.until(() => p.json().some((m) => m.type === 'snapshot'), 'the snapshot');
     expect((p.json()[0]!.state as { costs: unknown }).costs).toEqual({ todayEur: 2 });
   });
