@@ -263,6 +263,8 @@ export class BusServer {
   private pingAll(): void {
     this.guard.sweep(this.now());
     for (const client of this.clients.values()) {
+      // a connection still proving the token has its own deadline (authTimeoutMs)
+      if (!client.session.authenticated) continue;
       if (!client.alive) {
         this.log.info({ client: client.session.id }, 'bus client did not answer a ping; dropped');
         client.ws.terminate();
