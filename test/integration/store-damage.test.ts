@@ -8,8 +8,8 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
-import DatabaseConstructor from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { openSqlite } from '../../main/store/sqlite.js';
 import { syntheticRecording } from '../support/synthetic-recording.js';
 
 const bin = resolve(import.meta.dirname, '../../bin/digital-meter.js');
@@ -36,7 +36,7 @@ function recorded(): { dir: string; db: string; empty: string } {
 }
 
 function daySummaries(db: string): unknown[] {
-  const d = new DatabaseConstructor(db, { readonly: true });
+  const d = openSqlite(db, { readonly: true });
   try {
     return d.prepare('SELECT * FROM day_summaries ORDER BY day').all();
   } finally {
@@ -61,7 +61,7 @@ describe('a damaged database never blocks a start and loses nothing else', () =>
     const { db, empty } = recorded();
     const before = daySummaries(db);
     expect(before).toHaveLength(1);
-    const d = new DatabaseConstructor(db);
+    const d = openSqlite(db);
     const batch = d.prepare('SELECT first_time, raw FROM telegrams ORDER BY first_time DESC LIMIT 1').get() as { first_time: number; raw: Buffer };
     // flip one bit near the start of the deflate stream: the first position whose flip no longer inflates
     let damaged: Buffer | null = null;
