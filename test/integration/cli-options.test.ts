@@ -77,6 +77,13 @@ describe('digital-meter', () => {
     expect(readdirSync(home)).toEqual([]);
   });
 
+  it('npm run bench with a name that is no benchmark fails and lists the ones there are', () => {
+    const r = spawnSync(process.execPath, [join(ROOT, 'dist', 'test', 'bench', 'run.js'), 'nosuch'], { encoding: 'utf8', env, timeout: 30_000 });
+    expect(r.status).toBe(64);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^bench: no benchmark named 'nosuch'; there are: .*\bparser\b.*\n$/);
+  });
+
   it('secret list with no secret: nothing on stdout, a sentence on stderr, no file created', () => {
     expect(run(['secret', 'list'])).toEqual({ status: 0, stdout: '', stderr: 'no secrets set (digital-meter secret set entsoe-token adds one)\n' });
     expect(readdirSync(home)).toEqual([]);
