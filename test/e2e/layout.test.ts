@@ -64,6 +64,14 @@ describe.skipIf(!executable)('one layout at 390x844, 800x480 and 1280x800 in en,
     return page;
   }
 
+  /** a finger needs about 44 px: every button, select and field shown */
+  function smallTargets(page: Page) {
+    return page.evaluate(() => [...document.querySelectorAll('button, select, input')]
+      .filter((e) => e.checkVisibility())
+      .map((e) => ({ what: `${e.tagName.toLowerCase()} ${(e.textContent ?? '').trim() || e.getAttribute('data-testid')}`, h: e.getBoundingClientRect().height }))
+      .filter((e) => e.h < 43.5));
+  }
+
   test('the power chart starts with the minutes the store already had, not empty', async () => {
     const page = await open(1280, 800, 'en-GB');
     const chart = page.getByTestId('power-chart');
@@ -125,17 +133,13 @@ describe.skipIf(!executable)('one layout at 390x844, 800x480 and 1280x800 in en,
             }
             if (p === 'now' || lang === 'en') await page.screenshot({ path: join(OUTPUT, `layout-${size.width}x${size.height}-${lang}-${p}.png`), fullPage: size.name === 'phone' });
           }
-          // a finger needs about 44 px: every button, select and field on these screens
-          const small = await page.evaluate(() => [...document.querySelectorAll('button, select, input')]
-            .filter((e) => e.checkVisibility())
-            .map((e) => ({ what: `${e.tagName.toLowerCase()} ${(e.textContent ?? '').trim() || e.getAttribute('data-testid')}`, h: e.getBoundingClientRect().height }))
-            .filter((e) => e.h < 43.5));
-          expect(small, 'touch targets under 44 px').toEqual([]);
+          expect(await smallTargets(page), 'touch targets under 44 px').toEqual([]);
         }
         // the rates editor too, with Save in sight
         await page.getByTestId('edit-rates').click();
         await page.getByTestId('rate-Electricity.+.Day').waitFor();
         await check('rates editor');
+        if (size.name !== 'desktop') expect(await smallTargets(page), 'touch targets under 44 px in the editor').toEqual([]);
         const save = await page.getByTestId('editor-save').boundingBox();
         expect(save!.y + save!.height, 'Save is on the screen without scrolling').toBeLessThanOrEqual(size.height);
         if (lang === 'en' || size.name !== 'desktop') await page.screenshot({ path: join(OUTPUT, `layout-${size.width}x${size.height}-${lang}-rates-editor.png`) });
