@@ -43,8 +43,8 @@ export interface PanelEntry {
   /** unique; also the panel's place in the CSS (data-panel) */
   id: string;
   page: PageId;
-  /** desktop width: a third, half, two thirds or the whole row (default a third) */
-  size?: 'third' | 'half' | 'wide' | 'full';
+  /** desktop width: a quarter, a third, half, two thirds or the whole row (default a third) */
+  size?: 'quarter' | 'third' | 'half' | 'wide' | 'full';
   component: Component;
   props?: (c: PanelContext) => Record<string, unknown>;
 }
@@ -67,12 +67,12 @@ export const PANELS: PanelEntry[] = [
   { id: 'month-peaks', page: 'peaks', component: MonthPeaksPanel, props: (c) => ({ months: c.dashboard?.months ?? null, stale: c.stale, age: c.age }) },
   { id: 'quarters-today', page: 'peaks', size: 'wide', component: QuartersTodayPanel, props: (c) => ({ bars: c.dashboard?.quarters ?? [], running: c.state.quarter, stale: c.stale, age: c.age, theme: c.theme }) },
   // the house's devices: replace a placeholder by its panel, e.g. component: later(() => import('./EvPanel.vue'))
-  { id: 'site', page: 'home', component: placeholder('site') },
-  { id: 'ev', page: 'home', component: placeholder('ev') },
-  { id: 'battery', page: 'home', component: placeholder('battery') },
-  { id: 'trips', page: 'home', component: placeholder('trips') },
-  { id: 'rates', page: 'meter', component: RatesPanel, props: (c) => ({ rates: c.dashboard?.rates ?? null, register: c.state.meter?.tariff ?? null, stale: c.stale, age: c.age }) },
+  { id: 'site', page: 'home', size: 'quarter', component: placeholder('site') },
+  { id: 'ev', page: 'home', size: 'quarter', component: placeholder('ev') },
+  { id: 'battery', page: 'home', size: 'quarter', component: placeholder('battery') },
+  { id: 'trips', page: 'home', size: 'quarter', component: placeholder('trips') },
   { id: 'telegram', page: 'meter', size: 'wide', component: TelegramPanel, props: (c) => ({ telegram: c.dashboard?.telegram ?? null, stale: c.stale, age: c.age }) },
+  { id: 'rates', page: 'meter', component: RatesPanel, props: (c) => ({ rates: c.dashboard?.rates ?? null, register: c.state.meter?.tariff ?? null, stale: c.stale, age: c.age }) },
   { id: 'log', page: 'meter', size: 'full', component: LogPanel, props: (c) => ({ entries: c.dashboard?.log ?? [] }) },
 ];
 
