@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { quarterStateSchema } from './peak/quarter-state.js';
+import { satelliteStateSchema, siteStateSchema } from './site/state.js';
 
 /**
  * The one state the core publishes (architecture principle 3): the renderer, satellites and the
@@ -64,6 +65,10 @@ export const busStateSchema = z.object({
   sources: z.record(z.string(), sourceStatusSchema),
   /** the dashboard's figures (shared/dashboard/state.ts); absent where no dashboard is composed */
   dashboard: opaqueRecord.nullable().optional(),
+  /** the site's budget and grants (meter role with a fuse configured; main/site/) */
+  site: siteStateSchema.nullable().optional(),
+  /** a satellite's link to the meter and its devices' grants (satellite roles only) */
+  satellite: satelliteStateSchema.nullable().optional(),
 });
 
 export type RegisterPairState = z.infer<typeof registerPairSchema>;

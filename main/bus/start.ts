@@ -8,6 +8,7 @@ import { MqttBridge } from './mqtt/bridge.js';
 import { BusServer } from './server.js';
 import type { StateHub } from './state-hub.js';
 import { openServerToken, type ServerTokenSource } from './token-source.js';
+import type { SatelliteDoors } from '../site/satellite-doors.js';
 
 export interface StartBusOptions {
   config: BusConfig;
@@ -25,6 +26,8 @@ export interface StartBusOptions {
   /** the dashboard's HTTP server: the bus then shares its port at config.path instead of listening itself */
   http?: HttpServer;
   commands?: CommandRegistry;
+  /** the site's door for satellites (the meter role with a main fuse configured) */
+  site?: SatelliteDoors;
 }
 
 export interface RunningBus {
@@ -48,7 +51,7 @@ export async function startBus(options: StartBusOptions): Promise<RunningBus> {
   const { config } = options;
   const token = openServerToken({ dataDir: options.dataDir, override: options.tokenOverride, env: options.env ?? process.env, log });
   const commands = options.commands ?? registerStateCommands(new CommandRegistry(), options.hub);
-  const common = { hub: options.hub, tokens: token.holder, commands, log, path: config.path, maxClients: config.maxClients };
+  const common = { hub: options.hub, tokens: token.holder, commands, site: options.site, log, path: config.path, maxClients: config.maxClients };
   let server: BusServer;
   let url: string | null = null;
   try {
