@@ -49,7 +49,8 @@ export interface PanelEntry {
   props?: (c: PanelContext) => Record<string, unknown>;
 }
 
-const placeholder = (kind: 'ev' | 'battery' | 'trips' | 'site'): Component => ({ name: `Placeholder-${kind}`, render: () => h(PlaceholderPanel, { kind }) });
+// declares no props: it is given none (nothing re-renders it when a telegram comes)
+const placeholder = (kind: 'ev' | 'battery' | 'trips' | 'site'): Component => ({ name: `Placeholder-${kind}`, props: [], render: () => h(PlaceholderPanel, { kind }) });
 /** a panel loaded when first shown (its code is not in the main bundle) */
 export const later = (load: () => Promise<{ default: Component }>): Component => defineAsyncComponent(load);
 
@@ -80,7 +81,9 @@ const GENERIC: readonly (keyof PanelContext)[] = ['state', 'stale', 'age', 'them
 
 /** The names of the props a component declares (object or array form), when it says. */
 function declaredProps(component: Component): Set<string> | null {
-  const props = (component as { props?: unknown }).props;
+  // an async panel (later()) declares its props once loaded, on the component it resolved to
+  const resolved = (component as { __asyncResolved?: Component }).__asyncResolved ?? component;
+  const props = (resolved as { props?: unknown }).props;
   if (Array.isArray(props)) return new Set(props.map(String));
   if (props && typeof props === 'object') return new Set(Object.keys(props));
   return null;
