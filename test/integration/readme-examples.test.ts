@@ -91,7 +91,9 @@ for (const file of documents()) {
 
     for (const block of blocks) {
       it(`${name}:${block.line} (${block.heading})`, () => {
-        const result = spawnSync('bash', ['-e', '-o', 'pipefail', '-c', block.code], { cwd: work, env, encoding: 'utf8', timeout: 120_000 });
+        // a block may start something in the background (`serve &`): it is stopped when the block ends
+        const script = `trap 'kill $(jobs -p) 2>/dev/null || true' EXIT\n${block.code}`;
+        const result = spawnSync('bash', ['-e', '-o', 'pipefail', '-c', script], { cwd: work, env, encoding: 'utf8', timeout: 120_000 });
         const output = `--- ${name}:${block.line}\n${block.code}\n--- stdout\n${result.stdout.slice(-3000)}\n--- stderr\n${result.stderr.slice(-3000)}`;
         expect(result.error, output).toBeUndefined();
         expect(result.status, output).toBe(0);
