@@ -3,7 +3,7 @@
  * table is the reference (a key missing elsewhere falls back to it).
  */
 const en = {
-  app: { title: 'Digital Meter', demo: 'demo', pages: 'Pages', nav: { now: 'Now', costs: 'Costs', peaks: 'Peaks', home: 'Home', meter: 'Meter' } },
+  app: { title: 'Digital Meter', demo: 'demo', colon: ':', pages: 'Pages', nav: { now: 'Now', costs: 'Costs', peaks: 'Peaks', home: 'Home', meter: 'Meter' } },
   header: { meterTime: 'Meter time', language: 'Language', theme: 'Theme', themes: { auto: 'Auto', light: 'Light', dark: 'Dark' }, editRates: 'Edit rates', editRatesShort: 'Rates', noData: 'waiting for the meter' },
   age: { old: '{age} old', seconds: '{n} s', minutes: '{n} min', hours: '{n} h' },
   connection: { connecting: 'Connecting to the meter…', lost: 'Connection lost: reconnecting…', unauthorized: 'The token was refused.' },
@@ -44,7 +44,7 @@ const en = {
 type Messages = typeof en;
 
 const nl: Messages = {
-  app: { title: 'Digitale Meter', demo: 'demo', pages: 'Pagina\'s', nav: { now: 'Nu', costs: 'Kosten', peaks: 'Pieken', home: 'Woning', meter: 'Meter' } },
+  app: { title: 'Digitale Meter', demo: 'demo', colon: ':', pages: 'Pagina\'s', nav: { now: 'Nu', costs: 'Kosten', peaks: 'Pieken', home: 'Woning', meter: 'Meter' } },
   header: { meterTime: 'Metertijd', language: 'Taal', theme: 'Thema', themes: { auto: 'Auto', light: 'Licht', dark: 'Donker' }, editRates: 'Tarieven aanpassen', editRatesShort: 'Tarieven', noData: 'wachten op de meter' },
   age: { old: '{age} oud', seconds: '{n} s', minutes: '{n} min', hours: '{n} u' },
   connection: { connecting: 'Verbinden met de meter…', lost: 'Verbinding verbroken: opnieuw verbinden…', unauthorized: 'Het token werd geweigerd.' },
@@ -83,7 +83,7 @@ const nl: Messages = {
 };
 
 const fr: Messages = {
-  app: { title: 'Compteur Digital', demo: 'démo', pages: 'Pages', nav: { now: 'Direct', costs: 'Coûts', peaks: 'Pointes', home: 'Maison', meter: 'Compteur' } },
+  app: { title: 'Compteur Digital', demo: 'démo', colon: '\u202f:', pages: 'Pages', nav: { now: 'Direct', costs: 'Coûts', peaks: 'Pointes', home: 'Maison', meter: 'Compteur' } },
   header: { meterTime: 'Heure du compteur', language: 'Langue', theme: 'Thème', themes: { auto: 'Auto', light: 'Clair', dark: 'Sombre' }, editRates: 'Modifier les tarifs', editRatesShort: 'Tarifs', noData: 'en attente du compteur' },
   age: { old: 'il y a {age}', seconds: '{n} s', minutes: '{n} min', hours: '{n} h' },
   connection: { connecting: 'Connexion au compteur…', lost: 'Connexion perdue : reconnexion…', unauthorized: 'Le jeton a été refusé.' },

@@ -52,6 +52,11 @@ describe('RatesEditor', () => {
     expect(w.get('[data-testid=editor-save]').attributes('disabled')).toBeUndefined();
   });
 
+  test('in French: the colon after a thin space, as French typography has it', () => {
+    const w = mountPanel(RatesEditor, { document, preview: { todayEur: 1.2, previewEur: 1.35 }, saving: false, message: null }, 'fr');
+    expect(w.get('[data-testid=rates-preview]').text()).toContain('Coût d\'aujourd\'hui jusqu\'ici\u202f:');
+  });
+
   test('Escape closes it, wherever the focus is', async () => {
     const w = mountPanel(RatesEditor, { document, preview: null, saving: false, message: null });
     window.document.body.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
