@@ -62,7 +62,7 @@ const gasWater = (c: PanelContext) => ({
 export const PANELS: PanelEntry[] = [
   { id: 'quarter', page: 'now', component: QuarterPanel, props: (c) => ({ quarter: c.state.quarter, stale: c.stale, age: c.age }) },
   { id: 'live-power', page: 'now', size: 'wide', component: LivePowerPanel, props: (c) => ({ samples: c.samples, stale: c.stale, age: c.age, theme: c.theme }) },
-  { id: 'usage', page: 'costs', size: 'full', component: UsagePanel, props: (c) => ({ periods: c.costs?.periods ?? null, stale: c.stale, age: c.age, variant: c.layout === 'phone' ? 'transposed' : c.layout === 'kiosk' ? 'compact' : 'full' }) },
+  { id: 'usage', page: 'costs', size: 'full', component: UsagePanel, props: (c) => ({ periods: c.costs?.periods ?? null, stale: c.stale, age: c.age, variant: c.layout === 'desktop' ? 'full' : 'transposed' }) },
   { id: 'day-costs', page: 'costs', size: 'half', component: DayCostPanel, props: (c) => ({ days: c.costs?.days ?? [], stale: c.stale, age: c.age, theme: c.theme }) },
   { id: 'gas-water', page: 'costs', size: 'half', component: GasWaterPanel, props: gasWater },
   { id: 'month-peaks', page: 'peaks', component: MonthPeaksPanel, props: (c) => ({ months: c.dashboard?.months ?? null, stale: c.stale, age: c.age }) },

@@ -25,9 +25,10 @@ describe('panel registry', () => {
   test('a panel with a props function gets what it computes', () => {
     const quarter = PANELS.find((p) => p.id === 'quarter')!;
     expect(propsOf(quarter, context)).toEqual({ quarter: null, stale: true, age: '12 s old' });
-    // the usage table: one row per period on a phone, the short table on the kiosk
+    // the usage table: one row per period on the kiosk and a phone, every row on a desktop
     const usage = PANELS.find((p) => p.id === 'usage')!;
-    expect(propsOf(usage, context).variant).toBe('compact');
+    expect(propsOf(usage, context).variant).toBe('transposed');
     expect(propsOf(usage, { ...context, layout: 'phone' }).variant).toBe('transposed');
+    expect(propsOf(usage, { ...context, layout: 'desktop' }).variant).toBe('full');
   });
 });
