@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import DatabaseConstructor from 'better-sqlite3';
 import { brusselsDateKey } from '../../shared/time/brussels.js';
 import { loadConfig } from '../config/load.js';
 import { silentLogger } from '../log/logger.js';
 import { FileSecretStore } from '../secrets/file-secret-store.js';
 import { migrate } from '../store/migrations.js';
 import { openMeterDatabase, type OpenedDatabase } from '../store/open-database.js';
+import { openSqlite } from '../store/sqlite.js';
 import { dynamicContractOf, type DynamicContract } from '../tariff/prices/consumer-price.js';
 import { brusselsDateRange, dayPrices, type DayPriceRow } from '../tariff/prices/day-prices.js';
 import { cacheCovers, fetchIntoCache } from '../tariff/prices/fetch-into-cache.js';
@@ -96,7 +96,7 @@ function ratesFileToRead(configured: string | undefined, configDir: string): str
  */
 function openCache(file: string, create: boolean): OpenedDatabase & { kept: boolean } {
   if (create || existsSync(file)) return { ...openMeterDatabase(file, silentLogger()), kept: true };
-  const db = new DatabaseConstructor(':memory:');
+  const db = openSqlite(':memory:');
   migrate(db);
   return { db, problems: [], kept: false };
 }
