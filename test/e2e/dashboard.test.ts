@@ -71,7 +71,7 @@ describe.skipIf(!executable)('the dashboard in headless Chromium', () => {
 
   test('every panel renders, with numbers that change as telegrams arrive', async () => {
     for (const id of ['header', 'quarter', 'live-power', 'rates', 'month-peaks', 'gas-water', 'usage', 'day-costs',
-      'quarters-today', 'telegram', 'log', 'placeholder-site', 'placeholder-ev', 'placeholder-battery', 'placeholder-trips']) {
+      'quarters-today', 'telegram', 'log', 'placeholder-ev', 'placeholder-battery', 'placeholder-trips']) {
       await expect.poll(() => page.getByTestId(id).isVisible(), { message: `panel ${id}` }).toBe(true);
     }
     // figures from the 35 days of history, with their units

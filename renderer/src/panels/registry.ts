@@ -19,6 +19,7 @@ import PlaceholderPanel from './PlaceholderPanel.vue';
 import QuarterPanel from './QuarterPanel.vue';
 import QuartersTodayPanel from './QuartersTodayPanel.vue';
 import RatesPanel from './RatesPanel.vue';
+import SitePanel from './SitePanel.vue';
 import TelegramPanel from './TelegramPanel.vue';
 import UsagePanel from './UsagePanel.vue';
 
@@ -47,10 +48,12 @@ export interface PanelEntry {
   size?: 'quarter' | 'third' | 'half' | 'wide' | 'full';
   component: Component;
   props?: (c: PanelContext) => Record<string, unknown>;
+  /** shown only while this holds (default: always) */
+  when?: (c: PanelContext) => boolean;
 }
 
 // declares no props: it is given none (nothing re-renders it when a telegram comes)
-const placeholder = (kind: 'ev' | 'battery' | 'trips' | 'site'): Component => ({ name: `Placeholder-${kind}`, props: [], render: () => h(PlaceholderPanel, { kind }) });
+const placeholder = (kind: 'ev' | 'battery' | 'trips'): Component => ({ name: `Placeholder-${kind}`, props: [], render: () => h(PlaceholderPanel, { kind }) });
 /** a panel loaded when first shown (its code is not in the main bundle) */
 export const later = (load: () => Promise<{ default: Component }>): Component => defineAsyncComponent(load);
 
@@ -68,10 +71,10 @@ export const PANELS: PanelEntry[] = [
   { id: 'month-peaks', page: 'peaks', component: MonthPeaksPanel, props: (c) => ({ months: c.dashboard?.months ?? null, stale: c.stale, age: c.age }) },
   { id: 'quarters-today', page: 'peaks', size: 'wide', component: QuartersTodayPanel, props: (c) => ({ bars: c.dashboard?.quarters ?? [], running: c.state.quarter, stale: c.stale, age: c.age, theme: c.theme }) },
   // the house's devices: replace a placeholder by its panel, e.g. component: later(() => import('./EvPanel.vue'))
-  { id: 'site', page: 'home', size: 'quarter', component: placeholder('site') },
-  { id: 'ev', page: 'home', size: 'quarter', component: placeholder('ev') },
-  { id: 'battery', page: 'home', size: 'quarter', component: placeholder('battery') },
-  { id: 'trips', page: 'home', size: 'quarter', component: placeholder('trips') },
+  { id: 'site', page: 'home', size: 'full', component: SitePanel, props: (c) => ({ site: c.state.site ?? null, satellite: c.state.satellite ?? null, stale: c.stale, age: c.age }), when: (c) => Boolean(c.state.site || c.state.satellite) },
+  { id: 'ev', page: 'home', component: placeholder('ev') },
+  { id: 'battery', page: 'home', component: placeholder('battery') },
+  { id: 'trips', page: 'home', component: placeholder('trips') },
   { id: 'telegram', page: 'meter', size: 'wide', component: TelegramPanel, props: (c) => ({ telegram: c.dashboard?.telegram ?? null, stale: c.stale, age: c.age }) },
   { id: 'rates', page: 'meter', component: RatesPanel, props: (c) => ({ rates: c.dashboard?.rates ?? null, register: c.state.meter?.tariff ?? null, stale: c.stale, age: c.age }) },
   { id: 'log', page: 'meter', size: 'full', component: LogPanel, props: (c) => ({ entries: c.dashboard?.log ?? [] }) },
