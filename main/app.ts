@@ -163,6 +163,9 @@ export async function createApp(o: AppOptions = {}): Promise<App> {
   // the history (demo) is in: today's bars start from the store, not from the pipeline's list
   opened.pipeline.flush();
   opened.pipeline.quarters.length = 0;
+  // the power chart starts with the last 15 minutes the store has, not empty
+  const lastStored = opened.pipeline.last;
+  if (lastStored !== null) publisher.power.fill(opened.store.telegramBatches(lastStored - 900_000, lastStored), lastStored);
 
   // the site: one demand book, two doors (in-process roles, satellites); grants on every telegram
   const book = new DemandBook(clock.monoNow);

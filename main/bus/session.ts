@@ -167,7 +167,8 @@ export class Session {
       this.send(JSON.stringify({ type: 'snapshot', protocol: PROTOCOL_VERSION, seq, state }));
       this.mode = 'json';
       this.context.onAuth('accepted', 'hello');
-      this.context.log.info({ client: this.id, role: this.role, name: hello.data.name }, 'bus client connected');
+      // a satellite coming is news; a browser opening the dashboard is not (one line per page load)
+      this.context.log[this.role === 'viewer' ? 'debug' : 'info']({ client: this.id, role: this.role, name: hello.data.name }, 'bus client connected');
       return;
     }
     const lines = text.split(/\r?\n/);

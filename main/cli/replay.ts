@@ -26,7 +26,7 @@ function parseSpeed(text: string | undefined, summary: boolean): number | 'max' 
   if (text === undefined) return summary ? 'max' : 1;
   if (text === 'max') return 'max';
   const n = Number(text);
-  if (!(n > 0) || !Number.isFinite(n)) throw new UsageError(`--speed must be 'max' or a positive number, got '${text}'`);
+  if (!(n > 0) || !Number.isFinite(n)) throw new UsageError(`--speed ${text}: expected max or a positive number`);
   return n;
 }
 
@@ -49,7 +49,7 @@ export async function run(args: string[]): Promise<number> {
     process.stdout.write(HELP);
     return 0;
   }
-  if (positionals.length !== 1) throw new UsageError('replay needs exactly one FILE (see digital-meter replay --help)');
+  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'which recording? expected one FILE' : `expected one FILE, got ${positionals.length}`);
   const file = positionals[0]!;
   const speed = parseSpeed(values.speed, values.summary);
   const rates = loadRatesFile(values.rates ? resolve(values.rates) : bundledRatesFile());

@@ -36,6 +36,6 @@ describe('BatteryPanel', () => {
     const w = mountPanel(BatteryPanel, { battery: { ...battery, link: { state: 'error', message: 'The battery at 192.0.2.10:502 unit 1 did not answer in time.' } }, stale: false, age: null });
     expect(w.get('[data-testid=battery-link]').text()).toBe('Battery link: The battery at 192.0.2.10:502 unit 1 did not answer in time.');
     await w.get('[data-testid=battery-mode]').setValue('hold');
-    expect(w.emitted('mode')).toEqual([['hold']]);
+    expect(w.emitted('command')).toEqual([['battery.mode', { mode: 'hold' }]]);
   });
 });
