@@ -10,6 +10,7 @@ type CommandModule = { run(args: string[]): Promise<number> };
 
 const commands: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
   parse: { summary: 'parse P1 telegrams from files or stdin, one JSON line per frame', load: () => import('./cli/parse.js') },
+  'simulate-charger': { summary: 'a simulated NRGkick charger with a car on a real HTTP port', load: () => import('./cli/simulate-charger.js') },
   simulate: { summary: 'simulate a Belgian home\'s meter: P1 telegrams on stdout or over TCP', load: () => import('./cli/simulate.js') },
   replay: { summary: 'run a recording through the pipeline (ledger, quarters, store); prints a JSON summary', load: () => import('./cli/replay.js') },
   serve: { summary: 'run the core headless with the dashboard and the websocket on one port (the demo without configuration)', load: () => import('./cli/serve.js') },
@@ -19,7 +20,7 @@ const commands: Record<string, { summary: string; load: () => Promise<CommandMod
 };
 
 function usage(): string {
-  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
+  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(16)} ${c.summary}`);
   return `usage: digital-meter <command> [options]\n\ncommands:\n${lines.join('\n')}\n`;
 }
 
