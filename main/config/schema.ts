@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BUS_DEFAULTS, busSchema } from './bus-schema.js';
+import { evSchema } from './ev-schema.js';
 import { PRICES_DEFAULTS, pricesSchema } from './prices-schema.js';
 
 /**
@@ -62,6 +63,8 @@ export const configSchema = z.object({
   bus: busSchema.default({ ...BUS_DEFAULTS }),
   prices: pricesSchema.default({ ...PRICES_DEFAULTS, sources: [...PRICES_DEFAULTS.sources] }),
   ledger: ledgerLimitsSchema.default({ maxKw: 43.5, gasM3PerHour: 16, waterM3PerHour: 10 }),
+  /** cars, chargers and the EV controller (main/ev/) */
+  ev: evSchema.optional(),
 }).strict();
 
 export type Config = z.infer<typeof configSchema>;
