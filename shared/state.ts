@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { evStateSchema } from './ev/state.js';
 import { quarterStateSchema } from './peak/quarter-state.js';
 
 /**
@@ -64,6 +65,8 @@ export const busStateSchema = z.object({
   sources: z.record(z.string(), sourceStatusSchema),
   /** the dashboard's figures (shared/dashboard/state.ts); absent where no dashboard is composed */
   dashboard: opaqueRecord.nullable().optional(),
+  /** the EV chargers, their cars and what the controller does (shared/ev/state.ts); absent without the EV role */
+  ev: evStateSchema.nullable().optional(),
 });
 
 export type RegisterPairState = z.infer<typeof registerPairSchema>;

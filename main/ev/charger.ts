@@ -73,6 +73,8 @@ export interface Charger {
 
 /** A charger that can switch between one and three phases (NRGkick when enabled in its app). */
 export interface PhaseSwitching {
+  /** false when the charger could switch but the user has not enabled it */
+  readonly phaseSwitchingEnabled: boolean;
   /** the least time between two switches, ms, that the charger (and the car) tolerate */
   readonly phaseSwitchGuardMs: number;
   switchPhases(phases: 1 | 3): void;
@@ -86,7 +88,7 @@ export interface EnergyLimit {
 
 export function canSwitchPhases(charger: Charger): charger is Charger & PhaseSwitching {
   const candidate = charger as Partial<PhaseSwitching>;
-  return typeof candidate.switchPhases === 'function' && typeof candidate.phaseSwitchGuardMs === 'number';
+  return typeof candidate.switchPhases === 'function' && typeof candidate.phaseSwitchGuardMs === 'number' && candidate.phaseSwitchingEnabled === true;
 }
 
 export function hasEnergyLimit(charger: Charger): charger is Charger & EnergyLimit {

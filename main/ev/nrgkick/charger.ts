@@ -49,6 +49,7 @@ export class NrgkickCharger implements Charger, PhaseSwitching, EnergyLimit {
   readonly minCurrentA = MIN_CURRENT_A;
   readonly maxCurrentA: number;
   readonly phaseSwitchGuardMs: number;
+  readonly phaseSwitchingEnabled: boolean;
   private readonly link: NrgkickLink;
   private readonly timers: Timers;
   private readonly pollMs: number;
@@ -79,6 +80,7 @@ export class NrgkickCharger implements Charger, PhaseSwitching, EnergyLimit {
     this.maxCurrentA = options.maxCurrentA;
     this.pollMs = options.pollMs ?? 1500;
     this.phaseSwitchGuardMs = options.phaseSwitchGuardMs ?? 120_000;
+    this.phaseSwitchingEnabled = options.phaseSwitching === true;
     this.random = options.random ?? Math.random;
     this.conditions = new ConditionLog(options.log ?? silentLogger());
     this.healthNow = { ok: false, problem: null, message: `${this.description}: not read yet`, sinceMonoMs: this.timers.now() };
@@ -123,7 +125,7 @@ export class NrgkickCharger implements Charger, PhaseSwitching, EnergyLimit {
   }
 
   switchPhases(phases: 1 | 3): void {
-    if (this.options.phaseSwitching !== true) return;
+    if (!this.phaseSwitchingEnabled) return;
     this.wanted.phaseCount = phases;
     this.sendIfChanged();
   }
