@@ -185,7 +185,7 @@ export class ChargerLoop {
       grantedKw: decision?.grantedKw ?? null,
       reason: decision?.reason ?? { code: 'starting', text: 'starting' },
       safe: decision?.safe ?? true,
-      problem: charger.health().ok ? null : charger.health().message,
+      problem: charger.health().problem === null ? null : charger.health().message,
     };
   }
 

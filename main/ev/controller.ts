@@ -72,6 +72,9 @@ export interface ControllerDecision {
   safe: boolean;
 }
 
+/** a charger that has not answered for this long is treated as out of control */
+const CHARGER_PROBLEM_GRACE_MS = 5000;
+
 export class EvController {
   private current: { currentA: number; phases: 1 | 3 };
   private lastChangeAt: number | null = null;
@@ -165,10 +168,15 @@ export class EvController {
       const text = granted ? `the budget grant expired ${Math.round((now - granted.receivedAtMonoMs) / 1000)} s ago: ${safeWords}` : `no budget grant yet: ${safeWords}`;
       return { demand, command: safeCommand, grantedKw: null, safe: true, reason: { code: 'safe-no-grant', text } };
     }
-    if (!inputs.health.ok && inputs.health.problem !== null) {
-      // we still command (the driver retries), but the words say why nothing happens
-      const target = this.target(granted.grant.kw, now);
-      return { demand, command: target.command, grantedKw: granted.grant.kw, safe: false, reason: { code: 'charger-problem', text: inputs.health.message ?? inputs.health.problem } };
+    const health = inputs.health;
+    if (!health.ok && health.problem !== null) {
+      // one lost poll is not a reason to stop a charge; a refusal (credentials, the charger's own
+      // solar mode, a command that did not take) is: we no longer know what the charger does
+      const lasting = health.problem === 'auth' || health.problem === 'solar-mode' || health.problem === 'read-back'
+        || now - health.sinceMonoMs >= CHARGER_PROBLEM_GRACE_MS;
+      if (lasting) {
+        return { demand, command: safeCommand, grantedKw: null, safe: true, reason: { code: 'charger-problem', text: `${health.message ?? health.problem}; ${safeWords} until it answers` } };
+      }
     }
     const target = this.target(granted.grant.kw, now);
     const wanted = target.command;
