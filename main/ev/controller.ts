@@ -74,6 +74,10 @@ export interface ControllerDecision {
 
 /** a charger that has not answered for this long is treated as out of control */
 const CHARGER_PROBLEM_GRACE_MS = 5000;
+/** a budget cut smaller than this waits for the next grant (never a fuse cut) */
+const CUT_DEADBAND_KW = 0.25;
+/** an increase smaller than this is not worth a command */
+const RAISE_STEP_A = 0.5;
 
 export class EvController {
   private current: { currentA: number; phases: 1 | 3 };
@@ -191,10 +195,17 @@ export class EvController {
         held = { code: 'min-off', text: `starting again in ${Math.ceil((this.setup.control.minOffSeconds * 1000 - (now - this.stoppedAt)) / 1000)} s (minimum off time)` };
       }
     } else if (wantsRun && running && wanted.phases === this.current.phases && wanted.currentA > this.current.currentA) {
-      if (this.lastChangeAt !== null && now - this.lastChangeAt < this.setup.control.increaseHoldSeconds * 1000) {
+      if (wanted.currentA - this.current.currentA < RAISE_STEP_A) {
+        command = hold;
+      } else if (this.lastChangeAt !== null && now - this.lastChangeAt < this.setup.control.increaseHoldSeconds * 1000) {
         command = hold;
         held = { code: 'held', text: `${fmtKw(grantKw)} kW allowed; raising after ${this.setup.control.increaseHoldSeconds} s without a cut` };
       }
+    } else if (wantsRun && running && wanted.phases === this.current.phases && wanted.currentA < this.current.currentA && granted.grant.reason.code !== 'fuse') {
+      // the quarter budget is an average: an excess this small for a second is absorbed by the
+      // broker's next grant (it sees the energy in E); chasing it would command every second
+      const excessKw = chargePowerKw(this.setup.grid, this.current.phases, this.current.currentA) - chargePowerKw(this.setup.grid, this.current.phases, wanted.currentA);
+      if (excessKw < CUT_DEADBAND_KW) command = hold;
     }
     const reason = held ?? this.reasonFor(inputs, demand, granted.grant.reason, grantKw, command);
     return { demand, command, grantedKw: grantKw, safe: false, reason };

@@ -71,6 +71,7 @@ export class NrgkickCharger implements Charger, PhaseSwitching, EnergyLimit {
   private pollFailures = 0;
   private lastPhaseSwitchAt: number | null = null;
   private running = false;
+  private inFlight = 0;
 
   constructor(private readonly options: NrgkickChargerOptions) {
     this.id = options.id;
@@ -99,6 +100,11 @@ export class NrgkickCharger implements Charger, PhaseSwitching, EnergyLimit {
     this.pollTimer = null;
     this.commandRetryTimer = null;
     await this.link.close();
+  }
+
+  /** requests on their way (a poll, a command): lets a caller on a simulated clock wait for the answers */
+  requestsInFlight(): number {
+    return this.inFlight;
   }
 
   reading(): ChargerReading | null {
@@ -161,6 +167,7 @@ export class NrgkickCharger implements Charger, PhaseSwitching, EnergyLimit {
 
   private async send(changes: Record<string, number>): Promise<void> {
     this.commandInFlight = true;
+    this.inFlight++;
     try {
       const raw = await this.link.get('/control', changes);
       const answer = readControl(raw, this.description);
@@ -186,6 +193,7 @@ export class NrgkickCharger implements Charger, PhaseSwitching, EnergyLimit {
       }, delay);
     } finally {
       this.commandInFlight = false;
+      this.inFlight--;
     }
     this.sendIfChanged();
   }
@@ -194,6 +202,7 @@ export class NrgkickCharger implements Charger, PhaseSwitching, EnergyLimit {
     this.pollTimer = null;
     if (!this.running) return;
     let delay = this.pollMs;
+    this.inFlight++;
     try {
       const values = await this.link.get('/values', { general: '', powerflow: '', energy: '' });
       if (this.confirmed === null && !this.commandInFlight) {
@@ -206,6 +215,8 @@ export class NrgkickCharger implements Charger, PhaseSwitching, EnergyLimit {
     } catch (error) {
       this.setPollProblem(toFailure(error));
       delay = Math.max(this.pollMs, backoffDelay(this.pollFailures++, RETRY, this.random));
+    } finally {
+      this.inFlight--;
     }
     if (!this.running) return;
     this.notify();
