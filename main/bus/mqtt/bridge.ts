@@ -6,8 +6,11 @@ import { ConditionLog, silentLogger } from '../../log/logger.js';
 import type { CommandOutcome, CommandRegistry } from '../commands.js';
 import { TokenBucket } from '../rate-limit.js';
 import type { StateHub } from '../state-hub.js';
-import { availabilityTopic, discoveryPayload, discoveryTopic, stateTopic, type DiscoveryNames } from './discovery.js';
-import { METER_SENSORS, sensorValue, type SensorEntity } from './entities.js';
+import {
+  availabilityTopic, controlCommandTopic, controlDiscoveryPayload, controlDiscoveryTopic, controlStateTopic, discoveryPayload, discoveryTopic,
+  stateTopic, type DiscoveryNames,
+} from './discovery.js';
+import { controlValue, METER_SENSORS, sensorValue, type ControlEntity, type SensorEntity } from './entities.js';
 import { ChangeThrottle } from './throttle.js';
 
 export interface MqttBridgeOptions {
@@ -18,6 +21,8 @@ export interface MqttBridgeOptions {
   version: string;
   log?: Logger;
   entities?: readonly SensorEntity[];
+  /** selects and numbers (the EV mode and SoC); published and listened to only when config.commands is on */
+  controls?: readonly ControlEntity[];
   now?: () => number;
   /** pause between reconnect attempts (mqtt.js retries for as long as the bridge runs) */
   reconnectMs?: number;
@@ -40,6 +45,8 @@ export class MqttBridge {
   private client: MqttClient | null = null;
   private readonly names: DiscoveryNames;
   private readonly entities: readonly SensorEntity[];
+  private readonly controls: readonly ControlEntity[];
+  private readonly controlSent = new Map<string, string>();
   private readonly throttle: ChangeThrottle<string>;
   private readonly conditions: ConditionLog;
   private readonly log: Logger;
@@ -53,6 +60,7 @@ export class MqttBridge {
     const { config } = options;
     this.names = { discoveryPrefix: config.discoveryPrefix, topicPrefix: config.topicPrefix, nodeId: config.nodeId, version: options.version };
     this.entities = options.entities ?? METER_SENSORS;
+    this.controls = config.commands ? options.controls ?? [] : [];
     this.throttle = new ChangeThrottle(config.minIntervalS * 1000);
     this.log = options.log ?? silentLogger();
     this.conditions = new ConditionLog(this.log);
@@ -114,9 +122,11 @@ export class MqttBridge {
     client.publish(availabilityTopic(this.names), 'online', { retain: true, qos: 1 });
     this.publishDiscovery(client);
     this.throttle.reset();
+    this.controlSent.clear();
     this.publishValues();
     const topics = [`${this.names.discoveryPrefix}/status`];
     if (this.options.config.commands) topics.push(`${this.names.topicPrefix}/command`);
+    for (const control of this.controls) topics.push(controlCommandTopic(this.names, control));
     client.subscribe(topics, { qos: 1 });
   }
 
@@ -124,11 +134,14 @@ export class MqttBridge {
     for (const entity of this.entities) {
       client.publish(discoveryTopic(this.names, entity), JSON.stringify(discoveryPayload(this.names, entity)), { retain: true, qos: 1 });
     }
+    for (const control of this.controls) {
+      client.publish(controlDiscoveryTopic(this.names, control), JSON.stringify(controlDiscoveryPayload(this.names, control)), { retain: true, qos: 1 });
+    }
   }
 
   private onDelta(delta: Delta): void {
     for (const path of Object.keys(delta.set)) {
-      if (path.startsWith('meter') || path.startsWith('quarter') || path.startsWith('costs')) return this.publishValues();
+      if (path.startsWith('meter') || path.startsWith('quarter') || path.startsWith('costs') || path.startsWith('ev')) return this.publishValues();
     }
   }
 
@@ -142,6 +155,14 @@ export class MqttBridge {
       const value = sensorValue(state, entity);
       if (value !== null && this.throttle.offer(entity.objectId, value, now)) {
         client.publish(stateTopic(this.names, entity), value, { retain: true, qos: 0 });
+      }
+    }
+    for (const control of this.controls) {
+      const value = controlValue(state, control);
+      // a control's state goes out on change, unthrottled: it answers what the user just chose
+      if (value !== null && this.controlSent.get(control.objectId) !== value) {
+        this.controlSent.set(control.objectId, value);
+        client.publish(controlStateTopic(this.names, control), value, { retain: true, qos: 0 });
       }
     }
     const full = JSON.stringify(state);
@@ -179,11 +200,29 @@ export class MqttBridge {
       if (payload.toString() === 'online') {
         this.publishDiscovery(client);
         this.throttle.reset();
+        this.controlSent.clear();
         this.publishValues();
       }
       return;
     }
-    if (topic === `${this.names.topicPrefix}/command`) this.onCommand(client, payload);
+    if (topic === `${this.names.topicPrefix}/command`) return this.onCommand(client, payload);
+    const control = this.controls.find((c) => controlCommandTopic(this.names, c) === topic);
+    if (control) this.onControl(client, control, payload);
+  }
+
+  /** A value from a Home Assistant select or number: the same command, validation and limits as the command topic. */
+  private onControl(client: MqttClient, control: ControlEntity, payload: Buffer): void {
+    const reply = (message: unknown): void => { client.publish(`${this.names.topicPrefix}/result`, JSON.stringify(message), { qos: 0 }); };
+    if (!this.commandBucket.take(this.now())) return reply({ type: 'error', code: 'rate-limited', message: 'more than 10 commands per second; slow down' });
+    const value = payload.toString('utf8').slice(0, 64);
+    const command = control.command(value);
+    if (!command) return reply({ type: 'error', code: 'bad-arguments', message: `${control.name}: "${value}" is not an allowed value` });
+    const answer = (outcome: CommandOutcome) => reply(outcome.ok
+      ? { type: 'result', id: control.objectId, ok: true, value: outcome.value }
+      : { type: 'result', id: control.objectId, ok: false, error: outcome.error });
+    const outcome = this.options.commands.execute(command.name, command.args, { role: 'viewer', via: 'mqtt' });
+    if (outcome instanceof Promise) void outcome.then(answer);
+    else answer(outcome);
   }
 
   private onCommand(client: MqttClient, payload: Buffer): void {
