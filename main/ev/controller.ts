@@ -128,11 +128,13 @@ export class EvController {
       interruptible: true,
     };
     const band = (minKw: number) => ({ minKw: round3(minKw), maxKw: round3(maxKw) });
+    // full power now, within the fuse (the broker caps at the fuse whatever the band asks), even
+    // above the quarter's target: asking for the whole band says so; the broker prices the raise
     if (soc && car && soc.percent < car.minSocPercent) {
-      if (this.setup.control.emergencyMayRaisePeak) return { ...base, class: 'emergency', priority: 100, band: band(minRunKw) };
+      if (this.setup.control.emergencyMayRaisePeak) return { ...base, class: 'emergency', priority: 100, band: band(maxKw) };
       return { ...base, class: 'plan', priority: 100, band: band(0), plannedKwh: round3(maxKw / 4) };
     }
-    if (mode === 'now') return { ...base, class: 'emergency', priority: 50, band: band(minRunKw) };
+    if (mode === 'now') return { ...base, class: 'emergency', priority: 50, band: band(maxKw) };
     const keep = inMinOn ? minRunKw : 0;
     if (mode === 'smart') {
       const intent = inputs.intent;

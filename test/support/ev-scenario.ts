@@ -9,13 +9,19 @@ import { EvRole } from '../../main/ev/role.js';
 import { ChargerSimulator } from '../../main/ev/simulator/server.js';
 import { TelegramDecoder } from '../../main/p1/decoder.js';
 import { SimulatedMeter } from '../../main/p1/simulator/meter.js';
-import { BudgetTestBroker } from './budget-test-broker.js';
+import { silentLogger } from '../../main/log/logger.js';
+import { PeakMonitor } from '../../main/peak/peak-monitor.js';
+import { DemandBook } from '../../main/site/demand-book.js';
+import { inProcessLink, type ClosableSiteLink } from '../../main/site/in-process-link.js';
+import { SiteController } from '../../main/site/site-controller.js';
 import { ManualTimers } from './manual-timers.js';
 
 /**
  * An EV scenario on a simulated clock: the P1 simulator's house (and a twin of it without the
  * car, same seed, same seconds), the charger simulator over real HTTP, the EV role with the
- * real NRGkick driver, and a broker deciding grants on every telegram. One step is one meter
+ * real NRGkick driver, and the site's broker (main/site/) deciding grants on every telegram
+ * through the in-process door, with the quarter from the product's PeakMonitor (the target is
+ * the user's floor given here, or the month peak when higher). One step is one meter
  * second: the car's power goes into the meter, the telegram is decoded and handed to the
  * broker, the grant to the EV role, and the HTTP answers are awaited before time moves on.
  */
@@ -54,8 +60,10 @@ export class EvScenario {
   readonly meter: SimulatedMeter;
   readonly twin: SimulatedMeter;
   readonly sim: ChargerSimulator;
-  readonly broker: BudgetTestBroker;
   readonly hub = new StateHub();
+  readonly peaks: PeakMonitor;
+  readonly site: SiteController;
+  readonly link: ClosableSiteLink;
   readonly commands = new CommandRegistry();
   readonly seconds: Second[] = [];
   role!: EvRole;
@@ -66,7 +74,14 @@ export class EvScenario {
     this.twin = new SimulatedMeter({ seed: options.seed, start: options.start, grid: options.grid });
     if (options.pvKw !== undefined) { this.meter.setPv(options.pvKw); this.twin.setPv(options.pvKw); }
     this.sim = new ChargerSimulator({ grid: options.grid, now: () => this.timers.now() });
-    this.broker = new BudgetTestBroker({ grid: options.grid, fuseA: options.fuseA, targetKw: options.targetKw, monoNow: () => this.timers.now() });
+    this.peaks = new PeakMonitor({ userFloorKw: options.targetKw });
+    const book = new DemandBook(() => this.timers.now());
+    this.site = new SiteController({
+      fuse: { grid: options.grid, phases: options.grid === '1x230' ? 1 : 3, amps: options.fuseA }, book, hub: this.hub,
+      monoNow: () => this.timers.now(), log: silentLogger(),
+      setTimer: (fn, ms) => this.timers.setTimeout(fn, ms), clearTimer: (h) => this.timers.clearTimeout(h),
+    });
+    this.link = inProcessLink(book, () => this.timers.now());
   }
 
   async open(): Promise<void> {
@@ -78,7 +93,7 @@ export class EvScenario {
       chargers: [{ id: 'garage', type: 'nrgkick', url, car: 'car_1', mode: this.options.mode }],
     });
     this.role = new EvRole({
-      config, link: this.broker, hub: this.hub, commands: this.commands, timers: this.timers,
+      config, link: this.link, hub: this.hub, commands: this.commands, timers: this.timers,
       createCharger: (c, timers) => (this.charger = new NrgkickCharger({ id: c.id, link: createNrgkickLink({ baseUrl: c.url }), timers, maxCurrentA: c.maxCurrentA, random: () => 0 })),
     });
     this.role.start();
@@ -86,6 +101,8 @@ export class EvScenario {
 
   async close(): Promise<void> {
     await this.role.stop();
+    this.site.stop();
+    this.link.close();
     await this.sim.close();
   }
 
@@ -102,7 +119,7 @@ export class EvScenario {
       const telegram = decodeOne(this.meter);
       const twin = decodeOne(this.twin);
       this.role.meterSeen(telegram.tariff);
-      this.broker.tick(telegram);
+      this.site.telegram(telegram, this.peaks.update(telegram).state);
       await this.settle();
       const second: Second = { telegram, twin, carKw, currentSetA: this.sim.current().currentSetA, paused: this.sim.current().paused };
       this.seconds.push(second);
