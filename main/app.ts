@@ -35,6 +35,7 @@ import { BusClient } from './bus/client.js';
 import { ConfigError } from './config/errors.js';
 import { ShutdownRegistry } from './lifecycle/shutdown.js';
 import type { RoleContext, RoleFactory, RoleModule } from './roles/role-module.js';
+import { startEvRole } from './roles/ev.js';
 import { startTestDevices } from './roles/test-devices.js';
 import { DemandBook } from './site/demand-book.js';
 import { inProcessLink } from './site/in-process-link.js';
@@ -50,7 +51,7 @@ export type Role = 'meter' | 'ev' | 'battery';
  * without a module runs nothing (its page says so).
  */
 const ROLE_MODULES: Record<Exclude<Role, 'meter'>, RoleFactory | null> = {
-  ev: null,
+  ev: startEvRole,
   battery: null,
 };
 

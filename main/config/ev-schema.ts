@@ -71,8 +71,8 @@ export const evControlSchema = z.object({
 }).strict();
 
 export const evSchema = z.object({
-  /** how the chargers' current becomes power (nrgkick-api.md): the connection's grid */
-  grid: z.enum(['3x400', '3x230', '1x230']).default('3x400'),
+  /** how the chargers' current becomes power (nrgkick-api.md); default: site.fuse.grid, else 3x400 (a satellite has no site section) */
+  grid: z.enum(['3x400', '3x230', '1x230']).optional(),
   cars: z.array(carSchema).max(20).default([]),
   chargers: z.array(chargerConfigSchema).max(20).default([]),
   control: evControlSchema.default({ increaseHoldSeconds: 10, minOnSeconds: 60, minOffSeconds: 60, emergencyMayRaisePeak: true, meterStaleSeconds: 3 }),

@@ -9,6 +9,7 @@ import type { Timers } from '../p1/sources/timers.js';
 import type { Charger } from './charger.js';
 import { ChargerLoop } from './charger-loop.js';
 import type { ChargeIntent } from './controller.js';
+import type { GridType } from './grid.js';
 import { NrgkickCharger } from './nrgkick/charger.js';
 import { createNrgkickLink } from './nrgkick/link.js';
 import { startHttpSocSource } from './soc-http.js';
@@ -21,6 +22,8 @@ import { startHttpSocSource } from './soc-http.js';
  */
 export interface EvRoleOptions {
   config: EvConfig;
+  /** the connection's grid when ev.grid is not set (site.fuse.grid) */
+  grid?: GridType;
   link: SiteLink;
   hub: StateHub;
   commands: CommandRegistry | null;
@@ -53,7 +56,7 @@ export class EvRole {
     for (const chargerConfig of config.chargers) {
       const charger = options.createCharger?.(chargerConfig, timers) ?? createNrgkickCharger(chargerConfig, timers, this.log);
       const loop = new ChargerLoop({
-        setup: { device: chargerConfig.id, grid: config.grid, firstPhase: chargerConfig.firstPhase, safeCurrentA: chargerConfig.safeCurrentA, control: config.control },
+        setup: { device: chargerConfig.id, grid: config.grid ?? options.grid ?? '3x400', firstPhase: chargerConfig.firstPhase, safeCurrentA: chargerConfig.safeCurrentA, control: config.control },
         charger, link: options.link, timers, cars: config.cars, carId: chargerConfig.car ?? null, mode: chargerConfig.mode,
         intent: options.intent ? () => options.intent!(chargerConfig.id) : undefined,
         onChange: () => this.publish(),
