@@ -130,6 +130,19 @@ describe.skipIf(!executable)('the dashboard in headless Chromium', () => {
     await page.getByTestId('theme').selectOption('light');
   });
 
+  test('the demo charges a simulated car: the EV panel shows its power per phase, SoC and reason (screenshot)', async () => {
+    const panel = page.getByTestId('ev-demo');
+    await panel.waitFor();
+    // the demo car charges in mode "now": several kW within seconds (3 x 230 V x 16 A = 11 kW unless the fuse limits it)
+    const kwShown = async () => Number(/^([\d.]+)/.exec((await panel.getByTestId('ev-power').textContent()) ?? '')?.[1] ?? 0);
+    await expect.poll(kwShown, { timeout: 30_000 }).toBeGreaterThan(4);
+    expect(await panel.getByTestId('ev-plugged').textContent()).toBe('Plugged in');
+    expect(await panel.getByTestId('ev-soc').textContent()).toMatch(/^\d+\s%/);
+    expect(((await panel.getByTestId('ev-reason-text').textContent()) ?? '').length).toBeGreaterThan(5);
+    await panel.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(OUTPUT, 'dashboard-ev-charging.png'), fullPage: true });
+  });
+
   test('a bad rate is refused inline; a good one is saved and changes today\'s cost', async () => {
     await page.getByTestId('edit-rates').click();
     const editor = page.getByTestId('rates-editor');
