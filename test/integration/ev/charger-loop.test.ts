@@ -112,6 +112,19 @@ describe('charger loop over HTTP', () => {
     });
   }
 
+  it('stopping the loop pauses the charger and withdraws the demand', async () => {
+    const { sim, link, loop } = await setup();
+    sim.plug(CAR_AT(50));
+    loop.start();
+    await waitFor('plugged reading', () => loop.state().plugged);
+    loop.reportSoc(50, 'user');
+    link.grant('garage', 6.9);
+    await waitFor('10 A', () => sim.current().currentSetA === 10 && !sim.current().paused);
+    await loop.stop();
+    await waitFor('paused', () => sim!.current().paused);
+    expect(link.demands.has('garage')).toBe(false);
+  });
+
   it('a wrong password (401) is named and the loop stays safe', async () => {
     const timers = new ManualTimers(0);
     sim = new ChargerSimulator({ grid: '3x400', now: () => timers.now(), auth: { username: 'admin', password: 'right' } });
