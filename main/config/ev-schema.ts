@@ -6,22 +6,14 @@ import { deviceIdSchema } from '../../shared/site/contract.js';
  * the site's device ids (shared/site/contract.ts) and are looked up through Maps, never as
  * object keys. Absent or empty: no EV role work (the demo adds a simulated charger itself).
  */
-const socSourceSchema = z.discriminatedUnion('type', [
-  z.object({
-    type: z.literal('http'),
-    /** a URL answering JSON, e.g. a vehicle bridge */
-    url: z.string().regex(/^https?:\/\/[^\s]+$/, 'an http:// or https:// URL'),
-    /** dot path to the percentage in the answer, e.g. "battery.soc" */
-    path: z.string().regex(/^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/, 'dot-separated names, e.g. battery.soc'),
-    intervalSeconds: z.number().min(10).max(86_400).default(300),
-  }).strict(),
-  z.object({
-    type: z.literal('mqtt'),
-    /** a topic on the bus's MQTT broker carrying the percentage (a number, or JSON with `path`) */
-    topic: z.string().min(1).regex(/^[^#+]+$/, 'one topic, no wildcards'),
-    path: z.string().regex(/^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/).optional(),
-  }).strict(),
-]);
+const socSourceSchema = z.object({
+  type: z.literal('http'),
+  /** a URL answering JSON, e.g. a vehicle bridge */
+  url: z.string().regex(/^https?:\/\/[^\s]+$/, 'an http:// or https:// URL'),
+  /** dot path to the percentage in the answer, e.g. "battery.soc" */
+  path: z.string().regex(/^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/, 'dot-separated names, e.g. battery.soc'),
+  intervalSeconds: z.number().min(10).max(86_400).default(300),
+}).strict();
 
 export const carSchema = z.object({
   id: deviceIdSchema,

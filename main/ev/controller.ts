@@ -255,7 +255,8 @@ export class EvController {
     switch (demand?.class) {
       case 'emergency':
         if (inputs.mode === 'now' && !(inputs.soc && car && inputs.soc.percent < car.minSocPercent)) return { code: 'now', text: `charging now at ${fmtKw(kwNow)} kW` };
-        return { code: 'emergency', text: `emergency: below ${car?.minSocPercent ?? 20}%, charging at ${fmtKw(kwNow)} kW${grantReason.code === 'target-raised' ? ` (${grantReason.text})` : ''}` };
+        // the broker's words say whether (and by how much, in euros) this raises the quarter above its target
+        return { code: 'emergency', text: `emergency: below ${car?.minSocPercent ?? 20}%, charging at ${fmtKw(kwNow)} kW (${grantReason.text})` };
       case 'deadline':
         return { code: 'trip', text: running ? `charging ${fmtKw(kwNow)} kW for the trip${inputs.intent?.trip?.label ? ` ${inputs.intent.trip.label}` : ''}` : `waiting: ${grantReason.text}` };
       case 'plan':

@@ -70,7 +70,7 @@ export class EvRole {
     for (const loop of this.loops.values()) loop.start();
     // the vehicle sources feed whichever charger holds their car now
     for (const car of this.options.config.cars) {
-      if (car.socSource?.type !== 'http') continue;
+      if (!car.socSource) continue;
       this.stops.push(startHttpSocSource({
         url: car.socSource.url, path: car.socSource.path, intervalMs: car.socSource.intervalSeconds * 1000, timers: this.options.timers,
         onValue: (percent) => { for (const loop of this.loops.values()) if (loop.carId() === car.id) loop.reportSoc(percent, 'vehicle'); },
