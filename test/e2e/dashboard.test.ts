@@ -71,7 +71,7 @@ describe.skipIf(!executable)('the dashboard in headless Chromium', () => {
 
   test('every panel renders, with numbers that change as telegrams arrive', async () => {
     for (const id of ['header', 'quarter', 'live-power', 'rates', 'month-peaks', 'gas-water', 'usage', 'day-costs',
-      'quarters-today', 'telegram', 'log', 'placeholder-ev', 'placeholder-battery', 'placeholder-trips']) {
+      'quarters-today', 'telegram', 'log', 'ev-demo', 'placeholder-battery', 'placeholder-trips']) {
       await expect.poll(() => page.getByTestId(id).isVisible(), { message: `panel ${id}` }).toBe(true);
     }
     // figures from the 35 days of history, with their units
@@ -137,7 +137,10 @@ describe.skipIf(!executable)('the dashboard in headless Chromium', () => {
     const kwShown = async () => Number(/^([\d.]+)/.exec((await panel.getByTestId('ev-power').textContent()) ?? '')?.[1] ?? 0);
     await expect.poll(kwShown, { timeout: 30_000 }).toBeGreaterThan(4);
     expect(await panel.getByTestId('ev-plugged').textContent()).toBe('Plugged in');
-    expect(await panel.getByTestId('ev-soc').textContent()).toMatch(/^\d+\s%/);
+    // nobody has said the car's state of charge yet: the panel asks, and takes the answer
+    await panel.getByTestId('ev-soc-input').fill('35');
+    await panel.getByTestId('ev-soc-submit').click();
+    await expect.poll(async () => (await panel.getByTestId('ev-soc').textContent())?.replace(/\s+/g, ' ').trim(), { timeout: 10_000 }).toMatch(/^3\d % \((as you said|estimated)\)$/);
     expect(((await panel.getByTestId('ev-reason-text').textContent()) ?? '').length).toBeGreaterThan(5);
     await panel.scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(OUTPUT, 'dashboard-ev-charging.png'), fullPage: true });
