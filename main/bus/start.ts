@@ -5,7 +5,7 @@ import type { BusConfig } from '../config/bus-schema.js';
 import { silentLogger } from '../log/logger.js';
 import { CommandRegistry, registerStateCommands } from './commands.js';
 import { MqttBridge } from './mqtt/bridge.js';
-import { METER_SENSORS, type ControlEntity, type SensorEntity } from './mqtt/entities.js';
+import type { ControlEntity, SensorEntity } from './mqtt/entities.js';
 import { BusServer } from './server.js';
 import type { StateHub } from './state-hub.js';
 import { openServerToken, type ServerTokenSource } from './token-source.js';
@@ -54,7 +54,7 @@ export async function startBus(options: StartBusOptions): Promise<RunningBus> {
   const { config } = options;
   const token = openServerToken({ dataDir: options.dataDir, override: options.tokenOverride, env: options.env ?? process.env, log });
   const commands = options.commands ?? registerStateCommands(new CommandRegistry(), options.hub);
-  const common = { hub: options.hub, tokens: token.holder, commands, site: options.site, log, path: config.path, maxClients: config.maxClients };
+  const common = { hub: options.hub, tokens: token.holder, commands, site: options.site, pingIntervalMs: config.pingSeconds * 1000, log, path: config.path, maxClients: config.maxClients };
   let server: BusServer;
   let url: string | null = null;
   try {
@@ -80,7 +80,7 @@ export async function startBus(options: StartBusOptions): Promise<RunningBus> {
   if (config.mqtt) {
     bridge = new MqttBridge({
       config: config.mqtt, hub: options.hub, commands, version: options.version, log,
-      entities: [...METER_SENSORS, ...(options.mqttEntities?.sensors ?? [])], controls: options.mqttEntities?.controls,
+      extraEntities: options.mqttEntities?.sensors, controls: options.mqttEntities?.controls,
     });
     bridge.start();
   }

@@ -10,7 +10,8 @@ import {
   availabilityTopic, controlCommandTopic, controlDiscoveryPayload, controlDiscoveryTopic, controlStateTopic, discoveryPayload, discoveryTopic,
   stateTopic, type DiscoveryNames,
 } from './discovery.js';
-import { controlValue, METER_SENSORS, sensorValue, type ControlEntity, type SensorEntity } from './entities.js';
+import { controlValue, METER_SENSORS, sensorValue, siteSensors, type ControlEntity, type SensorEntity } from './entities.js';
+import type { BusState } from '../../../shared/state.js';
 import { ChangeThrottle } from './throttle.js';
 
 export interface MqttBridgeOptions {
@@ -21,6 +22,8 @@ export interface MqttBridgeOptions {
   version: string;
   log?: Logger;
   entities?: readonly SensorEntity[];
+  /** sensors beside the meter's and the site's (the EV role's), announced from the start */
+  extraEntities?: readonly SensorEntity[];
   /** selects and numbers (the EV mode and SoC); published and listened to only when config.commands is on */
   controls?: readonly ControlEntity[];
   now?: () => number;
@@ -47,6 +50,8 @@ export class MqttBridge {
   private readonly entities: readonly SensorEntity[];
   private readonly controls: readonly ControlEntity[];
   private readonly controlSent = new Map<string, string>();
+  /** the site's sensors announced so far (devices appear while running) */
+  private readonly siteAnnounced = new Map<string, SensorEntity>();
   private readonly throttle: ChangeThrottle<string>;
   private readonly conditions: ConditionLog;
   private readonly log: Logger;
@@ -59,7 +64,7 @@ export class MqttBridge {
   constructor(private readonly options: MqttBridgeOptions) {
     const { config } = options;
     this.names = { discoveryPrefix: config.discoveryPrefix, topicPrefix: config.topicPrefix, nodeId: config.nodeId, version: options.version };
-    this.entities = options.entities ?? METER_SENSORS;
+    this.entities = [...(options.entities ?? METER_SENSORS), ...(options.extraEntities ?? [])];
     this.controls = config.commands ? options.controls ?? [] : [];
     this.throttle = new ChangeThrottle(config.minIntervalS * 1000);
     this.log = options.log ?? silentLogger();
@@ -131,7 +136,7 @@ export class MqttBridge {
   }
 
   private publishDiscovery(client: MqttClient): void {
-    for (const entity of this.entities) {
+    for (const entity of [...this.entities, ...this.siteAnnounced.values()]) {
       client.publish(discoveryTopic(this.names, entity), JSON.stringify(discoveryPayload(this.names, entity)), { retain: true, qos: 1 });
     }
     for (const control of this.controls) {
@@ -141,7 +146,7 @@ export class MqttBridge {
 
   private onDelta(delta: Delta): void {
     for (const path of Object.keys(delta.set)) {
-      if (path.startsWith('meter') || path.startsWith('quarter') || path.startsWith('costs') || path.startsWith('ev')) return this.publishValues();
+      if (path.startsWith('meter') || path.startsWith('quarter') || path.startsWith('costs') || path.startsWith('site') || path.startsWith('ev')) return this.publishValues();
     }
   }
 
@@ -151,7 +156,8 @@ export class MqttBridge {
     if (!client?.connected) return;
     const state = this.options.hub.current;
     const now = this.now();
-    for (const entity of this.entities) {
+    if (!this.options.entities) this.announceSite(client, state);
+    for (const entity of [...this.entities, ...this.siteAnnounced.values()]) {
       const value = sensorValue(state, entity);
       if (value !== null && this.throttle.offer(entity.objectId, value, now)) {
         client.publish(stateTopic(this.names, entity), value, { retain: true, qos: 0 });
@@ -170,6 +176,15 @@ export class MqttBridge {
     this.scheduleFlush(now);
   }
 
+  /** Announce the site's sensors for devices seen for the first time (they stay announced). */
+  private announceSite(client: MqttClient, state: BusState): void {
+    for (const entity of siteSensors(state)) {
+      if (this.siteAnnounced.has(entity.objectId)) continue;
+      this.siteAnnounced.set(entity.objectId, entity);
+      client.publish(discoveryTopic(this.names, entity), JSON.stringify(discoveryPayload(this.names, entity)), { retain: true, qos: 1 });
+    }
+  }
+
   private scheduleFlush(now: number): void {
     if (this.flushTimer) return;
     const wait = this.throttle.nextDueIn(now);
@@ -184,7 +199,7 @@ export class MqttBridge {
           client.publish(`${this.names.topicPrefix}/state`, value, { retain: true, qos: 0 });
           continue;
         }
-        const entity = this.entities.find((e) => e.objectId === key);
+        const entity = this.entities.find((e) => e.objectId === key) ?? this.siteAnnounced.get(key);
         if (entity) client.publish(stateTopic(this.names, entity), value, { retain: true, qos: 0 });
       }
       this.scheduleFlush(at);
