@@ -17,12 +17,12 @@ import { registerDashboardCommands } from './dashboard/commands.js';
 import { LogRing } from './dashboard/log-ring.js';
 import { DashboardPublisher } from './dashboard/publisher.js';
 import { demoRatesFile, prepareDemoMeter, serveDataDir } from './demo/demo.js';
+import { startDemoCharger } from './demo/demo-charger.js';
 import { SimulatorSource } from './demo/simulator-source.js';
 import { ConditionLog, createLogger } from './log/logger.js';
 import { P1Reader } from './p1/reader.js';
 import { SimulatedMeter } from './p1/simulator/meter.js';
 import { createP1Source } from './p1/sources/factory.js';
-import type { P1Source } from './p1/sources/types.js';
 import { openPipeline, type OpenedPipeline } from './pipeline/open-pipeline.js';
 import { FileSecretStore } from './secrets/file-secret-store.js';
 import type { SpotPrice } from './tariff/pricing.js';
@@ -37,6 +37,7 @@ import { BusClient } from './bus/client.js';
 import { ConfigError } from './config/errors.js';
 import { ShutdownRegistry } from './lifecycle/shutdown.js';
 import type { RoleContext, RoleFactory, RoleModule } from './roles/role-module.js';
+import { startEvRole } from './roles/ev.js';
 import { startTestDevices } from './roles/test-devices.js';
 import { startBatteryRole } from './battery/role.js';
 import { DemandBook } from './site/demand-book.js';
@@ -49,12 +50,14 @@ import { registerSiteCommands } from './site/commands.js';
 
 export type Role = 'meter' | 'ev' | 'battery';
 
+const DEMO_FUSE = { grid: '3x400', phases: 3, amps: 25 } as const;
+
 /**
  * The device roles' modules. The EV issue sets `ev`, the battery issue `battery`; a role
  * without a module runs nothing (its page says so).
  */
 const ROLE_MODULES: Record<Exclude<Role, 'meter'>, RoleFactory | null> = {
-  ev: null,
+  ev: startEvRole,
   battery: startBatteryRole,
 };
 
@@ -115,7 +118,8 @@ export async function createApp(o: AppOptions = {}): Promise<App> {
   const commands = registerStateCommands(new CommandRegistry(), hub);
   const shutdown = new ShutdownRegistry(10_000, (message) => log.warn(message));
   const clock = { now: () => Date.now(), monoNow: () => performance.now() };
-  const fuse = config.site.fuse ?? null;
+  // the demo has no configuration: it shares a typical Belgian 3 x 25 A connection
+  const fuse = config.site.fuse ?? (demo ? DEMO_FUSE : null);
 
   if (!meterRole) {
     hub.update({ dashboard: { roles, demo, months: null, quarters: [], telegram: null, log: [] } });
@@ -156,7 +160,8 @@ export async function createApp(o: AppOptions = {}): Promise<App> {
   });
   registerDashboardCommands(commands, { ratesStore, ledger: opened.ledger, power: publisher.power, meterNow: () => opened.pipeline.last });
 
-  const source = demo ? demoSource(opened, dataDir, log, o) : createP1Source(config.p1, {
+  const demoMeter = demo ? demoMeterFor(opened, dataDir, log, o) : null;
+  const source = demoMeter ? new SimulatorSource(demoMeter, o.speed ?? 1) : createP1Source(config.p1, {
     log, baseDir: loaded.configDir,
     simulator: (c) => new SimulatorSource(new SimulatedMeter({ seed: c.seed, start: simulatorStart(c.start), grid: c.grid }), o.speed ?? c.speed),
   });
@@ -176,7 +181,11 @@ export async function createApp(o: AppOptions = {}): Promise<App> {
   }) : null;
   if (siteController) registerSiteCommands(commands, siteController);
   const local = inProcessLink(book, clock.monoNow);
-  const modules = await startRoles(roles, { loaded, dataDir, hub, commands, clock, log, site: local, shutdown }, log);
+  // the demo charges a simulated car when the EV role runs (and no chargers are configured)
+  const demoCharger = demo && roles.includes('ev') && !config.ev ? await startDemoCharger(demoMeter) : null;
+  if (demoCharger) shutdown.add('final', 'demo charger simulator closed', () => demoCharger.stop());
+  const roleLoaded = demoCharger ? { ...loaded, config: { ...config, ev: demoCharger.config } } : loaded;
+  const modules = await startRoles(roles, { loaded: roleLoaded, dataDir, hub, commands, clock, log, site: local, shutdown }, log);
   const controlled = modules.flatMap((m) => m.devices);
   if (controlled.length && !fuse) {
     // nothing stays open behind a refused configuration
@@ -239,12 +248,11 @@ export async function createApp(o: AppOptions = {}): Promise<App> {
   };
 }
 
-function demoSource(opened: OpenedPipeline, dataDir: string, log: Logger, o: AppOptions): P1Source {
-  const meter = prepareDemoMeter({
+function demoMeterFor(opened: OpenedPipeline, dataDir: string, log: Logger, o: AppOptions): SimulatedMeter {
+  return prepareDemoMeter({
     dataDir, log, lastTelegramTime: opened.store.resumePoint().lastTelegramTime, historyDays: o.historyDays,
     handle: (result, raw) => opened.pipeline.handle(result, raw),
   });
-  return new SimulatorSource(meter, o.speed ?? 1);
 }
 
 /** p1.start of a configured simulator: as `simulate --start` reads it (no offset: Brussels time), or now. */

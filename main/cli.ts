@@ -11,6 +11,8 @@ type CommandModule = { run(args: string[]): Promise<number> };
 
 const commands: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
   parse: { summary: 'parse P1 telegrams from files or stdin, one JSON line per frame', load: () => import('./cli/parse.js') },
+  discover: { summary: 'find NRGkick chargers on the LAN (mDNS) and print their configuration lines', load: () => import('./cli/discover.js') },
+  'simulate-charger': { summary: 'a simulated NRGkick charger with a car on a real HTTP port', load: () => import('./cli/simulate-charger.js') },
   simulate: { summary: 'simulate a Belgian home\'s meter: P1 telegrams on stdout or over TCP', load: () => import('./cli/simulate.js') },
   'simulate-battery': { summary: 'simulate a SunSpec home battery on Modbus TCP (models 1, 103, 124, 802)', load: () => import('./cli/simulate-battery.js') },
   replay: { summary: 'run a recording through the pipeline (ledger, quarters, store); prints a JSON summary', load: () => import('./cli/replay.js') },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { batteryStateSchema } from './battery/state.js';
+import { evStateSchema } from './ev/state.js';
 import { quarterStateSchema } from './peak/quarter-state.js';
 import { satelliteStateSchema, siteStateSchema } from './site/state.js';
 
@@ -66,6 +67,8 @@ export const busStateSchema = z.object({
   sources: z.record(z.string(), sourceStatusSchema),
   /** the dashboard's figures (shared/dashboard/state.ts); absent where no dashboard is composed */
   dashboard: opaqueRecord.nullable().optional(),
+  /** the EV chargers, their cars and what the controller does (shared/ev/state.ts); absent without the EV role */
+  ev: evStateSchema.nullable().optional(),
   /** the site's budget and grants (meter role with a fuse configured; main/site/) */
   site: siteStateSchema.nullable().optional(),
   /** a satellite's link to the meter and its devices' grants (satellite roles only) */

@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { createApp, type Role } from '../app.js';
 import { readFileSync } from 'node:fs';
 import { startBus } from '../bus/start.js';
+import { evMqttEntities } from '../ev/mqtt-entities.js';
 import { staticHandler } from '../http/static-files.js';
 import { bundledRatesFile } from '../tariff/rates-load.js';
 import { parseCommandLine, UsageError } from './usage.js';
@@ -97,6 +98,7 @@ export async function run(args: string[]): Promise<number> {
     config: bus, configDir: app.loaded.configDir, dataDir: app.dataDir, hub: app.hub, log, http,
     version: (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version,
     tokenOverride: values.token, commands: app.commands, site: app.site,
+    mqttEntities: app.roles.includes('ev') ? evMqttEntities(app.loaded.config.ev) : undefined,
   });
   const tokens = running.token.holder;
   const host = values.host ?? bus.host;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { batterySchema } from './battery-schema.js';
 import { BUS_DEFAULTS, busSchema } from './bus-schema.js';
+import { evSchema } from './ev-schema.js';
 import { PRICES_DEFAULTS, pricesSchema } from './prices-schema.js';
 import { siteSchema } from './site-schema.js';
 
@@ -64,6 +65,8 @@ export const configSchema = z.object({
   bus: busSchema.default({ ...BUS_DEFAULTS }),
   prices: pricesSchema.default({ ...PRICES_DEFAULTS, sources: [...PRICES_DEFAULTS.sources] }),
   ledger: ledgerLimitsSchema.default({ maxKw: 43.5, gasM3PerHour: 16, waterM3PerHour: 10 }),
+  /** cars, chargers and the EV controller (main/ev/) */
+  ev: evSchema.optional(),
   /** the main fuse and the site's devices (main/site/) */
   site: siteSchema.default({ testDevices: [] }),
   /** the home battery (main/battery/); none by default */

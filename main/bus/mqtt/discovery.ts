@@ -1,4 +1,4 @@
-import type { SensorEntity } from './entities.js';
+import type { ControlEntity, SensorEntity } from './entities.js';
 
 export interface DiscoveryNames {
   discoveryPrefix: string;
@@ -36,7 +36,7 @@ export function discoveryPayload(names: DiscoveryNames, entity: SensorEntity): R
       command_topic: `${names.topicPrefix}/command`,
       command_template: `{"type":"command","id":"ha-${entity.objectId}","name":"${entity.select.command}","args":{"${entity.select.argument}":"{{ value }}"}}`,
     }
-    : {
+    : entity.deviceClass === null ? {} : {
       device_class: entity.deviceClass,
       unit_of_measurement: entity.unit,
       state_class: entity.stateClass,
@@ -48,13 +48,46 @@ export function discoveryPayload(names: DiscoveryNames, entity: SensorEntity): R
     state_topic: stateTopic(names, entity),
     ...kind,
     availability: [{ topic: availabilityTopic(names), payload_available: 'online', payload_not_available: 'offline' }],
-    device: {
-      identifiers: [names.nodeId],
-      name: 'Digital Meter',
-      manufacturer: 'digital-meter',
-      model: 'P1 reader (e-MUCS)',
-      sw_version: names.version,
-    },
+    device: deviceBlock(names),
+    origin: { name: 'digital-meter', sw_version: names.version },
+  };
+}
+
+function deviceBlock(names: DiscoveryNames): Record<string, unknown> {
+  return {
+    identifiers: [names.nodeId],
+    name: 'Digital Meter',
+    manufacturer: 'digital-meter',
+    model: 'P1 reader (e-MUCS)',
+    sw_version: names.version,
+  };
+}
+
+export function controlStateTopic(names: Pick<DiscoveryNames, 'topicPrefix'>, entity: Pick<ControlEntity, 'component' | 'objectId'>): string {
+  return `${names.topicPrefix}/${entity.component}/${entity.objectId}`;
+}
+
+export function controlCommandTopic(names: Pick<DiscoveryNames, 'topicPrefix'>, entity: Pick<ControlEntity, 'component' | 'objectId'>): string {
+  return `${controlStateTopic(names, entity)}/set`;
+}
+
+export function controlDiscoveryTopic(names: DiscoveryNames, entity: Pick<ControlEntity, 'component' | 'objectId'>): string {
+  return `${names.discoveryPrefix}/${entity.component}/${names.nodeId}/${entity.objectId}/config`;
+}
+
+/** select.mqtt and number.mqtt discovery: a state topic, a command topic, and the allowed values */
+export function controlDiscoveryPayload(names: DiscoveryNames, entity: ControlEntity): Record<string, unknown> {
+  const specific = entity.component === 'select'
+    ? { options: [...(entity.options ?? [])] }
+    : { min: entity.min, max: entity.max, step: entity.step, mode: 'box', ...(entity.unit ? { unit_of_measurement: entity.unit } : {}) };
+  return {
+    name: entity.name,
+    unique_id: `${names.nodeId}_${entity.objectId}`,
+    state_topic: controlStateTopic(names, entity),
+    command_topic: controlCommandTopic(names, entity),
+    ...specific,
+    availability: [{ topic: availabilityTopic(names), payload_available: 'online', payload_not_available: 'offline' }],
+    device: deviceBlock(names),
     origin: { name: 'digital-meter', sw_version: names.version },
   };
 }

@@ -14,9 +14,10 @@ export interface SensorEntity {
   name: string;
   /** dotted path into the bus state */
   path: string;
-  deviceClass: 'energy' | 'gas' | 'water' | 'power' | 'monetary' | 'battery';
-  unit: 'kWh' | 'm³' | 'kW' | 'EUR' | '%';
-  stateClass: 'total_increasing' | 'total' | 'measurement';
+  /** null: a text sensor (e.g. the EV controller's reason), published as the string it holds */
+  deviceClass: 'energy' | 'gas' | 'water' | 'power' | 'monetary' | 'battery' | null;
+  unit: 'kWh' | 'm³' | 'kW' | 'EUR' | '%' | null;
+  stateClass: 'total_increasing' | 'total' | 'measurement' | null;
   /** digits after the decimal point in the published value */
   decimals: number;
   /** announced only once the state has a value at this path (a battery that is configured) */
@@ -84,6 +85,34 @@ export function siteSensors(state: BusState): SensorEntity[] {
 export function sensorValue(state: BusState, entity: SensorEntity): string | null {
   const value = entity.read ? entity.read(state) : valueAtPath(state, entity.path);
   if (entity.select) return typeof value === 'string' && entity.select.options.includes(value) ? value : null;
+  if (entity.deviceClass === null) return typeof value === 'string' ? value.slice(0, 255) : null;
   if (typeof value !== 'number' || !Number.isFinite(value)) return null;
   return value.toFixed(entity.decimals);
+}
+
+/**
+ * A Home Assistant control (select or number) whose state is a value in the bus state and whose
+ * command topic runs a bus command, validated like any other (the EV mode and SoC).
+ */
+export interface ControlEntity {
+  component: 'select' | 'number';
+  objectId: string;
+  name: string;
+  /** dotted path of the value shown */
+  path: string;
+  /** select: the allowed values */
+  options?: readonly string[];
+  /** number: range, step and unit */
+  min?: number;
+  max?: number;
+  step?: number;
+  unit?: '%';
+  /** the bus command a value from Home Assistant becomes; null: refuse it */
+  command(value: string): { name: string; args: unknown } | null;
+}
+
+export function controlValue(state: BusState, entity: ControlEntity): string | null {
+  const value = valueAtPath(state, entity.path);
+  if (typeof value === 'number' && Number.isFinite(value)) return String(Math.round(value));
+  return typeof value === 'string' ? value : null;
 }

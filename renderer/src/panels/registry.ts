@@ -73,7 +73,8 @@ export const PANELS: PanelEntry[] = [
   { id: 'quarters-today', page: 'peaks', size: 'wide', component: QuartersTodayPanel, props: (c) => ({ bars: c.dashboard?.quarters ?? [], running: c.state.quarter, stale: c.stale, age: c.age, theme: c.theme }) },
   // the house's devices: replace a placeholder by its panel, e.g. component: later(() => import('./EvPanel.vue'))
   { id: 'site', page: 'home', size: 'full', component: SitePanel, props: (c) => ({ site: c.state.site ?? null, satellite: c.state.satellite ?? null, stale: c.stale, age: c.age }), when: (c) => Boolean(c.state.site || c.state.satellite) },
-  { id: 'ev', page: 'home', component: placeholder('ev') },
+  { id: 'ev', page: 'home', size: 'full', component: later(() => import('./EvPanels.vue')), when: (c) => Boolean(c.state.ev?.chargers.length) },
+  { id: 'ev-placeholder', page: 'home', component: placeholder('ev'), when: (c) => !c.state.ev?.chargers.length },
   { id: 'battery', page: 'home', component: BatteryPanel, props: (c) => ({ battery: c.state.battery ?? null, stale: c.stale, age: c.age }), when: (c) => Boolean(c.state.battery) },
   { id: 'battery-placeholder', page: 'home', component: placeholder('battery'), when: (c) => !c.state.battery },
   { id: 'trips', page: 'home', component: placeholder('trips') },
