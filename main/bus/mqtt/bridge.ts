@@ -22,6 +22,8 @@ export interface MqttBridgeOptions {
   now?: () => number;
   /** pause between reconnect attempts (mqtt.js retries for as long as the bridge runs) */
   reconnectMs?: number;
+  /** after announcing everything for Home Assistant's "online", further ones within this wait for its end (default 30 s) */
+  announceMinMs?: number;
 }
 
 const FULL_STATE_KEY = '#state';
@@ -49,6 +51,8 @@ export class MqttBridge {
   private readonly now: () => number;
   private readonly commandBucket: TokenBucket;
   private flushTimer: NodeJS.Timeout | null = null;
+  private lastAnnounce = -Infinity;
+  private announceTimer: NodeJS.Timeout | null = null;
   private unsubscribe: (() => void) | null = null;
   private stopping = false;
 
@@ -89,8 +93,12 @@ export class MqttBridge {
       this.conditions.report('mqtt', 'connected', 'info', 'MQTT broker connected', { broker: where });
       this.onConnect(client);
     });
-    client.on('close', () => this.stopping || this.conditions.report('mqtt', 'disconnected', 'warn', 'MQTT broker connection lost; retrying', { broker: where }));
-    client.on('error', (error) => this.conditions.report('mqtt', `error:${(error as NodeJS.ErrnoException).code ?? error.message}`, 'warn', 'MQTT broker unusable; retrying', { broker: where, err: error.message }));
+    // Every failed attempt brings an 'error' and a 'close': both are the one condition "down",
+    // logged once (with the first error's reason) until the broker is back, not twice per retry.
+    const pause = this.options.reconnectMs ?? 5000;
+    const retrying = `MQTT broker unreachable; retrying every ${pause >= 1000 ? `${pause / 1000} s` : `${pause} ms`} (logged once until it is back)`;
+    client.on('close', () => this.stopping || this.conditions.report('mqtt', 'down', 'warn', retrying, { broker: where }));
+    client.on('error', (error) => this.conditions.report('mqtt', 'down', 'warn', retrying, { broker: where, err: error.message }));
     client.on('message', (topic, payload) => this.onMessage(topic, payload));
     this.unsubscribe = this.options.hub.subscribe((delta) => this.onDelta(delta));
   }
@@ -101,6 +109,7 @@ export class MqttBridge {
     this.unsubscribe?.();
     this.unsubscribe = null;
     if (this.flushTimer) clearTimeout(this.flushTimer);
+    if (this.announceTimer) clearTimeout(this.announceTimer);
     const client = this.client;
     this.client = null;
     if (!client) return;
@@ -121,6 +130,26 @@ export class MqttBridge {
     const topics = [`${this.names.discoveryPrefix}/status`];
     if (this.options.config.commands) topics.push(`${this.names.topicPrefix}/command`);
     client.subscribe(topics, { qos: 1 });
+  }
+
+  /**
+   * Everything again for a Home Assistant that came back: at once the first time, then at most
+   * once per announceMinMs; "online" repeated meanwhile (a storm from anyone on the broker) is
+   * answered once, at the end of the wait.
+   */
+  private announceAgain(): void {
+    const wait = this.lastAnnounce + (this.options.announceMinMs ?? 30_000) - this.now();
+    if (wait > 0) {
+      this.announceTimer ??= setTimeout(() => { this.announceTimer = null; this.announceAgain(); }, wait);
+      this.announceTimer.unref();
+      return;
+    }
+    const client = this.client;
+    if (!client?.connected) return;
+    this.lastAnnounce = this.now();
+    this.publishDiscovery(client);
+    this.throttle.reset();
+    this.publishValues();
   }
 
   private publishDiscovery(client: MqttClient): void {
@@ -189,11 +218,7 @@ export class MqttBridge {
     if (!client) return;
     if (topic === `${this.names.discoveryPrefix}/status`) {
       // Home Assistant restarted: it forgets non-retained state; tell it everything again
-      if (payload.toString() === 'online') {
-        this.publishDiscovery(client);
-        this.throttle.reset();
-        this.publishValues();
-      }
+      if (payload.toString() === 'online') this.announceAgain();
       return;
     }
     if (topic === `${this.names.topicPrefix}/command`) this.onCommand(client, payload);
