@@ -153,7 +153,7 @@ export async function createApp(o: AppOptions = {}): Promise<App> {
     fetchPricesIfDynamic();
     publisher.publishFigures();
   });
-  registerDashboardCommands(commands, { ratesStore, ledger: opened.ledger, power: publisher.power, meterNow: () => opened.pipeline.last });
+  registerDashboardCommands(commands, { ratesStore, ledger: opened.ledger, power: publisher.power, meterNow: () => opened.pipeline.last, log });
 
   const source = demo ? demoSource(opened, dataDir, log, o) : createP1Source(config.p1, {
     log, baseDir: loaded.configDir,

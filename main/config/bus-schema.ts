@@ -20,6 +20,8 @@ export const mqttSchema = z.object({
   minIntervalS: z.number().min(0).max(3600).default(10),
   /** accept commands on <topicPrefix>/command (results on <topicPrefix>/result) */
   commands: z.boolean().default(false),
+  /** what MQTT commands may do: viewer (read only, the default) or dashboard (change rates and modes, for a broker only trusted clients can publish on) */
+  role: z.enum(['viewer', 'dashboard']).default('viewer'),
 }).strict();
 
 export const busSchema = z.object({

@@ -244,7 +244,8 @@ export class MqttBridge {
     const answer = (outcome: CommandOutcome) => reply(outcome.ok
       ? { type: 'result', id, ok: true, value: outcome.value }
       : { type: 'result', id, ok: false, error: outcome.error });
-    const outcome = this.options.commands.execute(name, args, { role: 'viewer', via: 'mqtt' });
+    // whoever can publish on the broker gets the configured role and never more (default viewer)
+    const outcome = this.options.commands.execute(name, args, { identity: { access: this.options.config.role, name: 'mqtt' }, via: 'mqtt' });
     if (outcome instanceof Promise) void outcome.then(answer);
     else answer(outcome);
   }
