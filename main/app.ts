@@ -281,7 +281,7 @@ function satelliteLink(loaded: LoadedConfig, roles: Role[], hub: StateHub, monoN
   // the host name and the role: two satellites on one host without names do not take each other's place
   const name = meter.name ?? `${satelliteNameFromHost()}-${roles.filter((r) => r !== 'meter').join('-')}`.slice(0, 48);
   const role = roles.includes('ev') ? 'ev' : 'battery';
-  const client = new BusClient({ url: meter.url, token: meter.token, role, name });
+  const client = new BusClient({ url: meter.url, token: meter.token, role, name, ...(meter.fingerprint ? { fingerprint: meter.fingerprint } : {}) });
   const link = new RemoteSiteLink(client, monoNow);
   let stopStatus: (() => void) | null = null;
   // the satellite's page shows the meter's figures too: its state mirrors the meter's (not its own page's parts)

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -8,6 +7,7 @@ import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CLOSE, MAX_MESSAGE_BYTES, type Delta } from '../../shared/bus/protocol.js';
 import { silentLogger } from '../log/logger.js';
+import { readTlsFiles } from './tls.js';
 import { bearerToken, type TokenHolder } from './auth.js';
 import type { Identity } from './access.js';
 import { CommandRegistry, registerStateCommands } from './commands.js';
@@ -104,7 +104,7 @@ export class BusServer {
       res.writeHead(404, { 'content-type': 'text/plain' }).end(`websocket only, at ${server.path}\n`);
     };
     const http = options.tls
-      ? createHttpsServer({ cert: readFileSync(options.tls.cert), key: readFileSync(options.tls.key) }, notFound)
+      ? createHttpsServer(readTlsFiles(options.tls), notFound)
       : createHttpServer(notFound);
     server.ownServer = http;
     server.secure = options.tls !== undefined;

@@ -5,12 +5,14 @@
  * stderr and the data directory.
  */
 import { createServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { createApp, type Role } from '../app.js';
 import { readFileSync } from 'node:fs';
 import { startBus } from '../bus/start.js';
+import { readTlsFiles } from '../bus/tls.js';
 import { staticHandler } from '../http/static-files.js';
 import { bundledRatesFile } from '../tariff/rates-load.js';
 import { parseCommandLine, UsageError } from './usage.js';
@@ -91,7 +93,18 @@ export async function run(args: string[]): Promise<number> {
   const { log } = app;
   const bus = app.loaded.config.bus;
   const root = dirname(bundledRatesFile());
-  const http = createServer(staticHandler(join(root, 'dist', 'renderer')));
+  // bus.tls: HTTPS and WSS only, on the one port; a missing or unreadable file stops the start, naming it
+  let tls: ReturnType<typeof readTlsFiles> | null = null;
+  if (bus.tls) {
+    try {
+      tls = readTlsFiles({ cert: resolve(app.loaded.configDir, bus.tls.cert), key: resolve(app.loaded.configDir, bus.tls.key) });
+    } catch (error) {
+      await app.stop();
+      throw error;
+    }
+  }
+  const handler = staticHandler(join(root, 'dist', 'renderer'));
+  const http = tls ? createHttpsServer({ cert: tls.cert, key: tls.key }, handler) : createServer(handler);
   // the websocket (and the MQTT bridge when configured) share the dashboard's port
   const running = await startBus({
     config: bus, configDir: app.loaded.configDir, dataDir: app.dataDir, hub: app.hub, log, http,
@@ -109,10 +122,11 @@ export async function run(args: string[]): Promise<number> {
   });
   app.start();
   const address = http.address() as AddressInfo;
-  if (!['127.0.0.1', '::1', 'localhost'].includes(host)) {
-    log.warn({ host }, 'the dashboard is reachable from the network over plain HTTP: the token and the state travel in clear on this network');
+  if (!tls && !['127.0.0.1', '::1', 'localhost'].includes(host)) {
+    log.warn({ host }, 'the dashboard is reachable from the network over plain HTTP: the token and the state travel in clear on this network; set bus.tls');
   }
-  process.stdout.write(`Dashboard: http://${displayHost(address.address)}:${address.port}/#token=${tokens.get()}\n`);
+  if (tls) log.info({ fingerprint: tls.fingerprint }, 'HTTPS and WSS only; satellites pin this certificate with bus.meter.fingerprint');
+  process.stdout.write(`Dashboard: ${tls ? 'https' : 'http'}://${displayHost(address.address)}:${address.port}/#token=${tokens.get()}\n`);
   log.info({ host: address.address, port: address.port, demo: app.demo, dataDir: app.dataDir }, 'serving the dashboard and the bus');
 
   await new Promise<void>((resolve) => {
