@@ -38,6 +38,7 @@ import { ConfigError } from './config/errors.js';
 import { ShutdownRegistry } from './lifecycle/shutdown.js';
 import type { RoleContext, RoleFactory, RoleModule } from './roles/role-module.js';
 import { startTestDevices } from './roles/test-devices.js';
+import { startBatteryRole } from './battery/role.js';
 import { DemandBook } from './site/demand-book.js';
 import { inProcessLink } from './site/in-process-link.js';
 import { RemoteSiteLink } from './site/remote-link.js';
@@ -54,7 +55,7 @@ export type Role = 'meter' | 'ev' | 'battery';
  */
 const ROLE_MODULES: Record<Exclude<Role, 'meter'>, RoleFactory | null> = {
   ev: null,
-  battery: null,
+  battery: startBatteryRole,
 };
 
 export interface AppOptions {

@@ -1,5 +1,6 @@
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
+import { valueAtPath } from '../../../shared/bus/delta.js';
 import { commandSchema, MAX_MESSAGE_BYTES, type Delta } from '../../../shared/bus/protocol.js';
 import type { MqttConfig } from '../../config/bus-schema.js';
 import { ConditionLog, silentLogger } from '../../log/logger.js';
@@ -7,7 +8,7 @@ import type { CommandOutcome, CommandRegistry } from '../commands.js';
 import { TokenBucket } from '../rate-limit.js';
 import type { StateHub } from '../state-hub.js';
 import { availabilityTopic, discoveryPayload, discoveryTopic, stateTopic, type DiscoveryNames } from './discovery.js';
-import { METER_SENSORS, sensorValue, siteSensors, type SensorEntity } from './entities.js';
+import { BATTERY_ENTITIES, METER_SENSORS, sensorValue, siteSensors, type SensorEntity } from './entities.js';
 import type { BusState } from '../../../shared/state.js';
 import { ChangeThrottle } from './throttle.js';
 
@@ -59,7 +60,7 @@ export class MqttBridge {
   constructor(private readonly options: MqttBridgeOptions) {
     const { config } = options;
     this.names = { discoveryPrefix: config.discoveryPrefix, topicPrefix: config.topicPrefix, nodeId: config.nodeId, version: options.version };
-    this.entities = options.entities ?? METER_SENSORS;
+    this.entities = options.entities ?? [...METER_SENSORS, ...BATTERY_ENTITIES];
     this.throttle = new ChangeThrottle(config.minIntervalS * 1000);
     this.log = options.log ?? silentLogger();
     this.conditions = new ConditionLog(this.log);
@@ -124,6 +125,7 @@ export class MqttBridge {
 
   private onConnect(client: MqttClient): void {
     client.publish(availabilityTopic(this.names), 'online', { retain: true, qos: 1 });
+    this.announced.clear();
     this.publishDiscovery(client);
     this.throttle.reset();
     this.publishValues();
@@ -131,6 +133,9 @@ export class MqttBridge {
     if (this.options.config.commands) topics.push(`${this.names.topicPrefix}/command`);
     client.subscribe(topics, { qos: 1 });
   }
+
+  /** entities announced on this connection (those with `onlyWith` once their part of the state exists) */
+  private readonly announced = new Set<string>();
 
   /**
    * Everything again for a Home Assistant that came back: at once the first time, then at most
@@ -147,20 +152,26 @@ export class MqttBridge {
     const client = this.client;
     if (!client?.connected) return;
     this.lastAnnounce = this.now();
+    this.announced.clear();
     this.publishDiscovery(client);
     this.throttle.reset();
     this.publishValues();
   }
 
   private publishDiscovery(client: MqttClient): void {
+    const state = this.options.hub.current;
     for (const entity of [...this.entities, ...this.siteAnnounced.values()]) {
+      if (this.announced.has(entity.objectId)) continue;
+      if (entity.onlyWith && valueAtPath(state, entity.onlyWith) == null) continue;
+      this.announced.add(entity.objectId);
       client.publish(discoveryTopic(this.names, entity), JSON.stringify(discoveryPayload(this.names, entity)), { retain: true, qos: 1 });
     }
   }
 
   private onDelta(delta: Delta): void {
     for (const path of Object.keys(delta.set)) {
-      if (path.startsWith('meter') || path.startsWith('quarter') || path.startsWith('costs') || path.startsWith('site')) return this.publishValues();
+      if (path.startsWith('battery') && this.client?.connected) this.publishDiscovery(this.client);
+      if (path.startsWith('meter') || path.startsWith('quarter') || path.startsWith('costs') || path.startsWith('site') || path.startsWith('battery')) return this.publishValues();
     }
   }
 
