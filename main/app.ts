@@ -72,6 +72,12 @@ export interface AppOptions {
   env?: NodeJS.ProcessEnv;
   /** where console log lines go (default stderr) */
   console?: NodeJS.WritableStream | null;
+  /**
+   * The shutdown registry of whoever starts the core (`serve`, the Electron shell): every role
+   * registers its safe state in it, the bus its close, the store its commit, so one stop runs
+   * them in that order. Default: the core's own.
+   */
+  shutdown?: ShutdownRegistry;
 }
 
 export interface App {
@@ -88,8 +94,10 @@ export interface App {
   siteController: SiteController | null;
   /** start reading the meter */
   start(): void;
-  /** stop reading, commit everything, close the database */
+  /** devices to their safe state, then the bus, then commit everything and close the database */
   stop(): Promise<void>;
+  /** the registry `stop` runs: the bus registers its close in its 'bus' phase */
+  shutdown: ShutdownRegistry;
 }
 
 /** Commit at least this often in wall time, so a slow demo or a quiet meter still saves. */
@@ -116,7 +124,7 @@ export async function createApp(o: AppOptions = {}): Promise<App> {
   if (dataDirWarning) log.warn(dataDirWarning);
   const hub = new StateHub(undefined, (error) => log.error({ err: (error as Error).message }, 'a state listener failed'));
   const commands = registerStateCommands(new CommandRegistry(), hub);
-  const shutdown = new ShutdownRegistry(10_000, (message) => log.warn(message));
+  const shutdown = o.shutdown ?? new ShutdownRegistry(10_000, (message) => log.warn(message));
   const clock = { now: () => Date.now(), monoNow: () => performance.now() };
   // the demo has no configuration: it shares a typical Belgian 3 x 25 A connection
   const fuse = config.site.fuse ?? (demo ? DEMO_FUSE : null);
@@ -124,10 +132,10 @@ export async function createApp(o: AppOptions = {}): Promise<App> {
   if (!meterRole) {
     hub.update({ dashboard: { roles, demo, months: null, quarters: [], telegram: null, log: [] } });
     const satellite = satelliteLink(loaded, roles, hub, clock.monoNow, log);
-    if (satellite) shutdown.add('final', 'link to the meter closed', () => satellite.close());
+    if (satellite) shutdown.add('bus', 'link to the meter closed', () => satellite.close());
     const modules = await startRoles(roles, { loaded, dataDir, hub, commands, clock, log, site: satellite?.link ?? NO_METER, shutdown }, log);
     return {
-      loaded, dataDir, demo, roles, log, hub, commands, site: CONTROL_OFF, siteController: null,
+      loaded, dataDir, demo, roles, log, hub, commands, site: CONTROL_OFF, siteController: null, shutdown,
       start: () => {
         satellite?.start();
         for (const m of modules) m.start?.();
@@ -158,7 +166,7 @@ export async function createApp(o: AppOptions = {}): Promise<App> {
     fetchPricesIfDynamic();
     publisher.publishFigures();
   });
-  registerDashboardCommands(commands, { ratesStore, ledger: opened.ledger, power: publisher.power, meterNow: () => opened.pipeline.last });
+  registerDashboardCommands(commands, { ratesStore, ledger: opened.ledger, power: publisher.power, meterNow: () => opened.pipeline.last, log });
 
   const demoMeter = demo ? demoMeterFor(opened, dataDir, log, o) : null;
   const source = demoMeter ? new SimulatorSource(demoMeter, o.speed ?? 1) : createP1Source(config.p1, {
@@ -221,7 +229,7 @@ export async function createApp(o: AppOptions = {}): Promise<App> {
   });
 
   return {
-    loaded, dataDir, demo, roles, log, hub, commands,
+    loaded, dataDir, demo, roles, log, hub, commands, shutdown,
     site: fuse ? satelliteDoors(book) : CONTROL_OFF,
     siteController,
     start() {
@@ -293,7 +301,7 @@ function satelliteLink(loaded: LoadedConfig, roles: Role[], hub: StateHub, monoN
   // the host name and the role: two satellites on one host without names do not take each other's place
   const name = meter.name ?? `${satelliteNameFromHost()}-${roles.filter((r) => r !== 'meter').join('-')}`.slice(0, 48);
   const role = roles.includes('ev') ? 'ev' : 'battery';
-  const client = new BusClient({ url: meter.url, token: meter.token, role, name });
+  const client = new BusClient({ url: meter.url, token: meter.token, role, name, ...(meter.fingerprint ? { fingerprint: meter.fingerprint } : {}) });
   const link = new RemoteSiteLink(client, monoNow);
   let stopStatus: (() => void) | null = null;
   // the satellite's page shows the meter's figures too: its state mirrors the meter's (not its own page's parts)

@@ -17,7 +17,8 @@ const commands: Record<string, { summary: string; load: () => Promise<CommandMod
   'simulate-battery': { summary: 'simulate a SunSpec home battery on Modbus TCP (models 1, 103, 124, 802)', load: () => import('./cli/simulate-battery.js') },
   replay: { summary: 'run a recording through the pipeline (ledger, quarters, store); prints a JSON summary', load: () => import('./cli/replay.js') },
   serve: { summary: 'run the core headless with the dashboard and the websocket on one port (the demo without configuration)', load: () => import('./cli/serve.js') },
-  token: { summary: 'print the bus token (creating it); --rotate replaces it', load: () => import('./cli/token.js') },
+  token: { summary: 'print the bus token (creating it); --rotate replaces it; --satellite/--viewer NAME, --list, --revoke', load: () => import('./cli/token.js') },
+  cert: { summary: 'make a self-signed certificate for bus.tls and print its fingerprint for satellites', load: () => import('./cli/cert.js') },
   prices: { summary: 'day-ahead spot and consumer prices per quarter hour for a day (--date, --json)', load: () => import('./cli/prices.js') },
   secret: { summary: 'set (from stdin), delete or list secrets such as the entsoe-token', load: () => import('./cli/secret.js') },
 };

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { batteryModeSchema } from '../../shared/battery/state.js';
 import { batteryNotices } from '../config/battery-schema.js';
 import { ConditionLog } from '../log/logger.js';
+import { CHANGES } from '../bus/commands.js';
 import type { RoleFactory } from '../roles/role-module.js';
 import { electricityBand, electricityPrice } from '../tariff/pricing.js';
 import { activeRatesFile, loadRatesFile } from '../tariff/rates-load.js';
@@ -55,6 +56,7 @@ export const startBatteryRole: RoleFactory = async (ctx) => {
   });
 
   ctx.commands.register('battery.mode', {
+    access: CHANGES,
     summary: 'the battery\'s mode: auto, hold (0 kW), charge, discharge, off (its own mode)',
     args: z.object({ mode: batteryModeSchema }).strict(),
     run: ({ mode }) => {

@@ -1,4 +1,6 @@
 import { EventEmitter } from 'node:events';
+import type { TLSSocket } from 'node:tls';
+import { normaliseFingerprint } from './tls.js';
 import { WebSocket, type ClientOptions } from 'ws';
 import { applyChanges } from '../../shared/bus/delta.js';
 import {
@@ -24,6 +26,11 @@ export interface BusClientOptions {
   random?: () => number;
   /** TLS options (ca for a self-signed meter certificate) */
   ws?: Pick<ClientOptions, 'ca' | 'rejectUnauthorized'>;
+  /**
+   * The meter certificate's SHA-256 fingerprint (wss:// only): the certificate is trusted by this
+   * pin instead of a certificate authority, and the token is only sent to a meter that shows it.
+   */
+  fingerprint?: string;
 }
 
 export interface BusClientEvents {
@@ -142,8 +149,19 @@ export class BusClient extends EventEmitter<BusClientEvents> {
 
   private connect(): void {
     if (!this.running) return;
-    const ws = new WebSocket(this.options.url, { handshakeTimeout: 5000, perMessageDeflate: false, ...this.options.ws });
+    const pin = this.options.fingerprint ? normaliseFingerprint(this.options.fingerprint) : null;
+    // with a pin, the chain is not checked against certificate authorities: the pin is the check
+    const ws = new WebSocket(this.options.url, { handshakeTimeout: 5000, perMessageDeflate: false, ...this.options.ws, ...(pin ? { rejectUnauthorized: false } : {}) });
     this.ws = ws;
+    if (pin) {
+      // checked on the upgrade's response, before 'open': the hello (and its token) is never sent to another certificate
+      ws.on('upgrade', (response) => {
+        const shown = (response.socket as TLSSocket).getPeerCertificate?.()?.fingerprint256 ?? '(no certificate: not a wss:// connection)';
+        if (shown === pin) return;
+        this.emit('refused', { code: 'certificate', message: `the meter's certificate does not match bus.meter.fingerprint: it shows ${shown}, the pin is ${pin}; the token was not sent` });
+        ws.terminate();
+      });
+    }
     ws.on('open', () => {
       ws.send(JSON.stringify({ type: 'hello', protocol: PROTOCOL_VERSION, role: this.options.role, token: this.options.token, name: this.options.name }));
       this.startPings(ws);

@@ -1,21 +1,28 @@
 import { z } from 'zod';
 import { valueAtPath } from '../../shared/bus/delta.js';
-import type { BusErrorCode, BusRole } from '../../shared/bus/protocol.js';
+import type { BusErrorCode } from '../../shared/bus/protocol.js';
+import { describeIdentity, type Access, type Identity } from './access.js';
 import { commandNameSchema } from '../../shared/bus/protocol.js';
 import type { StateHub } from './state-hub.js';
 
-/** Who asked: commands may be limited to roles; MQTT commands count as the 'viewer' role unless configured. */
+/**
+ * Who asked, from the token they proved (never from a hello): commands that change something
+ * are limited to the dashboard; MQTT commands run as `bus.mqtt.role` (default viewer).
+ */
 export interface CommandContext {
-  role: BusRole;
+  identity: Identity;
   via: 'websocket' | 'terminal' | 'mqtt' | 'ipc';
 }
+
+/** The access of people who may change rates, modes and settings. */
+export const CHANGES: readonly Access[] = ['dashboard'];
 
 export interface CommandDefinition<A> {
   summary: string;
   /** validates the arguments; a failure answers bad-arguments naming the field */
   args: z.ZodType<A>;
-  /** roles allowed to run it; default: every authenticated client */
-  roles?: readonly BusRole[];
+  /** who may run it; default: every authenticated client (read-only commands) */
+  access?: readonly Access[];
   run(args: A, context: CommandContext): unknown;
 }
 
@@ -60,8 +67,8 @@ export class CommandRegistry {
     if (!definition) {
       return { ok: false, error: { code: 'unknown-command', message: `unknown command '${name.slice(0, 64)}'; known: ${[...this.definitions.keys()].join(', ')}` } };
     }
-    if (definition.roles && !definition.roles.includes(context.role)) {
-      return { ok: false, error: { code: 'forbidden', message: `command '${name}' is not allowed for role '${context.role}'` } };
+    if (definition.access && !definition.access.includes(context.identity.access)) {
+      return { ok: false, error: { code: 'forbidden', message: `command '${name}' is not allowed for ${describeIdentity(context.identity)} (it changes settings: the dashboard token only)` } };
     }
     const parsed = definition.args.safeParse(rawArgs ?? {});
     if (!parsed.success) {

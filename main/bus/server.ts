@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -8,7 +7,9 @@ import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CLOSE, MAX_MESSAGE_BYTES, type Delta } from '../../shared/bus/protocol.js';
 import { silentLogger } from '../log/logger.js';
-import { bearerToken, tokensMatch, type TokenHolder } from './auth.js';
+import { readTlsFiles } from './tls.js';
+import { bearerToken, type TokenHolder } from './auth.js';
+import type { Identity } from './access.js';
 import { CommandRegistry, registerStateCommands } from './commands.js';
 import { FloodGuard, type FloodLimits } from './flood-guard.js';
 import { CONTROL_OFF, type SatelliteDoors } from '../site/satellite-doors.js';
@@ -91,7 +92,7 @@ export class BusServer {
     this.site = options.site ?? CONTROL_OFF;
     this.wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES, perMessageDeflate: false, clientTracking: false });
     this.unsubscribe.push(options.hub.subscribe((delta) => this.broadcast(delta)));
-    this.unsubscribe.push(options.tokens.onChange(() => this.disconnectAll(CLOSE.tokenRotated, 'token rotated')));
+    this.unsubscribe.push(options.tokens.onChange(() => this.dropUntrusted()));
     this.pingTimer = setInterval(() => this.pingAll(), options.pingIntervalMs ?? 15_000);
     this.pingTimer.unref();
   }
@@ -103,7 +104,7 @@ export class BusServer {
       res.writeHead(404, { 'content-type': 'text/plain' }).end(`websocket only, at ${server.path}\n`);
     };
     const http = options.tls
-      ? createHttpsServer({ cert: readFileSync(options.tls.cert), key: readFileSync(options.tls.key) }, notFound)
+      ? createHttpsServer(readTlsFiles(options.tls), notFound)
       : createHttpServer(notFound);
     server.ownServer = http;
     server.secure = options.tls !== undefined;
@@ -135,17 +136,20 @@ export class BusServer {
       if (this.clientCount >= (this.options.maxClients ?? 256)) return this.refuseUpgrade(socket, 503, 'Service Unavailable');
       const remote = request.socket.remoteAddress ?? 'unknown';
       const header = bearerToken(request.headers.authorization);
+      let bearer: { token: string; identity: Identity } | null = null;
       if (request.headers.authorization !== undefined) {
         if (!this.guard.mayGuess(remote, this.now())) {
           this.guard.wrongGuess(remote, this.now(), 'too many wrong tokens');
           return this.refuseUpgrade(socket, 429, 'Too Many Requests');
         }
-        if (header === null || !tokensMatch(header, this.options.tokens.get())) {
+        const identity = header === null ? null : this.options.tokens.identify(header);
+        if (header === null || identity === null) {
           this.guard.wrongGuess(remote, this.now(), 'wrong bearer token');
           return this.refuseUpgrade(socket, 401, 'Unauthorized');
         }
+        bearer = { token: header, identity };
       }
-      this.wss.handleUpgrade(request, socket, head, (ws) => this.connected(ws, header !== null, remote));
+      this.wss.handleUpgrade(request, socket, head, (ws) => this.connected(ws, bearer, remote));
     });
   }
 
@@ -174,6 +178,13 @@ export class BusServer {
     for (const client of this.clients.values()) client.session.close(code, reason);
   }
 
+  /** After a rotation or revocation: every client whose token no longer says who it was is dropped at once. */
+  private dropUntrusted(): void {
+    for (const client of this.clients.values()) {
+      if (!client.session.stillTrusted()) client.session.close(CLOSE.tokenRotated, client.session.who?.access === 'dashboard' ? 'token rotated' : 'token revoked');
+    }
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -192,7 +203,7 @@ export class BusServer {
     }
   }
 
-  private connected(ws: WebSocket, preauthorized: boolean, remote: string): void {
+  private connected(ws: WebSocket, bearer: { token: string; identity: Identity } | null, remote: string): void {
     const id = randomBytes(6).toString('hex');
     const transport: Transport = {
       send: (text) => ws.send(text, { binary: false }),
@@ -208,7 +219,8 @@ export class BusServer {
       limits: this.limits, now: this.now, log: this.log,
       onAuth: (outcome, reason) => this.onAuth(client, remote, outcome, reason),
       mayTryToken: () => this.guard.mayGuess(remote, this.now()),
-    }, preauthorized);
+      remote,
+    }, bearer);
     const client: Client = { ws, session, alive: true };
     this.clients.set(id, client);
     this.log.debug({ client: id, remote }, 'bus connection');

@@ -4,7 +4,8 @@ import {
   CLOSE, PROTOCOL_VERSION, clientMessageSchema, helloSchema,
   type BusErrorCode, type BusRole, type Delta, type Demand, type Withdraw,
 } from '../../shared/bus/protocol.js';
-import { tokensMatch, type TokenHolder } from './auth.js';
+import type { TokenHolder } from './auth.js';
+import { describeIdentity, type Identity } from './access.js';
 import type { CommandOutcome, CommandRegistry } from './commands.js';
 import type { Door } from '../site/demand-book.js';
 import type { SatelliteDoors } from '../site/satellite-doors.js';
@@ -43,6 +44,8 @@ export interface SessionContext {
   onAuth: (outcome: 'accepted' | 'refused', reason: string) => void;
   /** false while this connection's address guesses too fast: the token is then not even compared */
   mayTryToken?: () => boolean;
+  /** the peer's address, for the log of refusals */
+  remote?: string;
 }
 
 type Mode = 'pending' | 'json' | 'terminal' | 'closed';
@@ -55,6 +58,7 @@ type Mode = 'pending' | 'json' | 'terminal' | 'closed';
  */
 export class Session {
   private mode: Mode = 'pending';
+  private readonly preauthorized: boolean;
   private role: BusRole = 'viewer';
   /** watched key -> the text last printed for it */
   private readonly watches = new Map<string, string>();
@@ -63,14 +67,20 @@ export class Session {
   /** the satellite's name from its hello: its identity at the site */
   private name: string | null = null;
   private door: Door | null = null;
+  /** who proved the token; the token itself is kept to notice its revocation */
+  private identity: Identity | null = null;
+  private provenToken: string | null = null;
+  /** a refused command is logged once per connection, not once per attempt */
+  private forbiddenLogged = false;
 
   constructor(
     readonly id: string,
     private readonly transport: Transport,
     private readonly context: SessionContext,
-    /** the upgrade request carried `Authorization: Bearer <the token>` */
-    private readonly preauthorized: boolean,
+    /** the upgrade request carried `Authorization: Bearer <a token>`: the identity it proved */
+    private readonly bearer: { token: string; identity: Identity } | null = null,
   ) {
+    this.preauthorized = bearer !== null;
     this.bucket = new TokenBucket(context.limits.burst, context.limits.perSecond, context.now());
   }
 
@@ -85,6 +95,20 @@ export class Session {
 
   get clientRole(): BusRole {
     return this.role;
+  }
+
+  /** who this connection is, from its token (null before it proved one) */
+  get who(): Identity | null {
+    return this.identity ?? this.bearer?.identity ?? null;
+  }
+
+  /** false once its token was rotated away or revoked: the server then drops it at once */
+  stillTrusted(): boolean {
+    const token = this.provenToken ?? this.bearer?.token;
+    if (!token) return true;
+    const now = this.context.tokens.identify(token);
+    const was = this.who;
+    return now !== null && was !== null && now.access === was.access && now.name === was.name;
   }
 
   receive(data: Buffer | string, isBinary: boolean): void {
@@ -151,16 +175,23 @@ export class Session {
         return this.reject(CLOSE.unauthorized, 'bad-json', 'not valid JSON; the first message must be a hello', true);
       }
       // the Bearer header already proved the token: the hello need not repeat it
-      if (this.preauthorized && isTokenlessHello(message)) message = { ...message, token: this.context.tokens.get() };
+      if (this.bearer && isTokenlessHello(message)) message = { ...message, token: this.bearer.token };
       const hello = helloSchema.safeParse(message);
       if (!hello.success) return this.reject(CLOSE.unauthorized, 'unauthorized', 'the first message must be {"type":"hello","protocol":1,"role":...,"token":...}', true);
       if (hello.data.protocol !== PROTOCOL_VERSION) {
         return this.reject(CLOSE.protocol, 'protocol', `protocol ${hello.data.protocol} is not spoken here; this meter speaks protocol ${PROTOCOL_VERSION}`, true);
       }
-      if (!tokensMatch(hello.data.token, this.context.tokens.get())) return this.reject(CLOSE.unauthorized, 'unauthorized', 'wrong token', true);
+      const identity = this.context.tokens.identify(hello.data.token);
+      if (!identity) return this.reject(CLOSE.unauthorized, 'unauthorized', 'wrong token', true);
       if (hello.data.role === 'meter') return this.reject(CLOSE.protocol, 'forbidden', 'a client cannot take the meter role', true);
+      // a satellite's name is the one its token was made for: it cannot speak for another satellite
+      if (identity.access === 'satellite' && hello.data.name !== undefined && hello.data.name !== identity.name) {
+        return this.reject(CLOSE.protocol, 'forbidden', `this token belongs to satellite '${identity.name}', not '${hello.data.name.slice(0, 48)}'; set bus.meter.name to '${identity.name}' or make a token for this name`, true);
+      }
+      this.identity = identity;
+      this.provenToken = hello.data.token;
       this.role = hello.data.role;
-      this.name = hello.data.name ?? null;
+      this.name = identity.access === 'satellite' ? identity.name : null;
       // Snapshot first, then deltas: logging the connection may itself change the state (the
       // dashboard's log panel), and that delta must not reach this client before its snapshot.
       const { seq, state } = this.context.hub.snapshot();
@@ -168,13 +199,16 @@ export class Session {
       this.mode = 'json';
       this.context.onAuth('accepted', 'hello');
       // a satellite coming is news; a browser opening the dashboard is not (one line per page load)
-      this.context.log[this.role === 'viewer' ? 'debug' : 'info']({ client: this.id, role: this.role, name: hello.data.name }, 'bus client connected');
+      this.context.log[this.role === 'viewer' ? 'debug' : 'info']({ client: this.id, who: describeIdentity(identity), role: this.role, name: hello.data.name }, 'bus client connected');
       return;
     }
     const lines = text.split(/\r?\n/);
     const line = parseTerminalLine(lines[0]!);
     if (line.kind === 'auth') {
-      if (!tokensMatch(line.token, this.context.tokens.get())) return this.reject(CLOSE.unauthorized, 'unauthorized', 'wrong token', false);
+      const identity = this.context.tokens.identify(line.token);
+      if (!identity) return this.reject(CLOSE.unauthorized, 'unauthorized', 'wrong token', false);
+      this.identity = identity;
+      this.provenToken = line.token;
       this.mode = 'terminal';
       this.context.onAuth('accepted', 'auth line');
       this.context.log.info({ client: this.id }, 'bus terminal connected');
@@ -227,20 +261,22 @@ export class Session {
     if (message.type === 'demand' || message.type === 'withdraw') return this.siteMessage(message);
     const id = message.id;
     const answer = (outcome: CommandOutcome) => {
+      if (!outcome.ok && outcome.error.code === 'forbidden') this.logForbidden(outcome.error.message);
       this.send(JSON.stringify(outcome.ok
         ? { type: 'result', id, ok: true, value: outcome.value }
         : { type: 'result', id, ok: false, error: outcome.error }));
       // a command that could not even be run counts against the client like any refused message
       if (!outcome.ok && outcome.error.code !== 'internal') this.countRefusal();
     };
-    const outcome = this.context.commands.execute(message.name, message.args, { role: this.role, via: 'websocket' });
+    const outcome = this.context.commands.execute(message.name, message.args, { identity: this.who!, via: 'websocket' });
     if (outcome instanceof Promise) void outcome.then(answer);
     else answer(outcome);
   }
 
   /** A satellite's demand or withdrawal, through its door onto the site's demand book. */
   private siteMessage(message: Demand | Withdraw): void {
-    if (this.role !== 'ev' && this.role !== 'battery') return this.refuse('forbidden', `role '${this.role}' cannot file demands`, message.id);
+    const who = this.who!;
+    if (who.access !== 'satellite') return this.refuse('forbidden', `${describeIdentity(who)} cannot file demands: only a satellite token can (digital-meter token --satellite NAME)`, message.id);
     if (message.type === 'withdraw') {
       this.door?.withdraw(message.device);
       return;
@@ -255,7 +291,8 @@ export class Session {
       this.context.log.info({ client: this.id, satellite: this.name }, 'satellite files demands');
     }
     const outcome = this.door.file(message.demand);
-    if (!outcome.ok) this.refuse('bad-message', outcome.message, message.id);
+    // another satellite's device is not this one's to command
+    if (!outcome.ok) this.refuse(/already filed by/.test(outcome.message) ? 'forbidden' : 'bad-message', outcome.message, message.id);
   }
 
   private terminal(lineText: string): void {
@@ -283,9 +320,17 @@ export class Session {
 
   /** Answer a refused message with an error; past maxRefusals, close the connection. */
   private refuse(code: BusErrorCode, message: string, id?: string): void {
+    if (code === 'forbidden') this.logForbidden(message);
     if (this.mode === 'terminal' || (this.mode === 'pending' && code === 'rate-limited')) this.send(`error: ${message}`);
     else this.send(JSON.stringify(id === undefined ? { type: 'error', code, message } : { type: 'error', code, message, id }));
     this.countRefusal();
+  }
+
+  private logForbidden(message: string): void {
+    if (this.forbiddenLogged) return;
+    this.forbiddenLogged = true;
+    const who = this.who;
+    this.context.log.warn({ client: this.id, who: who ? describeIdentity(who) : 'unknown', from: this.context.remote ?? 'unknown', reason: message }, 'bus: a command was forbidden (logged once per connection)');
   }
 
   private countRefusal(count = 1): void {

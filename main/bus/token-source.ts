@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { silentLogger } from '../log/logger.js';
 import { TokenHolder } from './auth.js';
 import { TokenFileWatcher, resolveServerToken } from './token-store.js';
+import { namedTokensPath, readNamedTokens, watchNamedTokens } from './named-tokens.js';
 
 export interface ServerTokenSource {
   holder: TokenHolder;
@@ -24,10 +25,17 @@ export function openServerToken(options: {
 }): ServerTokenSource {
   const log = options.log ?? silentLogger();
   const { token, file, created } = resolveServerToken(options.dataDir, options.override, options.env);
-  const holder = new TokenHolder(token);
+  // viewer and satellite tokens live beside it, whatever gave the dashboard token
+  const namedFile = namedTokensPath(options.dataDir);
+  const holder = new TokenHolder(token, readNamedTokens(namedFile));
+  const stopNamed = watchNamedTokens(namedFile, (named) => {
+    const gone = holder.listNamed().filter((t) => !named.some((n) => n.token === t.token)).map((t) => `${t.access} ${t.name}`);
+    if (gone.length) log.warn({ revoked: gone }, 'bus tokens revoked; their connections are dropped');
+    holder.setNamed(named);
+  }, (error) => log.error({ file: namedFile, err: error.message }, 'bus token list unusable; keeping the current one'), options.watchIntervalMs);
   if (!file) {
     log.info('bus token from --token / DM_TOKEN');
-    return { holder, file: null, stop: () => {} };
+    return { holder, file: null, stop: stopNamed };
   }
   if (created) log.info({ file }, 'bus token created; digital-meter token prints it');
   const watcher = new TokenFileWatcher(file, (next) => {
@@ -36,5 +44,5 @@ export function openServerToken(options: {
     holder.set(next);
   }, (error) => log.error({ file, err: error.message }, 'bus token file unusable; keeping the current token'), options.watchIntervalMs);
   watcher.start();
-  return { holder, file, stop: () => watcher.stop() };
+  return { holder, file, stop: () => { watcher.stop(); stopNamed(); } };
 }

@@ -5,13 +5,16 @@
  * stderr and the data directory.
  */
 import { createServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { createApp, type Role } from '../app.js';
 import { readFileSync } from 'node:fs';
 import { startBus } from '../bus/start.js';
 import { evMqttEntities } from '../ev/mqtt-entities.js';
+import { ShutdownRegistry } from '../lifecycle/shutdown.js';
+import { readTlsFiles } from '../bus/tls.js';
 import { staticHandler } from '../http/static-files.js';
 import { bundledRatesFile } from '../tariff/rates-load.js';
 import { parseCommandLine, UsageError } from './usage.js';
@@ -88,17 +91,42 @@ export async function run(args: string[]): Promise<number> {
   const portOption = parsePort(values.port);
   const speed = parsePositive('speed', values.speed);
   const historyDays = parsePositive('history-days', values['history-days']);
-  const app = await createApp({ configFile: values.config, roles, speed, historyDays });
+  // the core takes serve's registry: devices safe, then the bus and MQTT, then the store
+  const shutdown = new ShutdownRegistry(10_000, (message) => process.stderr.write(`digital-meter: ${message}\n`));
+  const app = await createApp({ configFile: values.config, roles, speed, historyDays, shutdown });
   const { log } = app;
   const bus = app.loaded.config.bus;
   const root = dirname(bundledRatesFile());
-  const http = createServer(staticHandler(join(root, 'dist', 'renderer')));
+  // bus.tls: HTTPS and WSS only, on the one port; a missing or unreadable file stops the start, naming it
+  let tls: ReturnType<typeof readTlsFiles> | null = null;
+  if (bus.tls) {
+    try {
+      tls = readTlsFiles({ cert: resolve(app.loaded.configDir, bus.tls.cert), key: resolve(app.loaded.configDir, bus.tls.key) });
+    } catch (error) {
+      await app.stop();
+      throw error;
+    }
+  }
+  const handler = staticHandler(join(root, 'dist', 'renderer'));
+  const http = tls ? createHttpsServer({ cert: tls.cert, key: tls.key }, handler) : createServer(handler);
   // the websocket (and the MQTT bridge when configured) share the dashboard's port
   const running = await startBus({
     config: bus, configDir: app.loaded.configDir, dataDir: app.dataDir, hub: app.hub, log, http,
     version: (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version,
     tokenOverride: values.token, commands: app.commands, site: app.site,
     mqttEntities: app.roles.includes('ev') ? evMqttEntities(app.loaded.config.ev) : undefined,
+  });
+  shutdown.add('bus', 'bus, MQTT (offline) and HTTP closed', async () => {
+    await running.stop();
+    // every connection the HTTP server still tracks (a request half sent, a keep-alive) is cut; the
+    // bus already ended the upgraded ones. A socket neither knows of must not hold the stop: after
+    // a second the shutdown goes on, so the commit always happens.
+    http.closeAllConnections();
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => { log.warn('the HTTP server did not close within 1 s; going on'); resolve(); }, 1000);
+      http.close(() => { clearTimeout(timer); resolve(); });
+    });
+    log.info('bus closed');
   });
   const tokens = running.token.holder;
   const host = values.host ?? bus.host;
@@ -111,29 +139,26 @@ export async function run(args: string[]): Promise<number> {
   });
   app.start();
   const address = http.address() as AddressInfo;
-  if (!['127.0.0.1', '::1', 'localhost'].includes(host)) {
-    log.warn({ host }, 'the dashboard is reachable from the network over plain HTTP: the token and the state travel in clear on this network');
+  if (!tls && !['127.0.0.1', '::1', 'localhost'].includes(host)) {
+    log.warn({ host }, 'the dashboard is reachable from the network over plain HTTP: the token and the state travel in clear on this network; set bus.tls');
   }
-  process.stdout.write(`Dashboard: http://${displayHost(address.address)}:${address.port}/#token=${tokens.get()}\n`);
+  if (tls) log.info({ fingerprint: tls.fingerprint }, 'HTTPS and WSS only; satellites pin this certificate with bus.meter.fingerprint');
+  process.stdout.write(`Dashboard: ${tls ? 'https' : 'http'}://${displayHost(address.address)}:${address.port}/#token=${tokens.get()}\n`);
   log.info({ host: address.address, port: address.port, demo: app.demo, dataDir: app.dataDir }, 'serving the dashboard and the bus');
 
-  await new Promise<void>((resolve) => {
+  const exitCode = await new Promise<number>((resolve) => {
     const stop = (signal: string) => {
       log.info(`${signal}: shutting down`);
-      resolve();
+      resolve(0);
     };
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
-  });
-  await running.stop();
-  // every connection the HTTP server still tracks (a request half sent, a keep-alive) is cut; the
-  // bus already ended the upgraded ones. A socket neither knows of must not hold the stop: after
-  // a second the shutdown goes on, so the roles' safe state and the commit always happen.
-  http.closeAllConnections();
-  await new Promise<void>((resolve) => {
-    const timer = setTimeout(() => { log.warn('the HTTP server did not close within 1 s; going on'); resolve(); }, 1000);
-    http.close(() => { clearTimeout(timer); resolve(); });
+    // an uncaught error still takes the ordered way out: devices safe first, then the rest
+    process.once('uncaughtException', (error) => {
+      log.fatal({ err: error.message, stack: error.stack }, 'uncaught error: shutting down');
+      resolve(70);
+    });
   });
   await app.stop();
-  return 0;
+  return exitCode;
 }

@@ -20,6 +20,8 @@ export const mqttSchema = z.object({
   minIntervalS: z.number().min(0).max(3600).default(10),
   /** accept commands on <topicPrefix>/command (results on <topicPrefix>/result) */
   commands: z.boolean().default(false),
+  /** what MQTT commands may do: viewer (read only, the default) or dashboard (change rates and modes, for a broker only trusted clients can publish on) */
+  role: z.enum(['viewer', 'dashboard']).default('viewer'),
 }).strict();
 
 export const busSchema = z.object({
@@ -38,7 +40,9 @@ export const busSchema = z.object({
     token: z.string().min(16),
     /** this satellite's name at the meter: its identity, stable across reconnects (default: the host name and the roles, e.g. pi-garage-ev) */
     name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,47}$/, 'lowercase letters, digits, - and _, at most 48').optional(),
-  }).strict().optional(),
+    /** the meter certificate's SHA-256 fingerprint (`digital-meter cert` prints it): pins a self-signed certificate */
+    fingerprint: z.string().regex(/^([0-9A-Fa-f]{2}:?){31}[0-9A-Fa-f]{2}$/, 'the SHA-256 fingerprint `digital-meter cert` printed, e.g. AB:CD:...(32 pairs)').optional(),
+  }).strict().refine((m) => m.fingerprint === undefined || m.url.startsWith('wss://'), { message: 'a fingerprint pins a wss:// meter: make the url wss://', path: ['url'] }).optional(),
   /** the Home Assistant bridge; off when absent */
   mqtt: mqttSchema.optional(),
 }).strict();

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { RatesDocument, RatesPreview } from '../../shared/dashboard/state.js';
 import { brusselsDateKey } from '../../shared/time/brussels.js';
-import { CommandArgumentError, type CommandRegistry } from '../bus/commands.js';
+import { CHANGES, CommandArgumentError, type CommandRegistry } from '../bus/commands.js';
+import { describeIdentity } from '../bus/access.js';
 import type { Ledger } from '../ledger/ledger.js';
 import { electricityEur, gasEur, waterEur } from '../tariff/pricing.js';
 import { parseJsonFile } from '../config/load.js';
@@ -17,6 +18,8 @@ export interface DashboardCommandDeps {
   power: PowerHistory;
   /** meter time of the latest telegram (null before the first) */
   meterNow: () => number | null;
+  /** rates changes are logged with who made them */
+  log?: { info(fields: object, message: string): void };
 }
 
 const ratesArgs = z.object({ rates: z.unknown() }).strict();
@@ -70,9 +73,11 @@ export function registerDashboardCommands(registry: CommandRegistry, deps: Dashb
   registry.register('rates.save', {
     summary: 'validate and save the rates file atomically; in force from the latest telegram on',
     args: ratesArgs,
-    run: ({ rates }) => {
+    access: CHANGES,
+    run: ({ rates }, context) => {
       checkedRates(rates);
       ratesStore.save(rates);
+      deps.log?.info({ who: describeIdentity(context.identity), via: context.via, file: ratesStore.file }, 'rates changed');
       return { saved: true, file: ratesStore.file };
     },
   });

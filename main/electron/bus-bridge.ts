@@ -1,5 +1,6 @@
 import type { WebContents } from 'electron';
 import type { CommandRegistry } from '../bus/commands.js';
+import { DASHBOARD } from '../bus/access.js';
 import type { StateHub } from '../bus/state-hub.js';
 import { PROTOCOL_VERSION, type Snapshot } from '../../shared/bus/protocol.js';
 import type { TypedIpcMain } from './ipc-main.js';
@@ -7,7 +8,7 @@ import type { TypedIpcMain } from './ipc-main.js';
 /**
  * The core's state stream and commands over IPC, for the app's window: the same snapshot then
  * deltas a websocket client gets (architecture principle 3), and the same command registry.
- * The window's commands run as the 'viewer' role, like the dashboard in a browser.
+ * The window's commands run with the dashboard's access, like the dashboard token in a browser.
  */
 export class BusBridge {
   private readonly subscriptions = new Map<number, () => void>();
@@ -24,7 +25,7 @@ export class BusBridge {
       this.unsubscribe(sender.id);
       return null;
     });
-    this.ipc.handle('bus:command', (_sender, name, args) => this.commands.execute(name, args, { role: 'viewer', via: 'ipc' }));
+    this.ipc.handle('bus:command', (_sender, name, args) => this.commands.execute(name, args, { identity: DASHBOARD, via: 'ipc' }));
   }
 
   /** The snapshot now; every later delta goes to this window until it unsubscribes or closes. */

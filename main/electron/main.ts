@@ -5,17 +5,14 @@
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createApp } from '../app.js';
+import { startElectronCore } from './core.js';
 import { runShell } from './shell.js';
 import type { Updater } from './updater.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
 runShell({
-  startCore: (options) => createApp({
-    ...(options.configFile ? { configFile: options.configFile } : {}),
-    ...(options.roles ? { roles: options.roles } : {}),
-  }),
+  startCore: (options) => startElectronCore(options),
   argv: process.argv,
   preloadFile: join(here, '../../preload/preload.cjs'),
   rendererRoot: join(here, '../../renderer'),

@@ -20,9 +20,10 @@ import { UpdateController, type Updater } from './updater.js';
 import { HIDE_CURSOR_CSS, visibleBounds, windowOptions, type WindowMode } from './window-options.js';
 
 /**
- * The seam to the core (main/app.ts's createApp, the same composition `serve` runs): what the
- * shell needs from it. The shell hands the core its shutdown registry, restart gate and
- * secret store, so roles register their safe-state hooks and restart vetoes there.
+ * The seam to the core (main/electron/core.ts: createApp and the bus, the same composition
+ * `serve` runs): what the shell needs from it. The shell hands the core its shutdown registry,
+ * restart gate and secret store, so roles register their safe-state hooks, the bus its close and
+ * the store its commit there, and restart vetoes in the gate.
  */
 export interface ShellCore {
   hub: StateHub;
@@ -31,6 +32,8 @@ export interface ShellCore {
   log: { info(message: string): void; warn(message: string): void; error(message: string): void };
   start(): void;
   stop(): Promise<void>;
+  /** the bus the kiosk serves satellites on (ws(s)://host:port/path), or null */
+  busUrl?: string | null;
 }
 
 export interface CoreOptions {
@@ -115,7 +118,8 @@ export function runShell(deps: ShellDeps): Shell | null {
       return;
     }
     say = core.log;
-    registry.add('store', 'core', () => core.stop());
+    // the core registered its own steps in our registry (roles safe, bus closed, store committed):
+    // a quit runs them in that order, before the window's IPC goes
     core.start();
 
     const bridge = new BusBridge(ipc, core.hub, core.commands);

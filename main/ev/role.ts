@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { chargeModeSchema, type EvState } from '../../shared/ev/state.js';
 import type { SiteLink } from '../../shared/site/contract.js';
-import type { CommandRegistry } from '../bus/commands.js';
+import { CHANGES, type CommandRegistry } from '../bus/commands.js';
 import type { StateHub } from '../bus/state-hub.js';
 import type { ChargerConfig, EvConfig } from '../config/ev-schema.js';
 import { silentLogger, type Logger } from '../log/logger.js';
@@ -116,16 +116,19 @@ export class EvRole {
 
   private registerCommands(commands: CommandRegistry): void {
     commands.register('ev.mode', {
+      access: CHANGES,
       summary: 'a charger\'s mode: smart, now, solar or off',
       args: z.object({ charger: chargerArg, mode: chargeModeSchema }).strict(),
       run: ({ charger, mode }) => { this.loop(charger).setMode(mode); this.publish(); return { charger, mode }; },
     });
     commands.register('ev.soc', {
+      access: CHANGES,
       summary: 'the state of charge (%) of the car on a charger, as the user reads it',
       args: z.object({ charger: chargerArg, percent: z.number().min(0).max(100) }).strict(),
       run: ({ charger, percent }) => { this.loop(charger).reportSoc(percent, 'user'); this.publish(); return { charger, percent }; },
     });
     commands.register('ev.car', {
+      access: CHANGES,
       summary: 'which configured car is on a charger',
       args: z.object({ charger: chargerArg, car: z.string().min(1).max(48) }).strict(),
       run: ({ charger, car }) => { this.loop(charger).setCar(car); this.publish(); return { charger, car }; },

@@ -5,16 +5,18 @@
  * 1. `roles`: every running role brings its devices to their safe state (the EV role stops
  *    charging on a plan, the battery role goes idle). They run concurrently, each bounded by a
  *    timeout, because one stuck charger must not keep the battery from reaching its safe state.
- * 2. `store`: pending rows are committed and the database closed, after the roles, because a
+ * 2. `bus`: the websocket bus and the MQTT bridge close (its retained status says offline):
+ *    satellites then bring their own devices to their safe state within 3 s.
+ * 3. `store`: pending rows are committed and the database closed, after the roles, because a
  *    role's last action is something worth recording.
- * 3. `final`: the rest (servers, log flush).
+ * 4. `final`: the rest (the window's IPC, the log flush).
  *
  * A failing or slow hook is reported and the shutdown goes on: quitting must always finish.
  * Shared by the Electron shell and `digital-meter serve`; it imports nothing from Electron.
  */
 
-export type ShutdownPhase = 'roles' | 'store' | 'final';
-export const SHUTDOWN_PHASES: readonly ShutdownPhase[] = ['roles', 'store', 'final'];
+export type ShutdownPhase = 'roles' | 'bus' | 'store' | 'final';
+export const SHUTDOWN_PHASES: readonly ShutdownPhase[] = ['roles', 'bus', 'store', 'final'];
 
 export interface ShutdownReport {
   /** hook names in the order they finished */

@@ -4,6 +4,12 @@ import type { RoleFactory } from './role-module.js';
 /** The configured test devices (site.testDevices) as a role module. */
 export const startTestDevices: RoleFactory = (ctx) => {
   const devices = ctx.loaded.config.site.testDevices.map((c) => new TestDevice(c, ctx.site, () => ctx.clock.monoNow()));
-  ctx.shutdown.add('roles', 'test devices: withdrawn, drawing nothing', () => { for (const d of devices) d.stop(); });
+  ctx.shutdown.add('roles', 'test devices: withdrawn, drawing nothing', () => {
+    for (const d of devices) {
+      d.stop();
+      // the device's last command, logged: the stop-order tests read it before the bus and store lines
+      ctx.log.info({ device: d.id, drawKw: d.state().drawKw }, 'test device: safe state (drawing nothing, demand withdrawn)');
+    }
+  });
   return { devices: devices.map((d) => d.id), start: () => { for (const d of devices) d.start(); } };
 };

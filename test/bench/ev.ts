@@ -75,7 +75,7 @@ export async function bench(): Promise<void> {
     fuse: { grid: '3x400', phases: 3, amps: 17 }, book, hub, monoNow: monoScaled, log: silentLogger(),
     setTimer: (fn, ms) => scaledTimers.setTimeout(fn, ms), clearTimer: (h) => scaledTimers.clearTimeout(h),
   });
-  const server = await BusServer.listen({ hub, tokens: new TokenHolder(TOKEN), site: satelliteDoors(book), host: '127.0.0.1', port: 0, path: '/ws' });
+  const server = await BusServer.listen({ hub, tokens: new TokenHolder('bench-dashboard-token-0123456789', [{ access: 'satellite', name: 'bench-sat', token: TOKEN }]), site: satelliteDoors(book), host: '127.0.0.1', port: 0, path: '/ws' });
   const worker = new Worker(new URL(import.meta.url), { workerData: { evBenchSatellite: true, busUrl: server.address().url, chargerUrl } satisfies SatelliteJob });
   await new Promise<void>((resolve) => worker.once('message', () => resolve()));
 

@@ -13,6 +13,7 @@ import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { BusClient } from '../../main/bus/client.js';
+import { issueNamedToken } from '../../main/bus/named-tokens.js';
 import { TelegramDecoder } from '../../main/p1/decoder.js';
 import { SimulatedMeter } from '../../main/p1/simulator/meter.js';
 import { siteDemandSchema } from '../../shared/site/contract.js';
@@ -61,6 +62,8 @@ export async function bench(): Promise<void> {
     p1: { type: 'serial', port: cable.meterPath },
     site: { fuse: { grid: '3x400', phases: 3, amps: 63 } },
   }));
+  // the satellite's own token: the dashboard token cannot file demands
+  const satelliteToken = issueNamedToken(join(dir, 'data'), 'satellite', 'bench').token;
   const meterProcess = spawn(process.execPath, [BIN, 'serve', '--config', config, '--port', '0', '--token', TOKEN], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   meterProcess.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
@@ -71,7 +74,7 @@ export async function bench(): Promise<void> {
   const port = /:(\d+)\/#token=/.exec(line)![1];
 
   const arrivals = new Map<number, number>();
-  const satellite = new BusClient({ url: `ws://127.0.0.1:${port}/ws`, token: TOKEN, role: 'ev', name: 'bench' });
+  const satellite = new BusClient({ url: `ws://127.0.0.1:${port}/ws`, token: satelliteToken, role: 'ev', name: 'bench' });
   satellite.on('grant', (grant) => { if (!arrivals.has(grant.time)) arrivals.set(grant.time, nowMs()); });
   satellite.start();
   satellite.demand({ device: 'bench', kind: 'test', conductors: [1, 2, 3], measuredKw: 0, band: { minKw: 0, maxKw: 2 }, minRunKw: 1, class: 'emergency', priority: 50 });

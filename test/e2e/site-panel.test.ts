@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { issueNamedToken } from '../../main/bus/named-tokens.js';
 import { chromiumPath, launchChromium } from '../support/chromium.js';
 import { removeHome, startServe, type ServeProcess } from '../support/serve-process.js';
 
@@ -62,7 +63,8 @@ describe.skipIf(!executable)('the Site panel', () => {
     const config = join(dir, 'satellite.json');
     writeFileSync(config, JSON.stringify({
       roles: ['ev'], dataDir: 'satellite-data', log: { level: 'info', file: false },
-      bus: { meter: { url: `ws://${new URL(serve.origin).host}/ws`, token: serve.token, name: 'garage' } },
+      // the garage's own token (digital-meter token --satellite garage); the meter notices it within a second
+      bus: { meter: { url: `ws://${new URL(serve.origin).host}/ws`, token: issueNamedToken(join(dir, 'data'), 'satellite', 'garage').token, name: 'garage' } },
       site: { testDevices: [{ id: 'shedload', maxKw: 1.5, minRunKw: 1, class: 'emergency' }] },
     }));
     const satellite = await startServe(['--config', config, '--roles', 'ev', '--port', '0']);

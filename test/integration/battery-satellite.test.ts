@@ -4,6 +4,7 @@
  * this test. The satellite follows the broker's grants (covering the simulated evening's import);
  * when the meter process dies its last grant expires and the battery is commanded idle.
  */
+import { issueNamedToken } from '../../main/bus/named-tokens.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,7 +43,8 @@ describe('battery satellite', { timeout: 180_000 }, () => {
     const satConfig = join(home, 'satellite.json');
     writeFileSync(satConfig, JSON.stringify({
       dataDir: join(home, 'sat-data'), roles: ['battery'], log: { level: 'info', file: false },
-      bus: { meter: { url: `${meter.origin.replace('http', 'ws')}/ws`, token: meter.token, name: 'garage' } },
+      // the garage's own satellite token (digital-meter token --satellite garage); the meter notices it within a second
+      bus: { meter: { url: `${meter.origin.replace('http', 'ws')}/ws`, token: issueNamedToken(join(home, 'meter-data'), 'satellite', 'garage').token, name: 'garage' } },
       battery: { type: 'sunspec', host: '127.0.0.1', port, inverterKva: 5, revertSeconds: 30, timeoutMs: 3000 },
     }));
     const discharging = nextWrite(sim, (w) => w.storCtlMod !== 0 && (w.inWRte ?? 0) < 0, 90_000);

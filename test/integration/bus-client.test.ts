@@ -10,6 +10,8 @@ import type { SiteDemandInput } from '../../shared/site/contract.js';
 import { eventually } from '../support/ws-probe.js';
 
 const TOKEN = 'client-test-token-0123456789';
+/** the satellite token made for 'garage'; the dashboard token (TOKEN) cannot file demands */
+const GARAGE = 'garage-satellite-token-0123456789';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -24,7 +26,7 @@ function meterAt(n: number): MeterState {
 }
 
 async function serve(hub: StateHub, port = 0, book = new DemandBook(() => performance.now())) {
-  const server = await BusServer.listen({ hub, tokens: new TokenHolder(TOKEN), host: '127.0.0.1', port, maxClients: 512, site: satelliteDoors(book) });
+  const server = await BusServer.listen({ hub, tokens: new TokenHolder(TOKEN, [{ access: 'satellite', name: 'garage', token: GARAGE }]), host: '127.0.0.1', port, maxClients: 512, site: satelliteDoors(book) });
   return Object.assign(server, { book });
 }
 
@@ -32,7 +34,7 @@ const CAR: SiteDemandInput = { device: 'car', kind: 'ev', conductors: [1, 2, 3],
 
 function client(url: string, extra: Partial<ConstructorParameters<typeof BusClient>[0]> = {}) {
   // the default backoff (0.5 s doubling to 15 s) and stale time (3 s), at a tenth of the time scale
-  const c = new BusClient({ url, token: TOKEN, role: 'ev', name: 'garage', backoff: { initialMs: 50, maxMs: 1500 }, staleAfterMs: 300, ...extra });
+  const c = new BusClient({ url, token: GARAGE, role: 'ev', name: 'garage', backoff: { initialMs: 50, maxMs: 1500 }, staleAfterMs: 300, ...extra });
   cleanups.push(() => c.close());
   c.start();
   return c;

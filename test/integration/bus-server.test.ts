@@ -13,6 +13,9 @@ import type { MeterState } from '../../shared/state.js';
 import { WsProbe, eventually } from '../support/ws-probe.js';
 
 const TOKEN = 'test-token-0123456789abcdef';
+/** the satellite token made for 'garage' (digital-meter token --satellite garage) */
+const GARAGE = 'garage-satellite-token-0123456789';
+const SATELLITES = [{ access: 'satellite' as const, name: 'garage', token: GARAGE }];
 
 function meter(time: number, importKw: number): MeterState {
   return {
@@ -31,7 +34,7 @@ afterEach(async () => {
 
 async function start(options: Partial<ConstructorParameters<typeof BusServer>[0]> = {}) {
   const hub = options.hub ?? new StateHub();
-  const server = await BusServer.listen({ hub, tokens: new TokenHolder(TOKEN), host: '127.0.0.1', port: 0, ...options });
+  const server = await BusServer.listen({ hub, tokens: new TokenHolder(TOKEN, SATELLITES), host: '127.0.0.1', port: 0, ...options });
   cleanups.push(() => server.close());
   return { hub, server, url: server.address().url };
 }
@@ -76,20 +79,21 @@ describe('bus server: JSON clients', () => {
   it('takes a satellite\'s demands into the site\'s book under its name and sends each grant back (protocol 2)', async () => {
     const book = new DemandBook(() => performance.now());
     const { url } = await start({ site: satelliteDoors(book) });
-    const ev = await WsProbe.hello(url, TOKEN, 'ev', {}, 'garage');
+    const ev = await WsProbe.hello(url, GARAGE, 'ev', {}, 'garage');
     cleanups.push(() => ev.close());
     const viewer = await probe(url, 'viewer');
-    const nameless = await probe(url, 'ev');
+    // the dashboard token claiming the ev role: the role comes from the token, not the hello
+    const claimsEv = await probe(url, 'ev');
     const demand = { device: 'car', kind: 'ev', conductors: [1, 2, 3], measuredKw: 0, band: { minKw: 0, maxKw: 11 }, class: 'plan', priority: 50 };
     ev.send({ type: 'demand', id: 'd1', demand });
     viewer.send({ type: 'demand', id: 'sneaky', demand: { ...demand, device: 'other' } });
-    nameless.send({ type: 'demand', id: 'n1', demand: { ...demand, device: 'third' } });
+    claimsEv.send({ type: 'demand', id: 'n1', demand: { ...demand, device: 'third' } });
     await eventually(() => book.size === 1, 'the demand in the book');
     expect(book.list()[0]).toMatchObject({ door: 'satellite:garage', demand: { device: 'car', band: { minKw: 0, maxKw: 11 }, class: 'plan', minRunKw: 0, deadline: null } });
     await viewer.until(() => viewer.json().some((m) => m.type === 'error'), 'a refusal');
-    expect(viewer.json().at(-1)).toEqual({ type: 'error', code: 'forbidden', message: "role 'viewer' cannot file demands", id: 'sneaky' });
-    await nameless.until(() => nameless.json().some((m) => m.type === 'error'), 'a refusal');
-    expect(nameless.json().at(-1)).toEqual({ type: 'error', code: 'bad-message', message: 'a satellite files demands under its name: send "name" in the hello', id: 'n1' });
+    expect(viewer.json().at(-1)).toEqual({ type: 'error', code: 'forbidden', message: 'dashboard cannot file demands: only a satellite token can (digital-meter token --satellite NAME)', id: 'sneaky' });
+    await claimsEv.until(() => claimsEv.json().some((m) => m.type === 'error'), 'a refusal');
+    expect(claimsEv.json().at(-1)).toMatchObject({ type: 'error', code: 'forbidden', id: 'n1' });
 
     const grant = { device: 'car', kw: 7.2, validForMs: 2500, reason: { code: 'budget', text: 'quarter budget' }, seq: 4, time: 1_700_000_005_000 } as const;
     book.deliver([grant]);
@@ -103,7 +107,7 @@ describe('bus server: JSON clients', () => {
 
   it('refuses demands, saying why, when the meter has no main fuse configured', async () => {
     const { url } = await start();
-    const ev = await WsProbe.hello(url, TOKEN, 'ev', {}, 'garage');
+    const ev = await WsProbe.hello(url, GARAGE, 'ev', {}, 'garage');
     cleanups.push(() => ev.close());
     ev.send({ type: 'demand', id: 'd1', demand: { device: 'car', kind: 'ev', conductors: [1], measuredKw: 0, band: { minKw: 0, maxKw: 7.4 }, class: 'plan', priority: 50 } });
     await ev.until(() => ev.json().some((m) => m.type === 'error'), 'a refusal');

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -8,6 +9,7 @@ import { StateHub } from '../../main/bus/state-hub.js';
 import type { MeterState } from '../../shared/state.js';
 import { emptySiteState } from '../../shared/site/state.js';
 import { startMosquitto, type Broker } from '../support/mosquitto.js';
+import { ratesCommands } from '../support/rates-commands.js';
 import { captureLog } from '../support/capture-log.js';
 import { eventually } from '../support/ws-probe.js';
 import { quarterState } from '../support/quarter-state.js';
@@ -204,6 +206,24 @@ describe('MQTT bridge against a real Mosquitto', () => {
     expect(answers[2]).toEqual({ type: 'result', id: 'm2', ok: false, error: { code: 'unknown-command', message: "unknown command 'ev.unlockEverything'; known: state, get" } });
     expect(answers[3]).toEqual({ type: 'error', code: 'bad-message', message: 'not a command: id: Invalid input: expected string, received undefined' });
     expect(hub.current.costs).toEqual({ periods: { today: { totalEur: 3.456 } } });
+  });
+
+  it('runs commands as the configured role, viewer by default: rates.save is forbidden and the file unchanged', async () => {
+    const hub = fullHub();
+    const obs = await observer('digital-meter/result');
+    const commands = registerStateCommands(new CommandRegistry(), hub);
+    const { file } = ratesCommands(commands);
+    const before = readFileSync(file, 'utf8');
+    const b = new MqttBridge({ config: mqttSchema.parse({ url: broker.url, minIntervalS: 0.3, commands: true }), hub, commands, version: '0.1.0', reconnectMs: 200 });
+    cleanups.push(() => b.stop());
+    b.start();
+    await eventually(() => b.connected, 'connected');
+    await new Promise((r) => setTimeout(r, 100)); // let the bridge's subscription settle
+    // an anonymous client on the broker tries to rewrite the rates
+    await obs.client.publishAsync('digital-meter/command', JSON.stringify({ type: 'command', id: 'r1', name: 'rates.save', args: { rates: JSON.parse(before) } }));
+    await eventually(() => obs.seen.length === 1, 'the answer');
+    expect(JSON.parse(obs.seen[0]!.payload)).toMatchObject({ type: 'result', id: 'r1', ok: false, error: { code: 'forbidden' } });
+    expect(readFileSync(file, 'utf8')).toBe(before);
   });
 
   it('ignores commands unless enabled', async () => {

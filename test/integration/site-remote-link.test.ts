@@ -15,12 +15,14 @@ import type { SiteGrant } from '../../shared/site/contract.js';
 import { eventually } from '../support/ws-probe.js';
 
 const TOKEN = 'remote-link-token-0123456789';
+/** the satellite token made for 'garage'; the dashboard token (TOKEN) cannot file demands */
+const GARAGE = 'garage-satellite-token-0123456789';
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => { for (const c of cleanups.splice(0).reverse()) await c(); });
 
 async function meter(port = 0) {
   const book = new DemandBook(() => performance.now());
-  const server = await BusServer.listen({ hub: new StateHub(), tokens: new TokenHolder(TOKEN), host: '127.0.0.1', port, site: satelliteDoors(book) });
+  const server = await BusServer.listen({ hub: new StateHub(), tokens: new TokenHolder(TOKEN, [{ access: 'satellite', name: 'garage', token: GARAGE }]), host: '127.0.0.1', port, site: satelliteDoors(book) });
   return { book, server };
 }
 
@@ -31,7 +33,7 @@ describe('the remote SiteLink', () => {
     let first = await meter();
     const { port, url } = first.server.address();
     cleanups.push(() => first.server.close());
-    const client = new BusClient({ url, token: TOKEN, role: 'ev', name: 'garage', backoff: { initialMs: 50, maxMs: 300 } });
+    const client = new BusClient({ url, token: GARAGE, role: 'ev', name: 'garage', backoff: { initialMs: 50, maxMs: 300 } });
     cleanups.push(() => client.close());
     const link = new RemoteSiteLink(client, () => performance.now());
     const got: Array<[number, number]> = [];

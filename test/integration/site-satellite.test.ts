@@ -97,7 +97,7 @@ describe('a satellite for real: serve --roles ev connecting to a serve meter, as
         const body: string[] = [];
         while (lines[++i] !== 'JSON') body.push(lines[i]!);
         const text = body.join('\n')
-          .replace('PASTE-THE-METER-TOKEN', token)
+          .replace('PASTE-THE-GARAGE-TOKEN', token)
           .replace('ws://127.0.0.1:8080/ws', `ws://127.0.0.1:${relayPort}/ws`);
         writeFileSync(join(dir, heredoc[1]!), text + '\n');
         continue;
@@ -116,7 +116,9 @@ describe('a satellite for real: serve --roles ev connecting to a serve meter, as
         satellite = await serve(args, dir);
       }
     }
-    expect(meter.token).toBe(token);
+    // the satellite holds its own token, not the meter's dashboard token
+    expect(token).toMatch(/^\S{43}$/);
+    expect(token).not.toBe(meter.token);
     meterView = viewer(`ws://127.0.0.1:${meter.port}/ws`, meter.token);
     satView = viewer(`ws://127.0.0.1:${satellite.port}/ws`, satellite.token);
     clients.push(meterView, satView);

@@ -1,3 +1,4 @@
+import { DASHBOARD } from '../../main/bus/access.js';
 import type { Telegram } from '../../shared/p1/telegram.js';
 import { CommandRegistry } from '../../main/bus/commands.js';
 import { StateHub } from '../../main/bus/state-hub.js';
@@ -136,7 +137,7 @@ export class EvScenario {
   }
 
   async command(name: string, args: unknown): Promise<unknown> {
-    const outcome = await this.commands.execute(name, args, { role: 'viewer', via: 'terminal' });
+    const outcome = await this.commands.execute(name, args, { identity: DASHBOARD, via: 'terminal' });
     if (!outcome.ok) throw new Error(outcome.error.message);
     return outcome.value;
   }

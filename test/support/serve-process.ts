@@ -46,7 +46,7 @@ export async function startServe(args: string[], options: { home?: string; timeo
     lines.once('line', (line) => { clearTimeout(timer); resolveUrl(line); });
     child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`serve exited with ${code}; stderr:\n${err.slice(-2000)}`)); });
   });
-  const match = /^Dashboard: (http:\/\/[^/]+)\/#token=(\S+)$/.exec(url);
+  const match = /^Dashboard: (https?:\/\/[^/]+)\/#token=(\S+)$/.exec(url);
   if (!match) throw new Error(`unexpected first line from serve: ${url}`);
   return {
     child, url: url.slice('Dashboard: '.length), origin: match[1]!, token: match[2]!, home,

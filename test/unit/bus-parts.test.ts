@@ -67,7 +67,7 @@ describe('commands', () => {
     const hub = new StateHub();
     hub.update({ costs: { todayEur: 2.5 } });
     const registry = registerStateCommands(new CommandRegistry(), hub);
-    const ctx = { role: 'viewer' as const, via: 'websocket' as const };
+    const ctx = { identity: { access: 'viewer' as const, name: 'test' }, via: 'websocket' as const };
     expect(await registry.execute('get', { key: 'costs.todayEur' }, ctx)).toEqual({ ok: true, value: 2.5 });
     expect(await registry.execute('get', { key: 7 }, ctx)).toEqual({ ok: false, error: { code: 'bad-arguments', message: "command 'get': key: Invalid input: expected string, received number" } });
     expect(await registry.execute('reboot', {}, ctx)).toEqual({ ok: false, error: { code: 'unknown-command', message: "unknown command 'reboot'; known: state, get" } });

@@ -90,11 +90,13 @@ function fakeCore(order: string[]) {
     // an EV role would do this: its safe state before the store closes, and a restart veto
     options.shutdown.add('roles', 'ev', async () => { await new Promise((r) => setTimeout(r, 10)); order.push('ev: charging stopped'); });
     options.restartGate.addVeto('ev', () => null);
+    // the core registers its own commit in the shell's registry (main/app.ts does)
+    options.shutdown.add('store', 'core', async () => { order.push('store flushed'); });
     const log = { info: (m: string) => order.push(`info: ${m}`), warn: (m: string) => order.push(`warn: ${m}`), error: (m: string) => order.push(`error: ${m}`) };
     return {
       hub: new StateHub(), commands: new CommandRegistry(), dataDir: '/tmp/dm-shell-test', log,
       start: () => { order.push('core started'); },
-      stop: async () => { order.push('store flushed'); },
+      stop: async () => { await options.shutdown.shutdown(); },
     };
   };
 }
@@ -205,4 +207,60 @@ describe('the Electron shell, assembled (electron mocked)', () => {
     expect(fake.calls).toContain('app.exit 78');
     expect(fake.FakeWindow.created).toHaveLength(0);
   });
+});
+
+describe('the kiosk hosts satellites (electron mocked, the real core and bus)', () => {
+  it('a satellite connects to the bus the shell started and files its demand; quitting: devices safe, bus closed, store committed', async () => {
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { Writable } = await import('node:stream');
+    const { startElectronCore } = await import('../../main/electron/core.js');
+    const { issueNamedToken } = await import('../../main/bus/named-tokens.js');
+    const { BusClient } = await import('../../main/bus/client.js');
+    const dir = mkdtempSync(join(tmpdir(), 'dm-kiosk-'));
+    try {
+      const config = join(dir, 'kiosk.json');
+      writeFileSync(config, JSON.stringify({
+        roles: ['meter'], dataDir: 'data', log: { level: 'info', file: false }, p1: { type: 'simulator' },
+        bus: { port: 0 },
+        site: { fuse: { grid: '3x400', phases: 3, amps: 25 }, testDevices: [{ id: 'kioskload', maxKw: 1.5, minRunKw: 1, class: 'emergency' }] },
+      }));
+      const garage = issueNamedToken(join(dir, 'data'), 'satellite', 'garage').token;
+      const logLines: string[] = [];
+      const console = new Writable({ write(chunk: Buffer, _enc, done) { logLines.push(...chunk.toString().split('\n').filter(Boolean)); done(); } });
+      let busUrl: string | null | undefined = null;
+      const shell = runShell({
+        startCore: async (options) => { const core = await startElectronCore({ ...options, env: { DM_TOKEN: 'kiosk-dashboard-token-0123456789' }, console }); busUrl = core.busUrl; return core; },
+        argv: ['electron', '.', '--kiosk', '--config', config],
+        preloadFile: '/app/dist/preload/preload.cjs',
+        rendererRoot: '/app/dist/renderer',
+        settingsFile: () => ({ store: {} as Record<string, unknown> }),
+      })!;
+      await shell.ready;
+      expect(busUrl).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/ws$/);
+      const satellite = new BusClient({ url: busUrl!, token: garage, role: 'ev', name: 'garage' });
+      const grants: number[] = [];
+      satellite.on('grant', (g) => grants.push(g.kw));
+      satellite.start();
+      satellite.demand({ device: 'garage-car', kind: 'ev', conductors: [1, 2, 3], measuredKw: 0, band: { minKw: 0, maxKw: 2 }, minRunKw: 1, class: 'emergency', priority: 50 });
+      // the meter's simulated P1 sends a telegram a second; each one grants
+      const deadline = Date.now() + 20_000;
+      while (grants.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(grants.length).toBeGreaterThan(0);
+      await satellite.close();
+
+      const quitted = new Promise<void>((resolve) => {
+        const check = setInterval(() => { if (fake.calls.includes('quit for real')) { clearInterval(check); resolve(); } }, 5);
+      });
+      fake.app.quit();
+      await quitted;
+      const at = (text: string) => logLines.findIndex((l) => l.includes(text));
+      expect(at('test device: safe state')).toBeGreaterThan(-1);
+      expect(at('bus closed')).toBeGreaterThan(at('test device: safe state'));
+      expect(at('stopped; everything committed')).toBeGreaterThan(at('bus closed'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

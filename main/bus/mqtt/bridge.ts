@@ -148,6 +148,7 @@ export class MqttBridge {
 
   /** entities announced on this connection (those with `onlyWith` once their part of the state exists) */
   private readonly announced = new Set<string>();
+
   /**
    * Everything again for a Home Assistant that came back: at once the first time, then at most
    * once per announceMinMs; "online" repeated meanwhile (a storm from anyone on the broker) is
@@ -274,7 +275,7 @@ export class MqttBridge {
     const answer = (outcome: CommandOutcome) => reply(outcome.ok
       ? { type: 'result', id: control.objectId, ok: true, value: outcome.value }
       : { type: 'result', id: control.objectId, ok: false, error: outcome.error });
-    const outcome = this.options.commands.execute(command.name, command.args, { role: 'viewer', via: 'mqtt' });
+    const outcome = this.options.commands.execute(command.name, command.args, { identity: { access: this.options.config.role, name: 'mqtt' }, via: 'mqtt' });
     if (outcome instanceof Promise) void outcome.then(answer);
     else answer(outcome);
   }
@@ -299,7 +300,8 @@ export class MqttBridge {
     const answer = (outcome: CommandOutcome) => reply(outcome.ok
       ? { type: 'result', id, ok: true, value: outcome.value }
       : { type: 'result', id, ok: false, error: outcome.error });
-    const outcome = this.options.commands.execute(name, args, { role: 'viewer', via: 'mqtt' });
+    // whoever can publish on the broker gets the configured role and never more (default viewer)
+    const outcome = this.options.commands.execute(name, args, { identity: { access: this.options.config.role, name: 'mqtt' }, via: 'mqtt' });
     if (outcome instanceof Promise) void outcome.then(answer);
     else answer(outcome);
   }

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { issueNamedToken } from '../../../main/bus/named-tokens.js';
 import { ChargerSimulator } from '../../../main/ev/simulator/server.js';
 import { freePort } from '../../support/mosquitto.js';
 import { waitFor } from '../../support/scaled-timers.js';
@@ -53,11 +54,13 @@ describe('EV role in serve', () => {
   it('as a satellite over the websocket: the same command, and the pause when the meter goes away', async () => {
     const { sim, url } = await chargerSim();
     const dir = mkdtempSync(join(tmpdir(), 'dm-ev-sat-'));
-    const meterFile = configFile(dir, 'meter.json', { ...meterPart, roles: ['meter'], log: { level: 'warn', file: false } });
+    const meterFile = configFile(dir, 'meter.json', { ...meterPart, dataDir: join(dir, 'meter-data'), roles: ['meter'], log: { level: 'warn', file: false } });
+    // the garage's own satellite token (digital-meter token --satellite garage-pi): the dashboard token may not file demands
+    const satelliteToken = issueNamedToken(join(dir, 'meter-data'), 'satellite', 'garage-pi').token;
     const meter = await startServe(['--config', meterFile, '--port', String(await freePort())], { home: join(dir, 'meter') });
     processes.push(meter);
     const satFile = configFile(dir, 'satellite.json', {
-      roles: ['ev'], log: { level: 'warn', file: false }, bus: { meter: { url: `${meter.origin.replace('http', 'ws')}/ws`, token: meter.token, name: 'garage-pi' } },
+      roles: ['ev'], log: { level: 'warn', file: false }, bus: { meter: { url: `${meter.origin.replace('http', 'ws')}/ws`, token: satelliteToken, name: 'garage-pi' } },
       ev: { ...ev(url), grid: '3x400' },
     });
     const satellite = await startServe(['--config', satFile, '--port', String(await freePort())], { home: join(dir, 'sat') });
