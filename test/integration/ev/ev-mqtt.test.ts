@@ -52,7 +52,8 @@ describe('EV entities over MQTT', () => {
     await observer.subscribeAsync(['homeassistant/#', 'digital-meter/#'], { qos: 1 });
 
     const { sensors, controls } = evMqttEntities(config);
-    const bridge = new MqttBridge({ config: mqttSchema.parse({ url: broker.url, minIntervalS: 0.2, commands: true }), hub, commands, version: '0.1.0', entities: [], extraEntities: sensors, controls });
+    // Home Assistant may change modes only when the owner gives MQTT commands the dashboard's role
+    const bridge = new MqttBridge({ config: mqttSchema.parse({ url: broker.url, minIntervalS: 0.2, commands: true, role: 'dashboard' }), hub, commands, version: '0.1.0', entities: [], extraEntities: sensors, controls });
     cleanups.push(() => bridge.stop());
     bridge.start();
     await waitFor('select discovery', () => seen.has('homeassistant/select/digital_meter/ev_garage_mode/config'));
