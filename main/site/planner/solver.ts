@@ -38,7 +38,8 @@ export async function loadSolver(): Promise<LpSolver & { dispose(): void }> {
   loading ??= highsLoader();
   const highs = await loading;
   const model = highs.createModel();
-  model.options.set({ output_flag: false });
+  // simplex: what HiGHS picks for an LP anyway, said so that the choice step is skipped
+  model.options.set({ output_flag: false, solver: 'simplex' });
   const inf = highs.infinity;
   const bound = (v: number): number => (v === Infinity ? inf : v === -Infinity ? -inf : v);
   return {
