@@ -1,0 +1,29 @@
+/**
+ * What the broker is told from a plan (site-control.md: the broker follows the plan's energies
+ * per quarter as `plan` and `deadline` demands): per car, the energy the plan placed in the
+ * running quarter, and the energy it places before the car's next departure.
+ */
+import { QUARTER_MS, type Plan } from './types.js';
+
+export interface CarIntent {
+  /** energy for the running quarter (kWh at the connection); null outside the plan */
+  plannedKwh: number | null;
+  /** the next departure in the plan and the energy the plan places before it */
+  deadline: { time: number; kwh: number } | null;
+  /** the month peak the plan allows in the running quarter (kW) */
+  targetPeakKw: number | null;
+}
+
+export function carIntent(plan: Plan, carId: string, now: number): CarIntent {
+  const index = Math.floor((now - plan.start) / QUARTER_MS);
+  const quarter = plan.quarters[index];
+  if (!quarter) return { plannedKwh: null, deadline: null, targetPeakKw: null };
+  const next = plan.trips.filter((t) => t.carId === carId && t.departure > now).sort((a, b) => a.departure - b.departure)[0];
+  let deadline: CarIntent['deadline'] = null;
+  if (next) {
+    let kwh = 0;
+    for (let i = index; i < plan.quarters.length && plan.quarters[i].start < next.departure; i++) kwh += plan.quarters[i].carKwh.get(carId) ?? 0;
+    deadline = { time: next.departure, kwh: Math.round(kwh * 1000) / 1000 };
+  }
+  return { plannedKwh: quarter.carKwh.get(carId) ?? 0, deadline, targetPeakKw: quarter.targetPeakKw };
+}

@@ -1,0 +1,184 @@
+/**
+ * The site plan as one linear program (site-control.md "Planning"). Per quarter i:
+ *   import_i - export_i - sum_c car_{c,i} - charge_i + discharge_i = base_i        (the meter)
+ *   4 * import_i <= peak_m                       (the quarter's average kW, month m of quarter i)
+ *   soc_{c,i} = soc_{c,i-1} + eff_c * car_{c,i} - trip energy leaving at i
+ *   bat_i = bat_{i-1} + eff_in * charge_i - discharge_i / eff_out
+ *   soc_{c, quarter before departure} + short_trip >= wanted                    (soft: priced)
+ * and it minimizes energy bought minus energy sold, plus each month's peak at its marginal
+ * price (price per kW per year / 12, capacity-tariff.md), battery wear and shortfalls.
+ * Every row has a handful of terms, whatever the number of devices.
+ */
+import { startOfBrusselsMonth } from '../../../shared/time/brussels.js';
+import { LpBuilder } from './lp-builder.js';
+import { QUARTER_MS, type PlanCar, type PlanInput } from './types.js';
+
+export const DEFAULT_CAR_EFFICIENCY = 0.9;
+export const DEFAULT_BATTERY_EFFICIENCY = 0.95;
+
+export interface ModelOptions {
+  /** EUR per kWh a trip misses at departure: far above any price, so it is the last resort */
+  shortfallEurPerKwh: number;
+  /** multiplies the peak's price: >1 asks for the least peak first, energy cost second */
+  peakWeight: number;
+  /** the month peak's ceiling to use instead of the input's (kW) */
+  ceilingKw?: number;
+}
+
+export interface TripColumns {
+  carId: string;
+  departure: number;
+  wantedKwh: number;
+  capacityKwh: number;
+  /** column of the car's state of charge at departure; null when the departure is in the first instant */
+  socCol: number | null;
+  initialKwh: number;
+  shortCol: number;
+}
+
+export interface MonthColumn {
+  monthStart: number;
+  col: number;
+  floorKw: number;
+}
+
+export interface PlanModel {
+  lp: LpBuilder;
+  importCols: number[];
+  exportCols: number[];
+  /** per car (input order), per quarter */
+  carCols: number[][];
+  chargeCols: number[];
+  dischargeCols: number[];
+  batterySocCols: number[];
+  months: MonthColumn[];
+  /** month index of each quarter */
+  quarterMonth: number[];
+  trips: TripColumns[];
+  effectiveExportPrice: number[];
+}
+
+/** share of quarter [qStart, qStart + 15 min) covered by the spans */
+export function pluggedShare(spans: readonly { from: number; to: number }[], qStart: number): number {
+  let covered = 0;
+  for (const s of spans) {
+    const from = Math.max(s.from, qStart);
+    const to = Math.min(s.to, qStart + QUARTER_MS);
+    if (to > from) covered += to - from;
+  }
+  return Math.min(1, covered / QUARTER_MS);
+}
+
+function carColumns(lp: LpBuilder, input: PlanInput, car: PlanCar, options: ModelOptions, trips: TripColumns[]): number[] {
+  const n = input.baseKwh.length;
+  const eff = car.chargeEfficiency ?? DEFAULT_CAR_EFFICIENCY;
+  const initialKwh = Math.min(car.capacityKwh, Math.max(0, (car.socPercent / 100) * car.capacityKwh));
+  // energy a trip takes, booked in the quarter after the one it leaves at the end of
+  const usesAt = new Map<number, number>();
+  const sorted = [...car.trips].sort((a, b) => a.departure - b.departure);
+  const departures: Array<{ last: number; trip: (typeof sorted)[number] }> = [];
+  for (const trip of sorted) {
+    // the last quarter before the car leaves: the one that ends at or after the departure
+    const last = Math.ceil((trip.departure - input.start) / QUARTER_MS) - 1;
+    if (last >= n) continue; // beyond the horizon: the next plans see it
+    if (trip.departure <= input.start) continue; // already gone
+    departures.push({ last, trip });
+    if (last + 1 < n) usesAt.set(last + 1, (usesAt.get(last + 1) ?? 0) + (trip.usesKwh ?? 0));
+  }
+  const energy: number[] = [];
+  const soc: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const share = pluggedShare(car.plugged, input.start + i * QUARTER_MS);
+    energy.push(lp.addVar(0, (car.maxKw * share) / 4));
+    // a trip may take more than is left: the state of charge may then read below 0 (the car
+    // came back on fuel or charged elsewhere); what matters is the next departure's target
+    soc.push(lp.addVar(-car.capacityKwh, car.capacityKwh));
+    const uses = usesAt.get(i) ?? 0;
+    if (i === 0) lp.addRow(initialKwh - uses, initialKwh - uses, [{ col: soc[0], coef: 1 }, { col: energy[0], coef: -eff }]);
+    else lp.addRow(-uses, -uses, [{ col: soc[i], coef: 1 }, { col: soc[i - 1], coef: -1 }, { col: energy[i], coef: -eff }]);
+  }
+  for (const { last, trip } of departures) {
+    const wantedKwh = Math.min(car.capacityKwh, Math.max(0, (trip.socPercent / 100) * car.capacityKwh));
+    const shortCol = lp.addVar(0, wantedKwh, options.shortfallEurPerKwh);
+    const socCol = last >= 0 ? soc[last] : null;
+    if (socCol === null) lp.addRow(wantedKwh - initialKwh, Infinity, [{ col: shortCol, coef: 1 }]);
+    else lp.addRow(wantedKwh, Infinity, [{ col: socCol, coef: 1 }, { col: shortCol, coef: 1 }]);
+    trips.push({ carId: car.id, departure: trip.departure, wantedKwh, capacityKwh: car.capacityKwh, socCol, initialKwh, shortCol });
+  }
+  return energy;
+}
+
+export function buildModel(input: PlanInput, options: ModelOptions): PlanModel {
+  const n = input.baseKwh.length;
+  const lp = new LpBuilder();
+  const quarterKwCap = input.connectionKw / 4;
+
+  // months the horizon touches, each with its peak variable
+  const months: MonthColumn[] = [];
+  const quarterMonth: number[] = [];
+  const ceiling = options.ceilingKw ?? input.peak.ceilingKw ?? input.connectionKw;
+  const startMonth = startOfBrusselsMonth(input.start);
+  for (let i = 0; i < n; i++) {
+    const m = startOfBrusselsMonth(input.start + i * QUARTER_MS);
+    if (months.length === 0 || months[months.length - 1].monthStart !== m) {
+      const floorKw = Math.max(input.peak.minimumKw, m === startMonth ? input.peak.soFarKw : 0);
+      months.push({ monthStart: m, col: -1, floorKw });
+    }
+    quarterMonth.push(months.length - 1);
+  }
+  const perKwMonth = (input.peak.pricePerKwYear / 12) * options.peakWeight;
+  for (let m = 0; m < months.length; m++) {
+    // the house alone may already need more than the ceiling: the ceiling never makes the plan impossible
+    let baseKw = 0;
+    for (let i = 0; i < n; i++) if (quarterMonth[i] === m) baseKw = Math.max(baseKw, input.baseKwh[i] * 4);
+    const upper = Math.max(ceiling, months[m].floorKw, baseKw);
+    months[m].col = lp.addVar(months[m].floorKw, upper, perKwMonth);
+  }
+
+  const importCols: number[] = [];
+  const exportCols: number[] = [];
+  const effectiveExportPrice: number[] = [];
+  for (let i = 0; i < n; i++) {
+    // negative prices: selling above the buying price would make the model import and export
+    // at once for profit; what passes through the meter and back earns nothing here
+    // (a hair below it, so that the tie goes to not passing energy through at all)
+    const sell = input.exportPrice[i] < input.importPrice[i] ? input.exportPrice[i] : input.importPrice[i] - 1e-5;
+    effectiveExportPrice.push(sell);
+    importCols.push(lp.addVar(0, Math.max(quarterKwCap, input.baseKwh[i]), input.importPrice[i]));
+    exportCols.push(lp.addVar(0, Math.max(quarterKwCap, -input.baseKwh[i]), -sell));
+  }
+
+  const trips: TripColumns[] = [];
+  const carCols = input.cars.map((car) => carColumns(lp, input, car, options, trips));
+
+  const chargeCols: number[] = [];
+  const dischargeCols: number[] = [];
+  const batterySocCols: number[] = [];
+  const b = input.battery;
+  if (b) {
+    const effIn = b.chargeEfficiency ?? DEFAULT_BATTERY_EFFICIENCY;
+    const effOut = b.dischargeEfficiency ?? DEFAULT_BATTERY_EFFICIENCY;
+    const now = Math.min(b.capacityKwh, Math.max(0, (b.socPercent / 100) * b.capacityKwh));
+    const reserve = Math.min(now, ((b.reservePercent ?? 0) / 100) * b.capacityKwh);
+    const end = Math.min(b.capacityKwh, b.endSocPercent === undefined ? now : (b.endSocPercent / 100) * b.capacityKwh);
+    for (let i = 0; i < n; i++) {
+      chargeCols.push(lp.addVar(0, b.maxChargeKw / 4));
+      dischargeCols.push(lp.addVar(0, b.maxDischargeKw / 4, b.wearEurPerKwh ?? 0));
+      batterySocCols.push(lp.addVar(reserve, b.capacityKwh));
+      const terms = [{ col: batterySocCols[i], coef: 1 }, { col: chargeCols[i], coef: -effIn }, { col: dischargeCols[i], coef: 1 / effOut }];
+      if (i === 0) lp.addRow(now, now, terms);
+      else lp.addRow(0, 0, [...terms, { col: batterySocCols[i - 1], coef: -1 }]);
+    }
+    if (n > 0) lp.addRow(Math.max(reserve, end), Infinity, [{ col: batterySocCols[n - 1], coef: 1 }]);
+  }
+
+  for (let i = 0; i < n; i++) {
+    const terms = [{ col: importCols[i], coef: 1 }, { col: exportCols[i], coef: -1 }];
+    for (const cols of carCols) terms.push({ col: cols[i], coef: -1 });
+    if (b) terms.push({ col: chargeCols[i], coef: -1 }, { col: dischargeCols[i], coef: 1 });
+    lp.addRow(input.baseKwh[i], input.baseKwh[i], terms);
+    lp.addRow(-Infinity, 0, [{ col: importCols[i], coef: 4 }, { col: months[quarterMonth[i]].col, coef: -1 }]);
+  }
+
+  return { lp, importCols, exportCols, carCols, chargeCols, dischargeCols, batterySocCols, months, quarterMonth, trips, effectiveExportPrice };
+}

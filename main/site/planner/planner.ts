@@ -1,0 +1,131 @@
+/**
+ * The site planner: one optimal plan for every car and the battery over the next quarters, and,
+ * when a trip cannot be met within the month peak the user allows, the least peak that would
+ * meet it and what that costs, said while there is still time to act.
+ */
+import { brusselsParts } from '../../../shared/time/brussels.js';
+import { buildModel, type PlanModel } from './model.js';
+import type { LpSolver, SolveResult } from './solver.js';
+import { QUARTER_MS, type Plan, type PlanInput, type PlannedQuarter, type PeakRaiseAdvice, type TripOutcome } from './types.js';
+import { validatePlanInput } from './validate.js';
+
+/** far above any energy or peak price: a trip is missed only when nothing else helps */
+export const SHORTFALL_EUR_PER_KWH = 1_000;
+/** when looking for the least peak: peak first, by far; shortfall still worse than any peak */
+const LEAST_PEAK_WEIGHT = 1_000;
+const LEAST_PEAK_SHORTFALL = 1e7;
+/** below this a trip counts as met (kWh); solver tolerances are far smaller */
+const MET_KWH = 0.005;
+
+function round(v: number, digits = 6): number {
+  const f = 10 ** digits;
+  const r = Math.round(v * f) / f;
+  return r === 0 ? 0 : r;
+}
+
+interface Costs {
+  energyEur: number;
+  peakEur: number;
+  wearEur: number;
+  totalEur: number;
+}
+
+/** the plan's real cost from the solution (no weights, no shortfall penalty) */
+function costsOf(input: PlanInput, model: PlanModel, x: Float64Array): Costs {
+  let energyEur = 0;
+  let wearEur = 0;
+  for (let i = 0; i < input.baseKwh.length; i++) {
+    energyEur += input.importPrice[i] * x[model.importCols[i]] - model.effectiveExportPrice[i] * x[model.exportCols[i]];
+    if (input.battery) wearEur += (input.battery.wearEurPerKwh ?? 0) * x[model.dischargeCols[i]];
+  }
+  let peakEur = 0;
+  for (const m of model.months) peakEur += (x[m.col] - m.floorKw) * (input.peak.pricePerKwYear / 12);
+  return { energyEur: round(energyEur, 4), peakEur: round(peakEur, 4), wearEur: round(wearEur, 4), totalEur: round(energyEur + peakEur + wearEur, 4) };
+}
+
+function tripOutcomes(model: PlanModel, x: Float64Array): TripOutcome[] {
+  return model.trips.map((t) => {
+    const short = Math.max(0, x[t.shortCol]);
+    const atDeparture = t.socCol === null ? t.initialKwh : x[t.socCol];
+    return {
+      carId: t.carId,
+      departure: t.departure,
+      wantedPercent: round((t.wantedKwh / t.capacityKwh) * 100, 1),
+      reachedPercent: round((Math.max(0, atDeparture) / t.capacityKwh) * 100, 1),
+      shortKwh: short < MET_KWH ? 0 : round(short, 3),
+    };
+  });
+}
+
+function solveOrThrow(solver: LpSolver, model: PlanModel, what: string): SolveResult {
+  const result = solver.solve(model.lp);
+  // with soft trips and a ceiling that yields to the house, the model is always feasible
+  if (result.status !== 'optimal') throw new Error(`planner: the ${what} could not be solved (HiGHS: ${result.detail})`);
+  return result;
+}
+
+function clock(t: number): string {
+  const p = brusselsParts(t);
+  return `${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}`;
+}
+
+function warningsFor(trips: TripOutcome[], advice: PeakRaiseAdvice | null, quarterMonth: (t: number) => number): string[] {
+  return trips.filter((t) => t.shortKwh > 0).map((t) => {
+    const head = `${t.carId} will reach ${Math.floor(t.reachedPercent)}% by ${clock(t.departure)}, not ${Math.round(t.wantedPercent)}%`;
+    const peak = advice?.meetsAll ? advice.peakKw.get(quarterMonth(t.departure)) : undefined;
+    if (advice?.meetsAll && peak !== undefined) {
+      return `${head}: allow a peak of ${peak.toFixed(1)} kW (about ${advice.extraEur.toFixed(2)} EUR more), or plug in sooner or leave later`;
+    }
+    return `${head}: no peak the connection allows is enough; plug in sooner, charge faster or leave later`;
+  });
+}
+
+export function plan(solver: LpSolver, input: PlanInput): Plan {
+  validatePlanInput(input);
+  const model = buildModel(input, { shortfallEurPerKwh: SHORTFALL_EUR_PER_KWH, peakWeight: 1 });
+  const x = solveOrThrow(solver, model, 'plan').values;
+  const trips = tripOutcomes(model, x);
+  const cost = costsOf(input, model, x);
+
+  let advice: PeakRaiseAdvice | null = null;
+  const ceiling = input.peak.ceilingKw;
+  if (trips.some((t) => t.shortKwh > 0) && ceiling !== undefined && ceiling < input.connectionKw) {
+    // the same plan with the peak free up to the connection, asking for the least peak first
+    const free = buildModel(input, { shortfallEurPerKwh: LEAST_PEAK_SHORTFALL, peakWeight: LEAST_PEAK_WEIGHT, ceilingKw: input.connectionKw });
+    const y = solveOrThrow(solver, free, 'least peak').values;
+    const freeTrips = tripOutcomes(free, y);
+    const peakKw = new Map<number, number>();
+    // round up to 0.1 kW so that the advised peak is enough
+    for (const m of free.months) peakKw.set(m.monthStart, Math.ceil(round(y[m.col], 4) * 10) / 10);
+    advice = {
+      peakKw,
+      extraEur: round(costsOf(input, free, y).totalEur - cost.totalEur, 2),
+      meetsAll: freeTrips.every((t) => t.shortKwh === 0),
+    };
+  }
+
+  const quarters: PlannedQuarter[] = [];
+  for (let i = 0; i < input.baseKwh.length; i++) {
+    const carKwh = new Map<string, number>();
+    input.cars.forEach((car, c) => carKwh.set(car.id, round(x[model.carCols[c][i]])));
+    quarters.push({
+      start: input.start + i * QUARTER_MS,
+      importKwh: round(x[model.importCols[i]]),
+      exportKwh: round(x[model.exportCols[i]]),
+      carKwh,
+      batteryChargeKwh: input.battery ? round(x[model.chargeCols[i]]) : 0,
+      batteryDischargeKwh: input.battery ? round(x[model.dischargeCols[i]]) : 0,
+      batterySocKwh: input.battery ? round(x[model.batterySocCols[i]]) : 0,
+      targetPeakKw: round(x[model.months[model.quarterMonth[i]].col], 4),
+      importPrice: input.importPrice[i],
+      exportPrice: input.exportPrice[i],
+    });
+  }
+  const monthPeakKw = new Map<number, number>();
+  for (const m of model.months) monthPeakKw.set(m.monthStart, round(x[m.col], 4));
+  const monthOf = (t: number): number => {
+    const i = Math.min(input.baseKwh.length - 1, Math.max(0, Math.ceil((t - input.start) / QUARTER_MS) - 1));
+    return model.months[model.quarterMonth[i]].monthStart;
+  };
+  return { start: input.start, quarters, monthPeakKw, trips, cost, advice, warnings: warningsFor(trips, advice, monthOf) };
+}

@@ -1,0 +1,243 @@
+/**
+ * The site planner on cases small enough to solve by hand; each expected value is worked out in
+ * the comment beside it. Times: Brussels winter (UTC+1). Energies in kWh per quarter: a peak of
+ * P kW allows P / 4 kWh of import in a quarter.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { plan } from '../../main/site/planner/planner.js';
+import { loadSolver, type LpSolver } from '../../main/site/planner/solver.js';
+import type { PlanCar, PlanInput } from '../../main/site/planner/types.js';
+
+const Q = 15 * 60_000;
+/** Monday 12 January 2026, 03:00 Brussels (02:00 UTC) */
+const T0 = Date.parse('2026-01-12T02:00:00Z');
+/** 50 EUR/kW/year: a month's peak costs 50 / 12 = 4.1667 EUR per kW */
+const PEAK_PRICE = 50;
+const PER_KW_MONTH = 50 / 12;
+
+let solver: LpSolver;
+beforeAll(async () => {
+  solver = await loadSolver();
+});
+
+function input(n: number, over: Partial<PlanInput> = {}): PlanInput {
+  return {
+    start: T0,
+    baseKwh: Array(n).fill(0),
+    importPrice: Array(n).fill(0.2),
+    exportPrice: Array(n).fill(0),
+    connectionKw: 17,
+    peak: { pricePerKwYear: PEAK_PRICE, minimumKw: 2.5, soFarKw: 8 },
+    cars: [],
+    ...over,
+  };
+}
+
+/** a car with a lossless charger, plugged in all horizon, leaving at the end of quarter `leavesAfter` */
+function car(id: string, n: number, socPercent: number, wantedPercent: number, over: Partial<PlanCar> = {}, start = T0): PlanCar {
+  return {
+    id, capacityKwh: 40, socPercent, maxKw: 11, chargeEfficiency: 1,
+    plugged: [{ from: start - Q, to: start + n * Q }],
+    trips: [{ departure: start + n * Q, socPercent: wantedPercent }],
+    ...over,
+  };
+}
+
+const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
+const carKwh = (p: ReturnType<typeof plan>, id: string): number[] => p.quarters.map((q) => q.carKwh.get(id) ?? NaN);
+
+describe('site planner', () => {
+  it('a two-price day puts all charging in the cheap quarters', () => {
+    // 8 quarters: 0.30 EUR/kWh for the first 4, 0.10 for the last 4. The car needs 50% -> 60% of
+    // 40 kWh = 4 kWh. The month peak so far (8 kW) allows 2 kWh per quarter, so the 4 cheap
+    // quarters hold up to 8 kWh: all 4 kWh go there, for 4 x 0.10 = 0.40 EUR, no new peak.
+    const p = plan(solver, input(8, {
+      importPrice: [0.3, 0.3, 0.3, 0.3, 0.1, 0.1, 0.1, 0.1],
+      cars: [car('car_1', 8, 50, 60)],
+    }));
+    const e = carKwh(p, 'car_1');
+    expect(sum(e.slice(0, 4))).toBeCloseTo(0, 6);
+    expect(sum(e.slice(4))).toBeCloseTo(4, 6);
+    expect(p.cost.energyEur).toBeCloseTo(0.4, 4);
+    expect(p.cost.peakEur).toBeCloseTo(0, 6);
+    expect(p.trips[0]).toMatchObject({ carId: 'car_1', reachedPercent: 60, shortKwh: 0 });
+    expect(p.warnings).toEqual([]);
+  });
+
+  it('a trip that needs more than the cheap window holds takes the next cheapest quarters, not a new peak', () => {
+    // prices 0.30 x2, 0.20 x2, 0.10 x4. The car needs 50% -> 75% of 40 = 10 kWh. The cheap
+    // window holds 4 x 2 = 8 kWh (8 kW peak); the other 2 kWh go to the 0.20 quarters. Raising
+    // the peak by 1 kW would move 4 x 0.25 = 1 kWh from 0.20 to 0.10 (saves 0.10 EUR) but costs
+    // 4.17 EUR: not done. Cost 8 x 0.10 + 2 x 0.20 = 1.20 EUR.
+    const p = plan(solver, input(8, {
+      importPrice: [0.3, 0.3, 0.2, 0.2, 0.1, 0.1, 0.1, 0.1],
+      cars: [car('car_1', 8, 50, 75)],
+    }));
+    const e = carKwh(p, 'car_1');
+    expect(sum(e.slice(0, 2))).toBeCloseTo(0, 6);
+    expect(sum(e.slice(2, 4))).toBeCloseTo(2, 6);
+    for (const kwh of e.slice(4)) expect(kwh).toBeCloseTo(2, 6);
+    expect(p.cost.energyEur).toBeCloseTo(1.2, 4);
+    expect(p.monthPeakKw.get(Date.parse('2025-12-31T23:00:00Z'))).toBeCloseTo(8, 4);
+  });
+
+  describe('the month peak is raised only when a trip needs it, by the least amount', () => {
+    // 16 quarters (03:00-07:00) at 0.20, the house takes 0.5 kWh a quarter (2 kW), the month's
+    // peak so far is 4 kW = 1 kWh a quarter: 0.5 kWh a quarter is left for the car, 8 kWh in all.
+    const base = (wanted: number): PlanInput => input(16, {
+      baseKwh: Array(16).fill(0.5),
+      peak: { pricePerKwYear: PEAK_PRICE, minimumKw: 2.5, soFarKw: 4 },
+      cars: [car('car_1', 16, 50, wanted)],
+    });
+
+    it('keeps the peak when the trip fits under it', () => {
+      // 50% -> 70% of 40 = 8 kWh: exactly what fits; peak stays 4 kW, no peak cost.
+      // Energy: (16 x 0.5 + 8) x 0.20 = 3.20 EUR.
+      const p = plan(solver, base(70));
+      expect(p.monthPeakKw.get(Date.parse('2025-12-31T23:00:00Z'))).toBeCloseTo(4, 4);
+      expect(p.cost.peakEur).toBeCloseTo(0, 4);
+      expect(p.cost.energyEur).toBeCloseTo(3.2, 4);
+      expect(p.trips[0].shortKwh).toBe(0);
+    });
+
+    it('raises it by the least amount, with its euros, when the trip needs it', () => {
+      // 50% -> 80% = 12 kWh: 4 kWh more than fits, 0.25 kWh more per quarter = +1 kW: a 5 kW
+      // peak, costing 1 x 4.1667 EUR. Energy: (8 + 12) x 0.20 = 4.00 EUR.
+      const p = plan(solver, base(80));
+      expect(p.monthPeakKw.get(Date.parse('2025-12-31T23:00:00Z'))).toBeCloseTo(5, 4);
+      expect(p.cost.peakEur).toBeCloseTo(PER_KW_MONTH, 3);
+      expect(p.cost.energyEur).toBeCloseTo(4, 4);
+      expect(p.trips[0]).toMatchObject({ reachedPercent: 80, shortKwh: 0 });
+      for (const q of p.quarters) expect(q.targetPeakKw).toBeCloseTo(5, 4);
+    });
+  });
+
+  describe('battery arbitrage only when the spread beats the round-trip loss', () => {
+    // The house takes 1 kWh a quarter. A 10 kWh battery, empty and to end empty, 1 kWh a
+    // quarter each way, 90% in and 90% out (81% round trip). Two quarters at 0.10, then two at
+    // p: charging 2 kWh stores 1.8 kWh, which gives back 1.62 kWh. Worth it when
+    // 1.62 p > 2 x 0.10, i.e. p > 0.1235 EUR/kWh.
+    const withBattery = (p: number): PlanInput => input(4, {
+      baseKwh: [1, 1, 1, 1],
+      importPrice: [0.1, 0.1, p, p],
+      peak: { pricePerKwYear: PEAK_PRICE, minimumKw: 2.5, soFarKw: 10 },
+      battery: { capacityKwh: 10, socPercent: 0, maxChargeKw: 4, maxDischargeKw: 4, chargeEfficiency: 0.9, dischargeEfficiency: 0.9 },
+    });
+
+    it('stores cheap energy when the dear price is 0.13', () => {
+      // cost 4 x 0.10 (house + charge in the cheap quarters) + (2 - 1.62) x 0.13 = 0.4494 EUR,
+      // against 0.2 + 0.26 = 0.46 without the battery
+      const p = plan(solver, withBattery(0.13));
+      expect(sum(p.quarters.map((q) => q.batteryChargeKwh))).toBeCloseTo(2, 5);
+      expect(sum(p.quarters.map((q) => q.batteryDischargeKwh))).toBeCloseTo(1.62, 5);
+      expect(p.cost.energyEur).toBeCloseTo(0.4494, 4);
+    });
+
+    it('leaves the battery alone when the dear price is 0.12', () => {
+      // 1.62 x 0.12 = 0.194 < 0.20: the round trip loses money; cost 0.2 + 0.24 = 0.44 EUR
+      const p = plan(solver, withBattery(0.12));
+      expect(sum(p.quarters.map((q) => q.batteryChargeKwh))).toBeCloseTo(0, 5);
+      expect(sum(p.quarters.map((q) => q.batteryDischargeKwh))).toBeCloseTo(0, 5);
+      expect(p.cost.energyEur).toBeCloseTo(0.44, 4);
+    });
+
+    it('a wear cost of 0.01 EUR/kWh out makes 0.13 not worth it', () => {
+      // 1.62 x (0.13 - 0.01) = 0.1944 < 0.20
+      const p = withBattery(0.13);
+      const q = plan(solver, { ...p, battery: { ...p.battery!, wearEurPerKwh: 0.01 } });
+      expect(sum(q.quarters.map((x) => x.batteryDischargeKwh))).toBeCloseTo(0, 5);
+    });
+  });
+
+  it('two cars with overlapping deadlines are both met when the peak allows', () => {
+    // 8 quarters at 0.20, the month peak 6 kW = 1.5 kWh a quarter for both cars together.
+    // car_a needs 20% -> 30% of 50 = 5 kWh within the first hour (4 quarters: 6 kWh room);
+    // car_b needs 20% -> 32% of 50 = 6 kWh within two hours. 11 kWh of 12: both met, car_a
+    // taking at least 5 of the first hour's 6 kWh, no peak raised. Each at full power (11 kW)
+    // would have set a peak of 22 kW. Cost 11 x 0.20 = 2.20 EUR.
+    const p = plan(solver, input(8, {
+      peak: { pricePerKwYear: PEAK_PRICE, minimumKw: 2.5, soFarKw: 6 },
+      cars: [
+        car('car_a', 4, 20, 30, { capacityKwh: 50 }),
+        car('car_b', 8, 20, 32, { capacityKwh: 50 }),
+      ],
+    }));
+    expect(p.trips.map((t) => [t.carId, t.reachedPercent, t.shortKwh])).toEqual([['car_a', 30, 0], ['car_b', 32, 0]]);
+    expect(sum(carKwh(p, 'car_a').slice(0, 4))).toBeCloseTo(5, 5);
+    expect(sum(carKwh(p, 'car_a').slice(4))).toBeCloseTo(0, 5);
+    for (const q of p.quarters) expect(q.importKwh).toBeLessThanOrEqual(1.5 + 1e-6);
+    expect(p.cost.peakEur).toBeCloseTo(0, 4);
+    expect(p.cost.energyEur).toBeCloseTo(2.2, 4);
+  });
+
+  it('says hours ahead when a trip cannot be met under the allowed peak, with the least raise that fixes it', () => {
+    // As above: 03:00-07:00, house 0.5 kWh a quarter, peak so far 4 kW, and the user allows no
+    // more (ceiling 4 kW). The car needs 50% -> 80% of 40 = 12 kWh but 8 kWh fit: it reaches
+    // 28 / 40 = 70%. Meeting it needs a 5 kW peak (see above); that costs 4 kWh x 0.20 more
+    // energy + 4.1667 EUR of peak = 4.97 EUR more.
+    const p = plan(solver, input(16, {
+      baseKwh: Array(16).fill(0.5),
+      peak: { pricePerKwYear: PEAK_PRICE, minimumKw: 2.5, soFarKw: 4, ceilingKw: 4 },
+      cars: [car('car_1', 16, 50, 80)],
+    }));
+    expect(p.monthPeakKw.get(Date.parse('2025-12-31T23:00:00Z'))).toBeCloseTo(4, 4);
+    expect(p.trips[0]).toMatchObject({ reachedPercent: 70, wantedPercent: 80, shortKwh: 4 });
+    expect(p.advice?.meetsAll).toBe(true);
+    expect(p.advice?.peakKw.get(Date.parse('2025-12-31T23:00:00Z'))).toBe(5);
+    expect(p.advice?.extraEur).toBeCloseTo(4.97, 2);
+    expect(p.warnings).toEqual(['car_1 will reach 70% by 07:00, not 80%: allow a peak of 5.0 kW (about 4.97 EUR more), or plug in sooner or leave later']);
+  });
+
+  it('says so when no peak helps (the charger is too slow)', () => {
+    // 4 quarters at 3.7 kW = 3.7 kWh at most: 50% -> 70% of 40 (8 kWh) reaches 20 + 3.7 = 23.7
+    // kWh = 59.25%, shown as 59%
+    const p = plan(solver, input(4, {
+      peak: { pricePerKwYear: PEAK_PRICE, minimumKw: 2.5, soFarKw: 4, ceilingKw: 4 },
+      cars: [car('car_1', 4, 50, 70, { maxKw: 3.7 })],
+    }));
+    expect(p.trips[0].reachedPercent).toBeCloseTo(59.3, 1);
+    expect(p.advice?.meetsAll).toBe(false);
+    expect(p.warnings[0]).toBe('car_1 will reach 59% by 04:00, not 70%: no peak the connection allows is enough; plug in sooner, charge faster or leave later');
+  });
+
+  it('gives each month the horizon touches its own peak', () => {
+    // 31 January 2026 23:00 Brussels to 1 February 01:00: 4 quarters in January (peak so far
+    // 6 kW: 1.5 kWh a quarter, at 0.20), 4 in February (a new month: 2.5 kW floor, 0.625 kWh a
+    // quarter, at 0.10). The car needs 6 kWh: February's 4 x 0.625 = 2.5 kWh at 0.10, the other
+    // 3.5 kWh in January. Raising February's peak 1 kW would move 1 kWh to 0.10 (saves 0.10
+    // EUR) for 4.17 EUR: not done. Cost 3.5 x 0.2 + 2.5 x 0.1 = 0.95 EUR.
+    const start = Date.parse('2026-01-31T22:00:00Z');
+    const p = plan(solver, input(8, {
+      start,
+      importPrice: [0.2, 0.2, 0.2, 0.2, 0.1, 0.1, 0.1, 0.1],
+      peak: { pricePerKwYear: PEAK_PRICE, minimumKw: 2.5, soFarKw: 6 },
+      cars: [car('car_1', 8, 50, 65, {}, start)],
+    }));
+    const e = carKwh(p, 'car_1');
+    expect(sum(e.slice(0, 4))).toBeCloseTo(3.5, 5);
+    for (const kwh of e.slice(4)) expect(kwh).toBeCloseTo(0.625, 5);
+    expect(p.monthPeakKw.get(Date.parse('2025-12-31T23:00:00Z'))).toBeCloseTo(6, 4);
+    expect(p.monthPeakKw.get(Date.parse('2026-01-31T23:00:00Z'))).toBeCloseTo(2.5, 4);
+    expect(p.quarters[0].targetPeakKw).toBeCloseTo(6, 4);
+    expect(p.quarters[7].targetPeakKw).toBeCloseTo(2.5, 4);
+    expect(p.cost.energyEur).toBeCloseTo(0.95, 4);
+  });
+
+  it('does not pass energy through the meter for profit when the import price is below the export price', () => {
+    // import -0.05, export 0.00: without the guard the model would import and export all it
+    // can. The house takes 0.2 kWh a quarter: import 0.2, export 0, cost 4 x 0.2 x -0.05 = -0.04.
+    const p = plan(solver, input(4, { baseKwh: [0.2, 0.2, 0.2, 0.2], importPrice: [-0.05, -0.05, -0.05, -0.05] }));
+    for (const q of p.quarters) {
+      expect(q.importKwh).toBeCloseTo(0.2, 5);
+      expect(q.exportKwh).toBeCloseTo(0, 5);
+    }
+    expect(p.cost.energyEur).toBeCloseTo(-0.04, 4);
+  });
+
+  it('names what is wrong in bad input', () => {
+    expect(() => plan(solver, input(4, { importPrice: [0.1, 0.1] }))).toThrow('planner: importPrice has 2 quarters, baseKwh has 4');
+    expect(() => plan(solver, input(4, { baseKwh: [0, NaN, 0, 0] }))).toThrow('planner: baseKwh[1] is NaN, not a finite number');
+    expect(() => plan(solver, input(4, { cars: [car('x', 4, 50, 150)] }))).toThrow('planner: cars[0] ("x").trips[0].socPercent is 150, above 100');
+    expect(() => plan(solver, input(4, { cars: [car('__proto__', 4, 50, 60), car('__proto__', 4, 50, 60)] }))).toThrow('appears twice');
+  });
+});
