@@ -14,6 +14,8 @@
  * new time. (A tighter step would also catch minute-digit corruptions, but readings fed minutes
  * apart, as the pure ledger and tracker accept, would then wait too.) One confirmation: a
  * corrupted frame is followed by a real one at the old time, which is never at or after it.
+ * The first reading of a run (after a restart from stored state) is taken as it comes: how long
+ * the meter went unheard is unknown, so a jump from the stored time is expected there.
  * Pure: no clocks, only the meter times offered.
  */
 export const MAX_CLOCK_STEP_MS = 15 * 60_000;
@@ -30,6 +32,8 @@ export interface ClockDecision<T> {
 
 export class ClockJumpGuard<T> {
   private held: { time: number; item: T }[] = [];
+  /** a reading passed in this run: before it, the time since the stored last one is unknown */
+  private started = false;
 
   constructor(private readonly maxStepMs = MAX_CLOCK_STEP_MS, private readonly confirmations = CLOCK_CONFIRMATIONS) {}
 
@@ -40,7 +44,9 @@ export class ClockJumpGuard<T> {
 
   /** `last` is the meter time of the last reading the consumer accepted (null: none yet). */
   offer(last: number | null, time: number, item: T): ClockDecision<T> {
-    if (last === null || time - last <= this.maxStepMs) {
+    // the first reading after a (re)start is taken as it comes: how long the meter was unheard is unknown
+    if (last === null || !this.started || time - last <= this.maxStepMs) {
+      this.started = true;
       const dropped = this.held.length;
       this.held = [];
       return { pass: [item], held: false, dropped };
