@@ -18,7 +18,7 @@ import { LogRing } from './dashboard/log-ring.js';
 import { DashboardPublisher } from './dashboard/publisher.js';
 import { demoRatesFile, prepareDemoMeter, serveDataDir } from './demo/demo.js';
 import { SimulatorSource } from './demo/simulator-source.js';
-import { createLogger } from './log/logger.js';
+import { ConditionLog, createLogger } from './log/logger.js';
 import { P1Reader } from './p1/reader.js';
 import { SimulatedMeter } from './p1/simulator/meter.js';
 import { createP1Source } from './p1/sources/factory.js';
@@ -27,7 +27,8 @@ import { openPipeline, type OpenedPipeline } from './pipeline/open-pipeline.js';
 import { FileSecretStore } from './secrets/file-secret-store.js';
 import type { SpotPrice } from './tariff/pricing.js';
 import { createPrices, priceSourceState } from './tariff/prices/start-prices.js';
-import { activeRatesFile, RatesStore } from './tariff/rates-load.js';
+import { activeRatesFile, loadRatesFile, RatesStore } from './tariff/rates-load.js';
+import { prepareDataDir } from './store/data-dir.js';
 import { parseStart } from './p1/simulator/run-options.js';
 import { hostname } from 'node:os';
 import type { SiteLink } from '../shared/site/contract.js';
@@ -37,6 +38,7 @@ import { ConfigError } from './config/errors.js';
 import { ShutdownRegistry } from './lifecycle/shutdown.js';
 import type { RoleContext, RoleFactory, RoleModule } from './roles/role-module.js';
 import { startTestDevices } from './roles/test-devices.js';
+import { startBatteryRole } from './battery/role.js';
 import { DemandBook } from './site/demand-book.js';
 import { inProcessLink } from './site/in-process-link.js';
 import { RemoteSiteLink } from './site/remote-link.js';
@@ -53,7 +55,7 @@ export type Role = 'meter' | 'ev' | 'battery';
  */
 const ROLE_MODULES: Record<Exclude<Role, 'meter'>, RoleFactory | null> = {
   ev: null,
-  battery: null,
+  battery: startBatteryRole,
 };
 
 export interface AppOptions {
@@ -97,18 +99,25 @@ export async function createApp(o: AppOptions = {}): Promise<App> {
   const demo = loaded.file === null;
   const dataDir = serveDataDir(loaded);
   const roles = o.roles ?? config.roles;
+  // the rates are read before the data directory or app.log is created: a bad rates file stops
+  // the start having changed nothing
+  const meterRole = roles.includes('meter');
+  const ratesFile = meterRole && !demo ? activeRatesFile(config.rates, loaded.configDir) : null;
+  const initialRates = ratesFile ? loadRatesFile(ratesFile) : undefined;
+  const dataDirWarning = prepareDataDir(dataDir, !config.dataDir);
   const ring = new LogRing();
   const log = createLogger({
     level: config.log.level, logDir: config.log.file ? dataDir : undefined, console: o.console,
     extraStreams: [{ level: 'info', stream: ring }],
   });
+  if (dataDirWarning) log.warn(dataDirWarning);
   const hub = new StateHub(undefined, (error) => log.error({ err: (error as Error).message }, 'a state listener failed'));
   const commands = registerStateCommands(new CommandRegistry(), hub);
   const shutdown = new ShutdownRegistry(10_000, (message) => log.warn(message));
   const clock = { now: () => Date.now(), monoNow: () => performance.now() };
   const fuse = config.site.fuse ?? null;
 
-  if (!roles.includes('meter')) {
+  if (!meterRole) {
     hub.update({ dashboard: { roles, demo, months: null, quarters: [], telegram: null, log: [] } });
     const satellite = satelliteLink(loaded, roles, hub, clock.monoNow, log);
     if (satellite) shutdown.add('final', 'link to the meter closed', () => satellite.close());
@@ -123,14 +132,13 @@ export async function createApp(o: AppOptions = {}): Promise<App> {
     };
   }
 
-  const ratesStore = new RatesStore(demo ? demoRatesFile(dataDir) : activeRatesFile(config.rates, loaded.configDir));
+  const ratesStore = ratesFile ? new RatesStore(ratesFile, initialRates) : new RatesStore(demoRatesFile(dataDir));
   // the ledger asks for the spot price per energy delta; bound to the price cache once the database is open
   let spot: SpotPrice = () => null;
   const opened = openPipeline({
     dbFile: join(dataDir, 'meter.sqlite'), rates: ratesStore.current, log, exportDir: join(dataDir, 'history'),
     spot: (time) => spot(time), limits: config.ledger,
   });
-  for (const problem of opened.problems) log.warn(problem);
   const prices = await createPrices({
     db: opened.store.db, config: config.prices, secrets: new FileSecretStore(dataDir), log,
     onStatus: (status) => hub.update({ sources: { ...hub.current.sources, prices: priceSourceState(status) } }),
@@ -208,7 +216,17 @@ export async function createApp(o: AppOptions = {}): Promise<App> {
       log.info({ source: source.description }, 'reading the meter');
       reader.start();
       fetchPricesIfDynamic();
-      flushTimer = setInterval(() => opened.pipeline.flush(), FLUSH_EVERY_MS);
+      // a failed commit is reported (once while it lasts) and retried; it never ends the process,
+      // which would skip the safe-state shutdown and crash-loop on the same data at every start
+      const commitLog = new ConditionLog(log);
+      flushTimer = setInterval(() => {
+        try {
+          opened.pipeline.flush();
+          if (commitLog.current('commit') === 'failing') commitLog.report('commit', 'ok', 'info', 'the database commits again');
+        } catch (error) {
+          commitLog.report('commit', 'failing', 'error', 'the database commit failed; retrying every 10 s', { err: (error as Error).message });
+        }
+      }, FLUSH_EVERY_MS);
       flushTimer.unref();
       for (const m of modules) m.start?.();
     },

@@ -11,6 +11,7 @@ type CommandModule = { run(args: string[]): Promise<number> };
 const commands: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
   parse: { summary: 'parse P1 telegrams from files or stdin, one JSON line per frame', load: () => import('./cli/parse.js') },
   simulate: { summary: 'simulate a Belgian home\'s meter: P1 telegrams on stdout or over TCP', load: () => import('./cli/simulate.js') },
+  'simulate-battery': { summary: 'simulate a SunSpec home battery on Modbus TCP (models 1, 103, 124, 802)', load: () => import('./cli/simulate-battery.js') },
   replay: { summary: 'run a recording through the pipeline (ledger, quarters, store); prints a JSON summary', load: () => import('./cli/replay.js') },
   serve: { summary: 'run the core headless with the dashboard and the websocket on one port (the demo without configuration)', load: () => import('./cli/serve.js') },
   token: { summary: 'print the bus token (creating it); --rotate replaces it', load: () => import('./cli/token.js') },
@@ -19,7 +20,7 @@ const commands: Record<string, { summary: string; load: () => Promise<CommandMod
 };
 
 function usage(): string {
-  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
+  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(17)} ${c.summary}`);
   return `usage: digital-meter <command> [options]\n\ncommands:\n${lines.join('\n')}\n`;
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { batteryStateSchema } from './battery/state.js';
 import { quarterStateSchema } from './peak/quarter-state.js';
 import { satelliteStateSchema, siteStateSchema } from './site/state.js';
 
@@ -69,6 +70,8 @@ export const busStateSchema = z.object({
   site: siteStateSchema.nullable().optional(),
   /** a satellite's link to the meter and its devices' grants (satellite roles only) */
   satellite: satelliteStateSchema.nullable().optional(),
+  /** the home battery (shared/battery/state.ts); absent where no battery role runs */
+  battery: batteryStateSchema.nullable().optional(),
 });
 
 export type RegisterPairState = z.infer<typeof registerPairSchema>;

@@ -59,8 +59,24 @@ export async function run(args: string[]): Promise<number> {
   }
   const tempDir = values.db ? null : mkdtempSync(join(tmpdir(), 'digital-meter-replay-'));
   const dbFile = values.db ? resolve(values.db) : join(tempDir!, 'replay.sqlite');
+  // The temporary database goes however the replay ends: normally, on Ctrl-C or SIGTERM, or when
+  // the reader of stdout goes away (`| head`: EPIPE exits at once, running only 'exit' handlers).
+  const removeTemp = () => { if (tempDir) rmSync(tempDir, { recursive: true, force: true }); };
+  const onSignal = (signal: NodeJS.Signals) => {
+    removeTemp();
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.on('exit', removeTemp);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   const log = createLogger({ level: values.verbose ? 'debug' : 'warn', console: process.stderr });
-  const opened = openPipeline({ dbFile, rates, log });
+  let opened: ReturnType<typeof openPipeline>;
+  try {
+    opened = openPipeline({ dbFile, rates, log });
+  } catch (error) {
+    removeTemp();
+    throw error;
+  }
   try {
     const { pipeline } = opened;
     const resumeAfter = opened.store.resumePoint().lastTelegramTime;
@@ -104,6 +120,9 @@ export async function run(args: string[]): Promise<number> {
     return 0;
   } finally {
     opened.close();
-    if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+    removeTemp();
+    process.off('exit', removeTemp);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { batterySchema } from './battery-schema.js';
 import { BUS_DEFAULTS, busSchema } from './bus-schema.js';
 import { PRICES_DEFAULTS, pricesSchema } from './prices-schema.js';
 import { siteSchema } from './site-schema.js';
@@ -65,6 +66,8 @@ export const configSchema = z.object({
   ledger: ledgerLimitsSchema.default({ maxKw: 43.5, gasM3PerHour: 16, waterM3PerHour: 10 }),
   /** the main fuse and the site's devices (main/site/) */
   site: siteSchema.default({ testDevices: [] }),
+  /** the home battery (main/battery/); none by default */
+  battery: batterySchema.optional(),
 }).strict();
 
 export type Config = z.infer<typeof configSchema>;

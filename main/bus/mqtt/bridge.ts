@@ -1,5 +1,6 @@
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
+import { valueAtPath } from '../../../shared/bus/delta.js';
 import { commandSchema, MAX_MESSAGE_BYTES, type Delta } from '../../../shared/bus/protocol.js';
 import type { MqttConfig } from '../../config/bus-schema.js';
 import { ConditionLog, silentLogger } from '../../log/logger.js';
@@ -7,7 +8,7 @@ import type { CommandOutcome, CommandRegistry } from '../commands.js';
 import { TokenBucket } from '../rate-limit.js';
 import type { StateHub } from '../state-hub.js';
 import { availabilityTopic, discoveryPayload, discoveryTopic, stateTopic, type DiscoveryNames } from './discovery.js';
-import { METER_SENSORS, sensorValue, siteSensors, type SensorEntity } from './entities.js';
+import { BATTERY_ENTITIES, METER_SENSORS, sensorValue, siteSensors, type SensorEntity } from './entities.js';
 import type { BusState } from '../../../shared/state.js';
 import { ChangeThrottle } from './throttle.js';
 
@@ -22,6 +23,8 @@ export interface MqttBridgeOptions {
   now?: () => number;
   /** pause between reconnect attempts (mqtt.js retries for as long as the bridge runs) */
   reconnectMs?: number;
+  /** after announcing everything for Home Assistant's "online", further ones within this wait for its end (default 30 s) */
+  announceMinMs?: number;
 }
 
 const FULL_STATE_KEY = '#state';
@@ -49,13 +52,15 @@ export class MqttBridge {
   private readonly now: () => number;
   private readonly commandBucket: TokenBucket;
   private flushTimer: NodeJS.Timeout | null = null;
+  private lastAnnounce = -Infinity;
+  private announceTimer: NodeJS.Timeout | null = null;
   private unsubscribe: (() => void) | null = null;
   private stopping = false;
 
   constructor(private readonly options: MqttBridgeOptions) {
     const { config } = options;
     this.names = { discoveryPrefix: config.discoveryPrefix, topicPrefix: config.topicPrefix, nodeId: config.nodeId, version: options.version };
-    this.entities = options.entities ?? METER_SENSORS;
+    this.entities = options.entities ?? [...METER_SENSORS, ...BATTERY_ENTITIES];
     this.throttle = new ChangeThrottle(config.minIntervalS * 1000);
     this.log = options.log ?? silentLogger();
     this.conditions = new ConditionLog(this.log);
@@ -89,8 +94,12 @@ export class MqttBridge {
       this.conditions.report('mqtt', 'connected', 'info', 'MQTT broker connected', { broker: where });
       this.onConnect(client);
     });
-    client.on('close', () => this.stopping || this.conditions.report('mqtt', 'disconnected', 'warn', 'MQTT broker connection lost; retrying', { broker: where }));
-    client.on('error', (error) => this.conditions.report('mqtt', `error:${(error as NodeJS.ErrnoException).code ?? error.message}`, 'warn', 'MQTT broker unusable; retrying', { broker: where, err: error.message }));
+    // Every failed attempt brings an 'error' and a 'close': both are the one condition "down",
+    // logged once (with the first error's reason) until the broker is back, not twice per retry.
+    const pause = this.options.reconnectMs ?? 5000;
+    const retrying = `MQTT broker unreachable; retrying every ${pause >= 1000 ? `${pause / 1000} s` : `${pause} ms`} (logged once until it is back)`;
+    client.on('close', () => this.stopping || this.conditions.report('mqtt', 'down', 'warn', retrying, { broker: where }));
+    client.on('error', (error) => this.conditions.report('mqtt', 'down', 'warn', retrying, { broker: where, err: error.message }));
     client.on('message', (topic, payload) => this.onMessage(topic, payload));
     this.unsubscribe = this.options.hub.subscribe((delta) => this.onDelta(delta));
   }
@@ -101,6 +110,7 @@ export class MqttBridge {
     this.unsubscribe?.();
     this.unsubscribe = null;
     if (this.flushTimer) clearTimeout(this.flushTimer);
+    if (this.announceTimer) clearTimeout(this.announceTimer);
     const client = this.client;
     this.client = null;
     if (!client) return;
@@ -115,6 +125,7 @@ export class MqttBridge {
 
   private onConnect(client: MqttClient): void {
     client.publish(availabilityTopic(this.names), 'online', { retain: true, qos: 1 });
+    this.announced.clear();
     this.publishDiscovery(client);
     this.throttle.reset();
     this.publishValues();
@@ -123,15 +134,43 @@ export class MqttBridge {
     client.subscribe(topics, { qos: 1 });
   }
 
+  /** entities announced on this connection (those with `onlyWith` once their part of the state exists) */
+  private readonly announced = new Set<string>();
+  /**
+   * Everything again for a Home Assistant that came back: at once the first time, then at most
+   * once per announceMinMs; "online" repeated meanwhile (a storm from anyone on the broker) is
+   * answered once, at the end of the wait.
+   */
+  private announceAgain(): void {
+    const wait = this.lastAnnounce + (this.options.announceMinMs ?? 30_000) - this.now();
+    if (wait > 0) {
+      this.announceTimer ??= setTimeout(() => { this.announceTimer = null; this.announceAgain(); }, wait);
+      this.announceTimer.unref();
+      return;
+    }
+    const client = this.client;
+    if (!client?.connected) return;
+    this.lastAnnounce = this.now();
+    this.announced.clear();
+    this.publishDiscovery(client);
+    this.throttle.reset();
+    this.publishValues();
+  }
+
   private publishDiscovery(client: MqttClient): void {
+    const state = this.options.hub.current;
     for (const entity of [...this.entities, ...this.siteAnnounced.values()]) {
+      if (this.announced.has(entity.objectId)) continue;
+      if (entity.onlyWith && valueAtPath(state, entity.onlyWith) == null) continue;
+      this.announced.add(entity.objectId);
       client.publish(discoveryTopic(this.names, entity), JSON.stringify(discoveryPayload(this.names, entity)), { retain: true, qos: 1 });
     }
   }
 
   private onDelta(delta: Delta): void {
     for (const path of Object.keys(delta.set)) {
-      if (path.startsWith('meter') || path.startsWith('quarter') || path.startsWith('costs') || path.startsWith('site')) return this.publishValues();
+      if (path.startsWith('battery') && this.client?.connected) this.publishDiscovery(this.client);
+      if (path.startsWith('meter') || path.startsWith('quarter') || path.startsWith('costs') || path.startsWith('site') || path.startsWith('battery')) return this.publishValues();
     }
   }
 
@@ -189,11 +228,7 @@ export class MqttBridge {
     if (!client) return;
     if (topic === `${this.names.discoveryPrefix}/status`) {
       // Home Assistant restarted: it forgets non-retained state; tell it everything again
-      if (payload.toString() === 'online') {
-        this.publishDiscovery(client);
-        this.throttle.reset();
-        this.publishValues();
-      }
+      if (payload.toString() === 'online') this.announceAgain();
       return;
     }
     if (topic === `${this.names.topicPrefix}/command`) this.onCommand(client, payload);

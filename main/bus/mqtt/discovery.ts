@@ -12,12 +12,14 @@ export function availabilityTopic(names: Pick<DiscoveryNames, 'topicPrefix'>): s
   return `${names.topicPrefix}/status`;
 }
 
-export function stateTopic(names: Pick<DiscoveryNames, 'topicPrefix'>, entity: Pick<SensorEntity, 'objectId'>): string {
-  return `${names.topicPrefix}/sensor/${entity.objectId}`;
+const component = (entity: Pick<SensorEntity, 'select'>) => (entity.select ? 'select' : 'sensor');
+
+export function stateTopic(names: Pick<DiscoveryNames, 'topicPrefix'>, entity: Pick<SensorEntity, 'objectId' | 'select'>): string {
+  return `${names.topicPrefix}/${component(entity)}/${entity.objectId}`;
 }
 
-export function discoveryTopic(names: DiscoveryNames, entity: Pick<SensorEntity, 'objectId'>): string {
-  return `${names.discoveryPrefix}/sensor/${names.nodeId}/${entity.objectId}/config`;
+export function discoveryTopic(names: DiscoveryNames, entity: Pick<SensorEntity, 'objectId' | 'select'>): string {
+  return `${names.discoveryPrefix}/${component(entity)}/${names.nodeId}/${entity.objectId}/config`;
 }
 
 /**
@@ -27,14 +29,24 @@ export function discoveryTopic(names: DiscoveryNames, entity: Pick<SensorEntity,
  * when the meter process is gone.
  */
 export function discoveryPayload(names: DiscoveryNames, entity: SensorEntity): Record<string, unknown> {
+  const kind = entity.select
+    ? {
+      // select.mqtt: the chosen option goes to the bridge's command topic as a bus command
+      options: entity.select.options,
+      command_topic: `${names.topicPrefix}/command`,
+      command_template: `{"type":"command","id":"ha-${entity.objectId}","name":"${entity.select.command}","args":{"${entity.select.argument}":"{{ value }}"}}`,
+    }
+    : {
+      device_class: entity.deviceClass,
+      unit_of_measurement: entity.unit,
+      state_class: entity.stateClass,
+      suggested_display_precision: entity.decimals,
+    };
   return {
     name: entity.name,
     unique_id: `${names.nodeId}_${entity.objectId}`,
     state_topic: stateTopic(names, entity),
-    device_class: entity.deviceClass,
-    unit_of_measurement: entity.unit,
-    state_class: entity.stateClass,
-    suggested_display_precision: entity.decimals,
+    ...kind,
     availability: [{ topic: availabilityTopic(names), payload_available: 'online', payload_not_available: 'offline' }],
     device: {
       identifiers: [names.nodeId],
