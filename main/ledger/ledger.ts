@@ -5,6 +5,7 @@ import { electricityEur, gasEur, nextBandEdge, waterEur, type SpotPrice } from '
 import { CounterChannel, type ChannelEvent, type ChannelState, type CounterReading } from './counter-channel.js';
 import { emptyDay, type DaySummary } from './day-summary.js';
 import type { RateSchedule } from './rate-schedule.js';
+import { ClockJumpGuard } from './clock-jump.js';
 
 export type ChannelName = 'electricity' | 'gas' | 'water';
 
@@ -55,6 +56,10 @@ export interface SessionTotals extends Omit<DaySummary, 'day' | 'start' | 'estim
  */
 export class Ledger {
   private readonly channels: Record<ChannelName, CounterChannel>;
+  /** a meter time far ahead of the channel's last reading waits for confirmation (clock-jump.ts) */
+  private readonly clocks: Record<ChannelName, ClockJumpGuard<CounterReading>> = {
+    electricity: new ClockJumpGuard(), gas: new ClockJumpGuard(), water: new ClockJumpGuard(),
+  };
   private readonly days = new Map<string, DaySummary>();
   private readonly dirty = new Set<string>();
   private boundaries: BoundaryReading[] = [];
@@ -82,22 +87,44 @@ export class Ledger {
     for (const day of options.days ?? []) this.days.set(day.day, day);
   }
 
-  /** Feed every counter a telegram carries; returns the events (for tests and logging). */
+  /**
+   * Feed every counter a telegram carries; returns the events (for tests and logging). A time
+   * far ahead of the channel's last reading is held until the following telegrams confirm it.
+   */
   addTelegram(t: Telegram): ChannelEvent[] {
     const events: ChannelEvent[] = [];
     const i = t.importKwh;
     const x = t.exportKwh;
     if (t.time !== null && i && x && i.t1 !== null && i.t2 !== null && x.t1 !== null && x.t2 !== null) {
-      events.push(...this.addElectricity(t.time, [i.t1, i.t2], [x.t1, x.t2]));
+      events.push(...this.addChecked('electricity', { time: t.time, values: [wh(i.t1), wh(i.t2), wh(x.t1), wh(x.t2)] }));
     }
     let gasDone = false;
     let waterDone = false;
     for (const m of t.mbus) {
       if (m.time === null || m.value === null) continue;
       // the gas meter's own timestamp: its value may arrive minutes after it was read
-      if (m.kind === 'gas' && !gasDone) { events.push(...this.addVolume('gas', m.time, m.value)); gasDone = true; }
-      if (m.kind === 'water' && !waterDone) { events.push(...this.addVolume('water', m.time, m.value)); waterDone = true; }
+      if (m.kind === 'gas' && !gasDone) { events.push(...this.addChecked('gas', { time: m.time, values: [wh(m.value)] })); gasDone = true; }
+      if (m.kind === 'water' && !waterDone) { events.push(...this.addChecked('water', { time: m.time, values: [wh(m.value)] })); waterDone = true; }
     }
+    return events;
+  }
+
+  private addChecked(channel: ChannelName, reading: CounterReading): ChannelEvent[] {
+    const last = this.channels[channel].lastReading;
+    const decision = this.clocks[channel].offer(last?.time ?? null, reading.time, reading);
+    if (decision.dropped > 0) {
+      this.log.warn({ channel, dropped: decision.dropped }, `${channel}: a meter time that jumped ahead was not confirmed by the next reading; dropped as a corrupted frame`);
+    }
+    if (decision.held) {
+      const reason = `meter time ${new Date(reading.time).toISOString()} jumped ahead of ${new Date(last!.time).toISOString()}; held until the next readings confirm it`;
+      if (this.clocks[channel].holding === 1) this.log.warn({ channel, last, reading }, `${channel} reading refused: ${reason}`);
+      return [{ kind: 'refused', reason, last: last!, reading }];
+    }
+    if (decision.pass.length > 1) {
+      this.log.warn({ channel, before: last, time: new Date(decision.pass[0]!.time).toISOString() }, `${channel}: the meter's clock jumped ahead and the following readings confirmed it; following the new time`);
+    }
+    const events: ChannelEvent[] = [];
+    for (const r of decision.pass) events.push(...this.add(channel, r));
     return events;
   }
 

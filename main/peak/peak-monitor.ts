@@ -62,7 +62,9 @@ export class PeakMonitor {
     // Quarters before the telegram's month figures: a quarter that just set a new month peak
     // raises T at once, and the last quarter of a month is in before the month closes.
     for (const quarter of ingest.closed) events.push(...this.months.addQuarter(quarter));
-    events.push(...this.months.observe(telegram));
+    // a time held as a possible jump must not move the months on either (a 2062 stamp would close them)
+    const heldJump = ingest.events.some((e) => e.type === 'reading-ignored' && e.reason === 'time-jump');
+    if (!heldJump) events.push(...this.months.observe(telegram));
     if (ingest.accepted) this.last = this.compute();
     return { accepted: ingest.accepted, state: this.last, closed: ingest.closed, events };
   }
@@ -106,10 +108,13 @@ export class PeakMonitor {
 
   private compute(): QuarterState | null {
     const q = this.quarters.running();
-    if (!q) return null;
+    // no import power read yet (1-0:1.7.0 unreadable since the start): P is unknown, so there is
+    // no forecast and no budget to share (the site broker then grants nothing from the quarter)
+    if (!q || q.powerKw === null) return null;
     const monthPeakKw = this.months.currentPeakKw();
     const target = targetKw(this.minimumKw, monthPeakKw, this.userFloorKw);
-    const b = budget(q.energyKwh, q.powerKw, q.elapsedS, target);
+    const powerKw = q.powerKw;
+    const b = budget(q.energyKwh, powerKw, q.elapsedS, target);
     const averageSoFarKw = 4 * q.energyKwh;
     return {
       time: q.time,
@@ -119,7 +124,7 @@ export class PeakMonitor {
       energySoFarKwh: q.energyKwh,
       energySource: q.source,
       averageSoFarKw,
-      powerKw: q.powerKw,
+      powerKw,
       forecastKw: b.forecastKw,
       targetKw: b.targetKw,
       allowedKw: b.allowedKw,

@@ -16,11 +16,16 @@
  * - A counter step that no connection could deliver (or a decrease) is refused once as a likely
  *   corrupted frame; when the next reading continues from it, it is real (meter replaced): the
  *   counters restart from there and the quarter is marked incomplete.
+ * - A meter time far ahead of the last reading (clock-jump.ts) is held until the next telegrams
+ *   confirm it (then all of them are used, in order) or dropped when they do not.
+ * - P is the latest readable 1-0:1.7.0: a telegram whose power line could not be read keeps the
+ *   last known value; before any was read it is null (unknown, never 0).
  */
 import type { Telegram } from '../../shared/p1/telegram.js';
 import type { ClosedQuarter, QuarterEnergySource } from '../../shared/peak/quarter-state.js';
 import type { PeakEvent, ReadingIgnoredReason } from '../../shared/peak/events.js';
 import { startOfQuarter } from '../../shared/time/brussels.js';
+import { ClockJumpGuard } from '../ledger/clock-jump.js';
 
 export const QUARTER_MS = 900_000;
 /** A reading this close to a boundary stands for the counters at the boundary. */
@@ -50,8 +55,8 @@ export interface RunningQuarter {
   /** E, kWh */
   energyKwh: number;
   source: QuarterEnergySource;
-  /** P, import power of the latest reading (0 when the telegram has none) */
-  powerKw: number;
+  /** P, import power of the latest readable 1-0:1.7.0; null when none has been read (unknown) */
+  powerKw: number | null;
 }
 
 export interface IngestResult {
@@ -81,7 +86,7 @@ interface OpenQuarter {
   /** counters lost continuity inside the quarter */
   broken: boolean;
   lastInQuarter: Reading;
-  powerKw: number;
+  powerKw: number | null;
   seedCheck: { samples: number; maxDeviationKw: number } | null;
 }
 
@@ -96,6 +101,9 @@ export class QuarterTracker {
   private suspect: Reading | null = null;
   private open: OpenQuarter | null = null;
   private seedCheckDone = false;
+  /** the latest import power read; an unreadable one (null) does not replace it */
+  private lastPowerKw: number | null = null;
+  private readonly clock = new ClockJumpGuard<Telegram>();
 
   constructor(options: QuarterTrackerOptions = {}) {
     this.maxImportKw = options.maxImportKw ?? DEFAULT_MAX_IMPORT_KW;
@@ -112,7 +120,32 @@ export class QuarterTracker {
     if (!counters || counters.t1 === null || counters.t2 === null) {
       return ignored('no-import-counters', 'telegram without both 1-0:1.8.1 and 1-0:1.8.2');
     }
-    const reading: Reading = { time: telegram.time, wh: toWh(counters.t1) + toWh(counters.t2) };
+    const time = telegram.time;
+    const decision = this.clock.offer(this.last?.time ?? null, time, telegram);
+    if (decision.held) {
+      return ignored('time-jump', `meter time ${new Date(time).toISOString()} jumped ahead of ${new Date(this.last!.time).toISOString()}; held until the next telegrams confirm it`);
+    }
+    if (decision.pass.length === 1) return this.use(telegram, toWh(counters.t1) + toWh(counters.t2));
+    // a confirmed jump: the held telegrams first, in order
+    const merged: IngestResult = { accepted: false, closed: [], events: [] };
+    for (const held of decision.pass) {
+      const c = held.importKwh!;
+      const result = this.use(held, toWh(c.t1!) + toWh(c.t2!));
+      merged.closed.push(...result.closed);
+      merged.events.push(...result.events);
+      if (held === telegram) merged.accepted = result.accepted;
+    }
+    return merged;
+  }
+
+  /** One telegram with a time and both import counters, past the clock check. */
+  private use(telegram: Telegram, wh: number): IngestResult {
+    const events: PeakEvent[] = [];
+    const ignored = (reason: ReadingIgnoredReason, detail: string): IngestResult => {
+      events.push({ type: 'reading-ignored', time: telegram.time, reason, detail });
+      return { accepted: false, closed: [], events };
+    };
+    const reading: Reading = { time: telegram.time!, wh };
     const last = this.last;
     if (last && reading.time <= last.time) {
       return ignored('time-not-after-previous', `meter time ${new Date(reading.time).toISOString()} is not after ${new Date(last.time).toISOString()}`);
@@ -142,7 +175,10 @@ export class QuarterTracker {
       closed.push(this.close(open, continuous ? reading : null, events));
       this.open = null;
     }
-    const power = telegram.powerKw?.import ?? 0;
+    // an unreadable power line is unknown, not 0: keep the last value read
+    const read = telegram.powerKw?.import ?? null;
+    if (read !== null) this.lastPowerKw = read;
+    const power = this.lastPowerKw;
     if (this.open) {
       const current = this.open;
       if (continuous && last) current.seenWh += reading.wh - last.wh;
@@ -188,7 +224,7 @@ export class QuarterTracker {
     return rise >= 0 && rise <= possible;
   }
 
-  private start(reading: Reading, previous: Reading | null, meterQuarterKw: number | null, powerKw: number, events: PeakEvent[]): OpenQuarter {
+  private start(reading: Reading, previous: Reading | null, meterQuarterKw: number | null, powerKw: number | null, events: PeakEvent[]): OpenQuarter {
     const start = startOfQuarter(reading.time);
     const sinceStart = reading.time - start;
     const beforeStart = previous ? start - previous.time : Infinity;

@@ -7,6 +7,7 @@ import type { PeakMonitor } from '../peak/peak-monitor.js';
 import type { PeakUpdate } from '../peak/peak-monitor.js';
 import { logPeakUpdate } from '../peak/peak-event-log.js';
 import { ConditionLog } from '../log/logger.js';
+import { ClockJumpGuard } from '../ledger/clock-jump.js';
 import { exportDay } from '../store/daily-export.js';
 import type { MeterStore } from '../store/meter-store.js';
 
@@ -54,6 +55,7 @@ export class MeterPipeline {
   private monthsChanged = false;
 
   private readonly conditions: ConditionLog;
+  private readonly clock = new ClockJumpGuard<{ t: Telegram; raw: Uint8Array }>();
 
   constructor(private readonly o: PipelineOptions) {
     this.conditions = new ConditionLog(o.log);
@@ -78,14 +80,28 @@ export class MeterPipeline {
       this.counts.skipped++;
       return;
     }
-    this.resumeAfter = t.time;
+    // a time far ahead of the last one waits for the next telegrams to confirm it (clock-jump.ts):
+    // taken at once, a corrupted 2062 stamp would make every real telegram after it "already stored"
+    const item = { t, raw };
+    const decision = this.clock.offer(this.resumeAfter, t.time, item);
+    if (decision.dropped > 0) this.o.log.warn({ dropped: decision.dropped, time: new Date(t.time).toISOString() }, 'a meter time that jumped ahead was not confirmed by the next telegram; dropped as a corrupted frame');
+    if (decision.held) {
+      item.raw = Uint8Array.from(raw); // raw is only valid during this call
+      return;
+    }
+    for (const held of decision.pass) this.use(held.t, held.raw);
+  }
+
+  private use(t: Telegram, raw: Uint8Array): void {
+    const time = t.time!;
+    this.resumeAfter = time;
     this.o.ledger.addTelegram(t);
     this.takePeaks(this.o.peaks.update(t));
     this.noteMeterPeaks(t);
-    this.o.store.queueTelegram(t.time, raw);
-    this.lastStored = t.time;
-    if (this.lastFlushAt === null) this.lastFlushAt = t.time;
-    if (t.time - this.lastFlushAt >= this.flushEveryMs) this.flush();
+    this.o.store.queueTelegram(time, raw);
+    this.lastStored = time;
+    if (this.lastFlushAt === null) this.lastFlushAt = time;
+    if (time - this.lastFlushAt >= this.flushEveryMs) this.flush();
   }
 
   /** A telegram replayed from the store's ring at start: rebuilds the running quarter only. */

@@ -46,8 +46,12 @@ export interface TickInput {
   monoMs: number;
   /** the telegram's meter time, epoch ms */
   time: number;
-  /** P: net grid power, + import, - export */
-  netKw: number;
+  /**
+   * P: net grid power, + import, - export; null when the telegram's power could not be read.
+   * Unknown is the worst case, never 0: no quarter headroom and no solar surplus to share, the
+   * base-load window is not fed, and batteries hold (an emergency still gets its minimum, within the fuse)
+   */
+  netKw: number | null;
   phases: readonly PhaseNow[];
   /** null before the quarter tracker has a usable telegram: no budget to share */
   quarter: QuarterNow | null;
@@ -91,20 +95,21 @@ export class Broker {
     const seq = ++this.seq;
     const demands = [...input.demands].sort(byAllocationOrder);
     const measured = demands.reduce((sum, e) => sum + e.demand.measuredKw, 0);
-    // B = P - sum(m_i)
-    const baseKw = input.netKw - measured;
-    this.base.add(input.monoMs, baseKw);
+    // B = P - sum(m_i); with P unknown, B is taken as the last expected one (for texts only)
+    const known = input.netKw !== null;
+    const baseKw = known ? input.netKw! - measured : (this.base.median() ?? 0);
+    if (known) this.base.add(input.monoMs, baseKw);
     const q = input.quarter;
     if (this.raised && (!q || this.raised.quarterStart !== q.start)) this.raised = null;
     const targetKw = q ? Math.max(q.targetKw, this.raised?.toKw ?? 0) : null;
     const remainingS = q ? Math.max(QUARTER_SECONDS - q.elapsedS, 1) : 0;
-    const lowSlack = !q || remainingS < this.lowSlackS || q.energyKwh >= 0.9 * (targetKw! / 4);
+    const lowSlack = !q || !known || remainingS < this.lowSlackS || q.energyKwh >= 0.9 * (targetKw! / 4);
     const expectedBaseKw = lowSlack ? baseKw : this.base.expected(baseKw);
     const averageBaseKw = this.base.average() ?? baseKw;
     // Q = A - B^ (nothing to share before the quarter is known)
     const allowed = (t: number) => (q ? (q.partial ? t : allowedKw(t, q.energyKwh, q.elapsedS)) : 0);
-    let headroom = q ? allowed(targetKw!) - expectedBaseKw : 0;
-    const solarSurplusKw = Math.max(0, -baseKw);
+    let headroom = q && known ? allowed(targetKw!) - expectedBaseKw : 0;
+    const solarSurplusKw = known ? Math.max(0, -baseKw) : 0;
     let solarLeft = solarSurplusKw;
     const room = new FuseRoom(this.o.fuse, baseCurrents(this.o.fuse, input.phases, demands.map((e) => e.demand)));
     const headroomAtStart = headroom;
@@ -236,8 +241,11 @@ export class Broker {
       headroom += help;
       const fuse = room.range(d.conductors);
       // self-consumption: bring the net flow to zero
-      let want = -netAfter;
-      let reason: GrantReason = want >= 0
+      // (grid power unknown: hold, rather than chase a flow nobody measured)
+      let want = known ? -netAfter : 0;
+      let reason: GrantReason = !known
+        ? { code: 'battery', text: 'battery: grid power unknown (1-0:1.7.0 / 2.7.0 unreadable): holding' }
+        : want >= 0
         ? { code: 'battery', text: `battery: absorbing ${fmt(want)} kW that would be exported` }
         : { code: 'battery', text: `battery: covering ${fmt(-want)} kW of import` };
       // recharge only inside the budget; discharge at least what keeps the quarter inside T
@@ -287,10 +295,10 @@ export class Broker {
         time: input.time,
         meterSilent: false,
         paused: false,
-        baseKw: round3(baseKw),
-        expectedBaseKw: round3(expectedBaseKw),
-        headroomKw: q ? round3(headroomAtStart) : null,
-        solarSurplusKw: round3(solarSurplusKw),
+        baseKw: known ? round3(baseKw) : null,
+        expectedBaseKw: known ? round3(expectedBaseKw) : null,
+        headroomKw: q && known ? round3(headroomAtStart) : null,
+        solarSurplusKw: known ? round3(solarSurplusKw) : null,
         target: currentTarget === null ? null : {
           kw: round3(currentTarget),
           raised: this.raised ? { fromKw: this.raised.fromKw, toKw: this.raised.toKw, eur: this.raised.eur, device: this.raised.device, deadline: this.raised.deadline } : null,

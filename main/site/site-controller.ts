@@ -71,7 +71,8 @@ export class SiteController {
   telegram(telegram: Telegram, quarter: QuarterState | null): void {
     if (telegram.time === null) return;
     const power = telegram.powerKw;
-    const netKw = (power?.import ?? 0) - (power?.export ?? 0);
+    // an unreadable power line is unknown (the broker's worst case), never 0
+    const netKw = power && power.import !== null && power.export !== null ? power.import - power.export : null;
     const { grants, state } = this.broker.tick({
       monoMs: this.o.monoNow(),
       time: telegram.time,

@@ -34,4 +34,6 @@ export type ReadingIgnoredReason =
   | 'no-time'
   | 'no-import-counters'
   | 'time-not-after-previous'
+  /** a meter time far ahead of the last one, held until the next telegrams confirm it */
+  | 'time-jump'
   | 'implausible-jump';

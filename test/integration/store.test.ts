@@ -164,3 +164,27 @@ describe('daily export', () => {
     rmSync(dir, { recursive: true });
   });
 });
+
+describe('pipeline: a corrupted meter time far ahead', () => {
+  it('is not stored and does not move the resume point: the telegrams after it are booked', () => {
+    const frame = (iso: string, nightKwh: string) => telegramFromLines('FLU5\\253769484_A', [
+      '0-0:96.1.4(50217)', `0-0:1.0.0(${meterTimestamp(Date.parse(iso))})`,
+      '1-0:1.8.1(000100.000*kWh)', `1-0:1.8.2(${nightKwh}*kWh)`, '1-0:2.8.1(000000.000*kWh)', '1-0:2.8.2(000000.000*kWh)',
+    ]);
+    const dir = tempDir();
+    const opened = openPipeline({ dbFile: join(dir, 'meter.sqlite'), rates: seed, log: captureLog().log });
+    const decoder = new TelegramDecoder((result, raw) => opened.pipeline.handle(result, raw));
+    // 1 Wh a second on register 2 from 12:00:00 to 12:00:03, a 2062 stamp after 12:00:01
+    decoder.feed(Buffer.from(frame('2026-01-14T12:00:00Z', '000200.000') + frame('2026-01-14T12:00:01Z', '000200.001')
+      + frame('2062-01-14T12:00:01Z', '000200.001') + frame('2026-01-14T12:00:02Z', '000200.002')
+      + frame('2026-01-14T12:00:03Z', '000200.003'), 'latin1'));
+    decoder.end();
+    opened.pipeline.finish();
+    // without the rule the resume point would be 2062 and 12:00:02 and :03 skipped (1 Wh booked to 2062)
+    expect(opened.pipeline.counts.skipped).toBe(0);
+    expect(opened.store.resumePoint().lastTelegramTime).toBe(Date.parse('2026-01-14T12:00:03Z'));
+    expect(opened.store.days()[0]!.importWh[1]).toBe(3); // 200.000 -> 200.003 kWh
+    opened.close();
+    rmSync(dir, { recursive: true });
+  });
+});

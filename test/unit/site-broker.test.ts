@@ -312,3 +312,25 @@ describe('broker: deadlines that cannot be met', () => {
     expect(grantOf(r, 'car').kw).toBeCloseTo(1, 3);
   });
 });
+
+describe('broker: an unreadable grid power is unknown, the worst case', () => {
+  it('shares no quarter headroom and no solar surplus, and a battery holds, where 0 kW would have given 3.6 kW', () => {
+    // Same moment as the first test: A = 3.6 kW. Had P been read as 0 (the old `?? 0`): B = 0,
+    // Q = 3.6 kW and the car (plan 0.5 kWh = 2.0 kW) would get 2.0 kW. Unknown: Q is not known, so 0.
+    const demands = [
+      entry(ev('car', { plannedKwh: 0.5 })),
+      entry({ device: 'battery', kind: 'battery', conductors: [1, 2, 3], measuredKw: 0, band: { minKw: -5, maxKw: 5 }, minRunKw: 0, class: 'battery', priority: 10 }),
+      entry(ev('solar-ev', { class: 'opportunistic' })),
+    ];
+    const quarter: QuarterNow = { start: Q0, elapsedS: 300, energyKwh: 0.5, targetKw: 4.4 };
+    const asZero = new Broker({ fuse: FUSE_3X400 }).tick({ monoMs: 0, time: Q0 + 300_000, netKw: 0, phases: QUIET, quarter, demands });
+    expect(grantOf(asZero, 'car').kw).toBeCloseTo(2.0, 3); // what a 0 would have granted
+    const unknown = new Broker({ fuse: FUSE_3X400 }).tick({ monoMs: 0, time: Q0 + 300_000, netKw: null, phases: QUIET, quarter, demands });
+    expect(grantOf(unknown, 'car').kw).toBe(0);
+    expect(grantOf(unknown, 'solar-ev').kw).toBe(0);
+    expect(grantOf(unknown, 'battery').kw).toBe(0);
+    expect(unknown.state.baseKw).toBeNull();
+    expect(unknown.state.headroomKw).toBeNull();
+    expect(unknown.state.solarSurplusKw).toBeNull();
+  });
+});
