@@ -12,18 +12,26 @@ the line to paste into "ev": {"chargers": [...]} in the configuration.
   --seconds N   how long to listen for answers (default 3)
 `;
 
-export async function run(args: string[], transport: MdnsTransport = udpMdnsTransport(), out: (text: string) => void = (t) => process.stdout.write(t)): Promise<number> {
-  const { values } = parseCommandLine({ args, options: { seconds: { type: 'string', default: '3' }, help: { type: 'boolean', short: 'h', default: false } } });
+export async function run(args: string[], given?: MdnsTransport, out: (text: string) => void = (t) => process.stdout.write(t)): Promise<number> {
+  // the options are read before the multicast socket opens: a usage error must not leave a socket holding the process
+  let values: { seconds: string; help: boolean };
+  try {
+    ({ values } = parseCommandLine({ args, options: { seconds: { type: 'string', default: '3' }, help: { type: 'boolean', short: 'h', default: false } } }));
+  } catch (error) {
+    given?.close();
+    throw error;
+  }
   if (values.help) {
-    transport.close();
+    given?.close();
     out(HELP);
     return 0;
   }
   const seconds = Number(values.seconds);
   if (!(seconds > 0 && seconds <= 60)) {
-    transport.close();
+    given?.close();
     throw new UsageError(`--seconds ${values.seconds}: expected a number of seconds from 0 to 60`);
   }
+  const transport = given ?? udpMdnsTransport();
   const found = await discoverNrgkicks(transport, seconds * 1000);
   if (found.length === 0) {
     out(`No NRGkick answered within ${seconds} s. Is it on this network, with the JSON API enabled in its app (Extended -> Local API)? Some routers do not pass mDNS between Wi-Fi and cable.\n`);

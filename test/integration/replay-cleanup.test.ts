@@ -67,6 +67,6 @@ describe('replay --rates with names every object inherits', () => {
     writeFileSync(rates, JSON.stringify({ Electricity: { registers: { 1: 'constructor', 2: 'Night' }, '+': { Night: 0.3 } } }));
     const result = spawnSync(process.execPath, [bin, 'replay', recording, '--summary', '--rates', rates], { encoding: 'utf8' });
     expect(result.status).toBe(78);
-    expect(result.stderr).toBe(`digital-meter: ${rates}: Electricity.+.constructor: expected a price for "constructor" (used by the register names)\n`);
+    expect(result.stderr).toBe(`digital-meter replay: ${rates}: Electricity.+.constructor: expected a price for "constructor" (used by the register names)\n`);
   });
 });
