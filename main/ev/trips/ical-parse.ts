@@ -1,0 +1,123 @@
+import ICAL from 'ical.js';
+import { CalendarError, type CalendarEvent, type TimeWindow } from './types.js';
+import { isKnownZone, zonedDate, zonedToUtc } from './zoned-time.js';
+
+type IcalTime = InstanceType<typeof ICAL.Time>;
+type IcalComponent = InstanceType<typeof ICAL.Component>;
+
+export interface ParseOptions {
+  /** floating times and all-day dates are read in this zone */
+  zone: string;
+  /** stop expanding one recurring event after this many occurrences (a FREQ=MINUTELY trap) */
+  maxOccurrencesPerEvent?: number;
+}
+
+/** A moved occurrence keeps its original RECURRENCE-ID; look this far past the window for one moved into it. */
+const MOVED_SLACK_MS = 31 * 86_400_000;
+const DEFAULT_MAX_OCCURRENCES = 20_000;
+
+/**
+ * The occurrences of a VCALENDAR's events that start inside the window: recurring events
+ * expanded (RRULE, RDATE) minus their EXDATEs, a moved or retitled occurrence (a VEVENT with
+ * the master's UID and a RECURRENCE-ID) in place of the original, cancelled ones left out.
+ * Times with a TZID the runtime knows (IANA) go through its zone database; other TZIDs
+ * (Outlook's "Romance Standard Time") through the file's VTIMEZONE; floating times and
+ * all-day dates are read in `options.zone`.
+ */
+export function parseIcal(text: string, window: TimeWindow, options: ParseOptions): CalendarEvent[] {
+  let root: IcalComponent;
+  try {
+    root = new ICAL.Component(ICAL.parse(text) as unknown as unknown[]);
+  } catch (error) {
+    throw new CalendarError('invalid', `not an iCalendar file: ${(error as Error).message.slice(0, 200)}`);
+  }
+  if (root.name !== 'vcalendar') throw new CalendarError('invalid', `not an iCalendar file: it holds a ${root.name.toUpperCase()}, not a VCALENDAR`);
+
+  const masters = new Map<string, IcalComponent>();
+  const exceptions = new Map<string, IcalComponent[]>();
+  for (const vevent of root.getAllSubcomponents('vevent')) {
+    const uid = String(vevent.getFirstPropertyValue('uid') ?? '');
+    if (vevent.hasProperty('recurrence-id')) {
+      const list = exceptions.get(uid) ?? [];
+      list.push(vevent);
+      exceptions.set(uid, list);
+    } else if (!masters.has(uid) || !uid) {
+      masters.set(uid || `no-uid-${masters.size}`, vevent);
+    }
+  }
+
+  const out: CalendarEvent[] = [];
+  const inWindow = (e: CalendarEvent) => e.start >= window.start && e.start < window.end;
+  for (const [uid, master] of masters) {
+    const own = exceptions.get(uid) ?? [];
+    exceptions.delete(uid);
+    try {
+      for (const e of occurrences(uid, master, own, window, options)) if (inWindow(e)) out.push(e);
+    } catch (error) {
+      throw new CalendarError('invalid', `event ${uid || '(no UID)'}: ${(error as Error).message.slice(0, 200)}`);
+    }
+  }
+  // exceptions whose master is not in the file (some exports cut the series): each on its own
+  for (const [uid, list] of exceptions) {
+    for (const vevent of list) {
+      const e = single(uid, vevent, options.zone);
+      if (e && inWindow(e)) out.push(e);
+    }
+  }
+  return out.sort((a, b) => a.start - b.start || a.uid.localeCompare(b.uid));
+}
+
+function occurrences(uid: string, master: IcalComponent, own: IcalComponent[], window: TimeWindow, options: ParseOptions): CalendarEvent[] {
+  const event = new ICAL.Event(master, { strictExceptions: false, exceptions: own.map((c) => new ICAL.Event(c)) });
+  if (!event.isRecurring()) {
+    const e = single(uid, master, options.zone);
+    return e ? [e] : [];
+  }
+  const zone = tzidOf(master);
+  const out: CalendarEvent[] = [];
+  const iterator = event.iterator();
+  const limit = options.maxOccurrencesPerEvent ?? DEFAULT_MAX_OCCURRENCES;
+  for (let n = 0; n < limit; n++) {
+    const recurrence = iterator.next();
+    if (!recurrence) break;
+    if (instant(recurrence, zone, options.zone) > window.end + MOVED_SLACK_MS) break;
+    const details = event.getOccurrenceDetails(recurrence);
+    const item = details.item.component;
+    if (isCancelled(item)) continue;
+    const e = toEvent(uid, item, details.startDate, tzidOf(item), options.zone);
+    out.push(e);
+  }
+  return out;
+}
+
+function single(uid: string, vevent: IcalComponent, zone: string): CalendarEvent | null {
+  if (isCancelled(vevent)) return null;
+  const start = vevent.getFirstPropertyValue('dtstart') as IcalTime | null;
+  if (!start) return null;
+  return toEvent(uid, vevent, start, tzidOf(vevent), zone);
+}
+
+function toEvent(uid: string, vevent: IcalComponent, start: IcalTime, tzid: string | null, zone: string): CalendarEvent {
+  const title = String(vevent.getFirstPropertyValue('summary') ?? '');
+  const at = instant(start, tzid, zone);
+  return { uid, title, start: at, allDay: start.isDate, date: start.isDate ? zonedDate(zone, at) : null };
+}
+
+function isCancelled(vevent: IcalComponent): boolean {
+  return String(vevent.getFirstPropertyValue('status') ?? '').toUpperCase() === 'CANCELLED';
+}
+
+function tzidOf(vevent: IcalComponent): string | null {
+  const tzid = vevent.getFirstProperty('dtstart')?.getParameter('tzid');
+  return typeof tzid === 'string' && tzid ? tzid : null;
+}
+
+/** The instant an iCal time names: UTC, a known IANA zone, the file's VTIMEZONE, or floating in `zone`. */
+function instant(t: IcalTime, tzid: string | null, zone: string): number {
+  const wall = { year: t.year, month: t.month, day: t.day, hour: t.isDate ? 0 : t.hour, minute: t.isDate ? 0 : t.minute, second: t.isDate ? 0 : t.second };
+  if (t.isDate) return zonedToUtc(zone, wall);
+  if (t.zone?.tzid === 'UTC') return Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second);
+  if (tzid && isKnownZone(tzid)) return zonedToUtc(tzid, wall);
+  if (t.zone?.component) return t.toUnixTime() * 1000;
+  return zonedToUtc(zone, wall);
+}
