@@ -26,6 +26,8 @@ import type { SpotPrice } from './tariff/pricing.js';
 import { createPrices, priceSourceState } from './tariff/prices/start-prices.js';
 import { activeRatesFile, RatesStore } from './tariff/rates-load.js';
 import { parseStart } from './p1/simulator/run-options.js';
+import { registerTripsCommands } from './ev/trips/commands.js';
+import { createTrips } from './ev/trips/start-trips.js';
 
 export type Role = 'meter' | 'ev' | 'battery';
 
@@ -87,8 +89,9 @@ export async function createApp(o: AppOptions = {}): Promise<App> {
     spot: (time) => spot(time), limits: config.ledger,
   });
   for (const problem of opened.problems) log.warn(problem);
+  const secrets = new FileSecretStore(dataDir);
   const prices = await createPrices({
-    db: opened.store.db, config: config.prices, secrets: new FileSecretStore(dataDir), log,
+    db: opened.store.db, config: config.prices, secrets, log,
     onStatus: (status) => hub.update({ sources: { ...hub.current.sources, prices: priceSourceState(status) } }),
   });
   spot = prices.spot;
@@ -103,6 +106,11 @@ export async function createApp(o: AppOptions = {}): Promise<App> {
     publisher.publishFigures();
   });
   registerDashboardCommands(commands, { ratesStore, ledger: opened.ledger, power: publisher.power, meterNow: () => opened.pipeline.last });
+  // trips from the calendars, for the EV role, once cars are configured (kept in the meter's database)
+  const trips = roles.includes('ev') && config.trips.cars.length > 0
+    ? createTrips({ config: config.trips, db: opened.store.db, secrets, log, onState: (state) => hub.update({ trips: state }) })
+    : null;
+  if (trips) registerTripsCommands(commands, trips);
 
   const source = demo ? demoSource(opened, dataDir, log, o) : createP1Source(config.p1, {
     log, baseDir: loaded.configDir,
@@ -127,6 +135,7 @@ export async function createApp(o: AppOptions = {}): Promise<App> {
       log.info({ source: source.description }, 'reading the meter');
       reader.start();
       fetchPricesIfDynamic();
+      trips?.start();
       flushTimer = setInterval(() => opened.pipeline.flush(), FLUSH_EVERY_MS);
       flushTimer.unref();
     },
@@ -134,6 +143,7 @@ export async function createApp(o: AppOptions = {}): Promise<App> {
       if (flushTimer) clearInterval(flushTimer);
       await reader.stop();
       prices.stop();
+      trips?.stop();
       opened.pipeline.flush();
       opened.close();
       log.info('stopped; everything committed');

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { quarterStateSchema } from './peak/quarter-state.js';
+import { tripsStateSchema } from './trips/state.js';
 
 /**
  * The one state the core publishes (architecture principle 3): the renderer, satellites and the
@@ -64,6 +65,8 @@ export const busStateSchema = z.object({
   sources: z.record(z.string(), sourceStatusSchema),
   /** the dashboard's figures (shared/dashboard/state.ts); absent where no dashboard is composed */
   dashboard: opaqueRecord.nullable().optional(),
+  /** the coming trips per car from the calendars and sudden trips (shared/trips/state.ts); absent without the EV role */
+  trips: tripsStateSchema.nullable().optional(),
 });
 
 export type RegisterPairState = z.infer<typeof registerPairSchema>;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { BUS_DEFAULTS, busSchema } from './bus-schema.js';
 import { PRICES_DEFAULTS, pricesSchema } from './prices-schema.js';
+import { TRIPS_DEFAULTS, tripsSchema } from './trips-schema.js';
 
 /**
  * The one configuration file. Sections for later capabilities are added beside these; every
@@ -62,6 +63,8 @@ export const configSchema = z.object({
   bus: busSchema.default({ ...BUS_DEFAULTS }),
   prices: pricesSchema.default({ ...PRICES_DEFAULTS, sources: [...PRICES_DEFAULTS.sources] }),
   ledger: ledgerLimitsSchema.default({ maxKw: 43.5, gasM3PerHour: 16, waterM3PerHour: 10 }),
+  /** trips from the calendar for the EV role (main/ev/trips/) */
+  trips: tripsSchema.default({ ...TRIPS_DEFAULTS, cars: [], calendars: [] }),
 }).strict();
 
 export type Config = z.infer<typeof configSchema>;
