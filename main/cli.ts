@@ -15,6 +15,7 @@ const commands: Record<string, { summary: string; load: () => Promise<CommandMod
   serve: { summary: 'run the core headless with the dashboard and the websocket on one port (the demo without configuration)', load: () => import('./cli/serve.js') },
   token: { summary: 'print the bus token (creating it); --rotate replaces it', load: () => import('./cli/token.js') },
   prices: { summary: 'day-ahead spot and consumer prices per quarter hour for a day (--date, --json)', load: () => import('./cli/prices.js') },
+  calendar: { summary: 'trips from the calendar: authorize or revoke Google Calendar, print the coming trips', load: () => import('./cli/calendar.js') },
   secret: { summary: 'set (from stdin), delete or list secrets such as the entsoe-token', load: () => import('./cli/secret.js') },
 };
 

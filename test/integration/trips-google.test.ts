@@ -150,3 +150,55 @@ describe('Google Calendar through googleapis against a local server shaped like 
     await expect(source().events(WINDOW)).rejects.toThrow(/not authorized yet: run `digital-meter calendar authorize`/);
   });
 });
+
+describe('digital-meter calendar (the authorize, trips and revoke commands)', () => {
+  async function run(args: string[], paste: boolean) {
+    const { calendarCommand } = await import('../../main/cli/calendar.js');
+    const { writeFileSync } = await import('node:fs');
+    const config = join(dir, 'config.json');
+    writeFileSync(config, JSON.stringify({
+      dataDir: dir,
+      trips: { cars: [{ name: 'tesla', batteryKwh: 75 }], calendars: [{ type: 'google', name: 'gezin', clientId: google.clientId }] },
+    }));
+    const out: string[] = [];
+    const err: string[] = [];
+    let opened: Promise<Response> | null = null;
+    const code = await calendarCommand([...args, '--config', config], {
+      out: (t) => out.push(t), err: (t) => err.push(t), env: {},
+      google: { rootUrl: google.rootUrl, endpoints: google.endpoints },
+      // loopback: the browser on this machine follows Google's redirect back to the receiver
+      open: (url) => { if (!paste) opened = fetch(url); },
+      // copy-back: the user pastes the address the phone's browser failed to open
+      ask: async () => {
+        const url = /^(http:\/\/127\.0\.0\.1:\d+\/o\/oauth2\/v2\/auth\?\S+)$/m.exec(out.join(''))![1]!;
+        return (await fetch(url, { redirect: 'manual' })).headers.get('location')!;
+      },
+    });
+    if (opened) await opened;
+    return { code, out: out.join(''), err: err.join('') };
+  }
+
+  it('authorize --copy, then trips, then revoke', async () => {
+    const inTwoDays = new Date(Date.now() + 2 * 86_400_000);
+    google.events = [{ id: 'soon', summary: 'Zee @car_tesla@ 90%', start: { dateTime: inTwoDays.toISOString() } }];
+    const copy = await run(['authorize', '--copy'], true);
+    expect(copy.code).toBe(0);
+    expect(copy.out).toContain('The browser then shows an error page at 127.0.0.1');
+    expect(copy.err).toContain('authorized');
+    const trips = await run(['trips'], false);
+    const state = JSON.parse(trips.out) as { trips: { car: string; needSocPct: number; departure: number }[] };
+    // the event's start minus the default 30-minute margin, 90% from the title
+    expect(state.trips.map((t) => [t.car, t.needSocPct, t.departure])).toEqual([['tesla', 90, inTwoDays.getTime() - 1_800_000]]);
+    const revoked = await run(['revoke'], false);
+    expect(revoked.err).toContain('revoked at Google');
+    expect(google.counts.revocations).toBe(1);
+  });
+
+  it('authorize by the loopback redirect', async () => {
+    const loop = await run(['authorize'], false);
+    expect(loop.code).toBe(0);
+    expect(loop.out).toContain('Open this address in a browser on this machine');
+    expect(google.counts.codeGrants).toBe(1);
+    expect(await loadToken(secrets)).not.toBeNull();
+  });
+});
