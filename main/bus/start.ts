@@ -5,6 +5,7 @@ import type { BusConfig } from '../config/bus-schema.js';
 import { silentLogger } from '../log/logger.js';
 import { CommandRegistry, registerStateCommands } from './commands.js';
 import { MqttBridge } from './mqtt/bridge.js';
+import type { SensorEntity } from './mqtt/entities.js';
 import { BusServer } from './server.js';
 import type { StateHub } from './state-hub.js';
 import { openServerToken, type ServerTokenSource } from './token-source.js';
@@ -25,6 +26,8 @@ export interface StartBusOptions {
   /** the dashboard's HTTP server: the bus then shares its port at config.path instead of listening itself */
   http?: HttpServer;
   commands?: CommandRegistry;
+  /** the Home Assistant sensors; default the meter's */
+  entities?: readonly SensorEntity[];
 }
 
 export interface RunningBus {
@@ -72,7 +75,7 @@ export async function startBus(options: StartBusOptions): Promise<RunningBus> {
   }
   let bridge: MqttBridge | null = null;
   if (config.mqtt) {
-    bridge = new MqttBridge({ config: config.mqtt, hub: options.hub, commands, version: options.version, log });
+    bridge = new MqttBridge({ config: config.mqtt, hub: options.hub, commands, version: options.version, log, ...(options.entities ? { entities: options.entities } : {}) });
     bridge.start();
   }
   return {

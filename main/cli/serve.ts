@@ -10,6 +10,8 @@ import { networkInterfaces } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createApp, type Role } from '../app.js';
 import { readFileSync } from 'node:fs';
+import { METER_SENSORS } from '../bus/mqtt/entities.js';
+import { tripEntities } from '../ev/trips/ha-entities.js';
 import { startBus } from '../bus/start.js';
 import { staticHandler } from '../http/static-files.js';
 import { bundledRatesFile } from '../tariff/rates-load.js';
@@ -97,6 +99,7 @@ export async function run(args: string[]): Promise<number> {
     config: bus, configDir: app.loaded.configDir, dataDir: app.dataDir, hub: app.hub, log, http,
     version: (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version,
     tokenOverride: values.token, commands: app.commands,
+    entities: [...METER_SENSORS, ...tripEntities(app.roles.includes('ev') ? app.loaded.config.trips.cars : [])],
   });
   const tokens = running.token.holder;
   const host = values.host ?? bus.host;

@@ -128,7 +128,7 @@ export class MqttBridge {
 
   private onDelta(delta: Delta): void {
     for (const path of Object.keys(delta.set)) {
-      if (path.startsWith('meter') || path.startsWith('quarter') || path.startsWith('costs')) return this.publishValues();
+      if (path.startsWith('meter') || path.startsWith('quarter') || path.startsWith('costs') || path.startsWith('trips')) return this.publishValues();
     }
   }
 

@@ -32,9 +32,9 @@ export function discoveryPayload(names: DiscoveryNames, entity: SensorEntity): R
     unique_id: `${names.nodeId}_${entity.objectId}`,
     state_topic: stateTopic(names, entity),
     device_class: entity.deviceClass,
-    unit_of_measurement: entity.unit,
-    state_class: entity.stateClass,
-    suggested_display_precision: entity.decimals,
+    ...(entity.unit === null ? {} : { unit_of_measurement: entity.unit }),
+    ...(entity.stateClass === null ? {} : { state_class: entity.stateClass }),
+    ...(entity.deviceClass === 'timestamp' ? {} : { suggested_display_precision: entity.decimals }),
     availability: [{ topic: availabilityTopic(names), payload_available: 'online', payload_not_available: 'offline' }],
     device: {
       identifiers: [names.nodeId],

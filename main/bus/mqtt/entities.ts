@@ -14,9 +14,11 @@ export interface SensorEntity {
   name: string;
   /** dotted path into the bus state */
   path: string;
-  deviceClass: 'energy' | 'gas' | 'water' | 'power' | 'monetary';
-  unit: 'kWh' | 'm³' | 'kW' | 'EUR';
-  stateClass: 'total_increasing' | 'total' | 'measurement';
+  deviceClass: 'energy' | 'gas' | 'water' | 'power' | 'monetary' | 'timestamp' | 'battery';
+  /** null for a timestamp (Home Assistant wants none) */
+  unit: 'kWh' | 'm³' | 'kW' | 'EUR' | '%' | null;
+  /** null for a timestamp */
+  stateClass: 'total_increasing' | 'total' | 'measurement' | null;
   /** digits after the decimal point in the published value */
   decimals: number;
 }
@@ -46,5 +48,7 @@ export const METER_SENSORS: readonly SensorEntity[] = [
 export function sensorValue(state: BusState, entity: SensorEntity): string | null {
   const value = valueAtPath(state, entity.path);
   if (typeof value !== 'number' || !Number.isFinite(value)) return null;
+  // a timestamp sensor's state is ISO 8601 with the zone (epoch ms in the bus state)
+  if (entity.deviceClass === 'timestamp') return new Date(value).toISOString();
   return value.toFixed(entity.decimals);
 }
