@@ -52,9 +52,11 @@ export class TripsService {
   private recomputeTimer: unknown = null;
   private running = false;
   private latest: TripsState | null = null;
+  private judge: TripsServiceOptions['judge'];
 
   constructor(private readonly o: TripsServiceOptions) {
     this.log = o.log ?? silentLogger();
+    this.judge = o.judge;
     this.cars = new Map(o.cars.map((c) => [c.name.toLowerCase(), c]));
     this.slots = o.sources.map((source) => {
       const stored = o.store.snapshot(source.name);
@@ -63,6 +65,12 @@ export class TripsService {
         status: { name: source.name, kind: source.kind, status: 'starting', message: null, lastGoodAt: stored?.fetchedAt ?? null, failingSince: null },
       };
     });
+  }
+
+  /** the EV role sets its verdict once it runs (it knows the SoC and the charger's power) */
+  setJudge(judge: TripsServiceOptions['judge']): void {
+    this.judge = judge;
+    this.publish();
   }
 
   get state(): TripsState {
@@ -206,7 +214,7 @@ export class TripsService {
     const trips = all
       .filter((t) => t.departure > now && t.departure <= end)
       .sort((a, b) => a.departure - b.departure || a.car.localeCompare(b.car))
-      .map((t) => ({ ...t, ...(this.o.judge?.(t) ?? {}) }));
+      .map((t) => ({ ...t, ...(this.judge?.(t) ?? {}) }));
     return {
       trips,
       next: this.o.cars.map((car) => ({ car: car.name, trip: trips.find((t) => t.car === car.name) ?? null })),
