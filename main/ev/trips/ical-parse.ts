@@ -27,11 +27,12 @@ const DEFAULT_MAX_OCCURRENCES = 20_000;
 export function parseIcal(text: string, window: TimeWindow, options: ParseOptions): CalendarEvent[] {
   let root: IcalComponent;
   try {
-    root = new ICAL.Component(ICAL.parse(text) as unknown as unknown[]);
+    root = new ICAL.Component(ICAL.parse(withoutPastSingles(text, window.start)) as unknown as unknown[]);
   } catch (error) {
     throw new CalendarError('invalid', `not an iCalendar file: ${(error as Error).message.slice(0, 200)}`);
   }
   if (root.name !== 'vcalendar') throw new CalendarError('invalid', `not an iCalendar file: it holds a ${root.name.toUpperCase()}, not a VCALENDAR`);
+  rememberZoneLookups(root);
 
   const masters = new Map<string, IcalComponent>();
   const exceptions = new Map<string, IcalComponent[]>();
@@ -67,12 +68,46 @@ export function parseIcal(text: string, window: TimeWindow, options: ParseOption
   return out.sort((a, b) => a.start - b.start || a.uid.localeCompare(b.uid));
 }
 
+const SLACK_DAYS_MS = 2 * 86_400_000;
+
+/**
+ * A calendar of many years is mostly single events long past, and they cannot start inside the
+ * window: drop them from the text before parsing (a scan of the text, far cheaper than building
+ * ical.js objects for each), so a large calendar does not hold the meter loop for seconds.
+ * Kept: anything recurring or an exception to a series (RRULE, RDATE, RECURRENCE-ID), and every
+ * event whose DTSTART date is not clearly (two days, whatever the zone) before the window.
+ */
+export function withoutPastSingles(text: string, windowStart: number): string {
+  const unfolded = text.replace(/\r?\n[ \t]/g, '');
+  const cutoff = new Date(windowStart - SLACK_DAYS_MS).toISOString().slice(0, 10).replace(/-/g, '');
+  return unfolded.replace(/BEGIN:VEVENT\r?\n[\s\S]*?END:VEVENT\r?\n?/g, (block) => {
+    if (/^(RRULE|RDATE|RECURRENCE-ID)[;:]/m.test(block)) return block;
+    const start = /^DTSTART[^:\r\n]*:(\d{8})/m.exec(block);
+    return start && start[1]! < cutoff ? '' : block;
+  });
+}
+
+/**
+ * ical.js looks a TZID up among the calendar's components at every time it reads, and caches
+ * only the ones it finds: a file naming "Europe/Brussels" without a VTIMEZONE (common) made that
+ * a scan of every event per time read, quadratic in the file's size (a 10 MB calendar took over
+ * a minute). Remember every answer, found or not.
+ */
+function rememberZoneLookups(root: IcalComponent): void {
+  const lookup = root.getTimeZoneByID.bind(root);
+  const answers = new Map<string, ReturnType<typeof lookup>>();
+  root.getTimeZoneByID = (tzid: string) => {
+    if (!answers.has(tzid)) answers.set(tzid, lookup(tzid));
+    return answers.get(tzid)!;
+  };
+}
+
 function occurrences(uid: string, master: IcalComponent, own: IcalComponent[], window: TimeWindow, options: ParseOptions): CalendarEvent[] {
-  const event = new ICAL.Event(master, { strictExceptions: false, exceptions: own.map((c) => new ICAL.Event(c)) });
-  if (!event.isRecurring()) {
+  if (!master.hasProperty('rrule') && !master.hasProperty('rdate')) {
     const e = single(uid, master, options.zone);
     return e ? [e] : [];
   }
+  const event = new ICAL.Event(master, { strictExceptions: false, exceptions: own.map((c) => new ICAL.Event(c)) });
   const zone = tzidOf(master);
   const out: CalendarEvent[] = [];
   const iterator = event.iterator();

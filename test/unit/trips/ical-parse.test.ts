@@ -108,3 +108,25 @@ describe('iCal shapes -> departures (margin 30 min)', () => {
     expect(() => parseIcal('BEGIN:VCARD\r\nVERSION:3.0\r\nEND:VCARD\r\n', { start: 0, end: 1 }, { zone: ZONE })).toThrow(/VCARD, not a VCALENDAR/);
   });
 });
+
+describe('a large calendar', () => {
+  it('years of past single events are skipped before parsing; series, exceptions and events in the window stay', () => {
+    const past = (i: number) => `BEGIN:VEVENT\r\nUID:old${i}\r\nDTSTAMP:20200101T000000Z\r\nDTSTART;TZID=Europe/Brussels:2019${String(1 + (i % 12)).padStart(2, '0')}15T073000\r\nSUMMARY:Old meeting ${i} @car_tesla@\r\nDESCRIPTION:${'x'.repeat(300)}\r\nEND:VEVENT\r\n`;
+    let body = '';
+    for (let i = 0; body.length < 10 * 1024 * 1024; i++) body += past(i);
+    // the Google export's series (weekly since 23 March 2026, EXDATE, moved Monday) and, folded
+    // over two lines as exporters do, a single event on 31 March 2026 08:00 CEST
+    const series = GOOGLE_EXPORT.slice(GOOGLE_EXPORT.indexOf('BEGIN:VEVENT'), GOOGLE_EXPORT.lastIndexOf('END:VCALENDAR'));
+    const folded = 'BEGIN:VEVENT\r\nUID:new1\r\nDTSTAMP:20260101T000000Z\r\nDTSTART;TZID=Europe/\r\n Brussels:20260331T080000\r\nSUMMARY:Tandarts \r\n @car_zoe@ 50%\r\nEND:VEVENT\r\n';
+    const text = `BEGIN:VCALENDAR\r\nVERSION:2.0\r\n${body}${series}${folded}END:VCALENDAR\r\n`;
+    expect(text.length).toBeGreaterThan(10 * 1024 * 1024);
+    const { trips: got } = trips(text, '2026-03-29T00:00:00Z', '2026-04-02T00:00:00Z');
+    // the moved Monday 30 March (09:00 CEST = 07:00Z -> 06:30Z), Tuesday 31 March 08:00 CEST = 06:00Z -> 05:30Z,
+    // Wednesday 1 April 07:30 CEST = 05:30Z -> 05:00Z; none of the 2019 events
+    expect(got.map((t) => [iso(t.departure), t.car, t.needSocPct])).toEqual([
+      ['2026-03-30T06:30:00Z', 'tesla', 80],
+      ['2026-03-31T05:30:00Z', 'zoe', 50],
+      ['2026-04-01T05:00:00Z', 'tesla', 80],
+    ]);
+  });
+});
