@@ -12,9 +12,8 @@ export interface ParseOptions {
   maxOccurrencesPerEvent?: number;
 }
 
-/** A moved occurrence keeps its original RECURRENCE-ID; look this far past the window for one moved into it. */
-const MOVED_SLACK_MS = 31 * 86_400_000;
 const DEFAULT_MAX_OCCURRENCES = 20_000;
+const ZONE_SLACK_MS = 2 * 86_400_000;
 
 /**
  * The occurrences of a VCALENDAR's events that start inside the window: recurring events
@@ -108,21 +107,54 @@ function occurrences(uid: string, master: IcalComponent, own: IcalComponent[], w
     return e ? [e] : [];
   }
   const event = new ICAL.Event(master, { strictExceptions: false, exceptions: own.map((c) => new ICAL.Event(c)) });
-  const zone = tzidOf(master);
   const out: CalendarEvent[] = [];
-  const iterator = event.iterator();
+  // wall times compared without their zone are within a day of the instant: two days of slack
+  const near = { start: window.start - ZONE_SLACK_MS, end: window.end + ZONE_SLACK_MS };
+  const visited = new Set<string>();
+  const iterator = event.iterator(fastForward(master, event.startDate, near.start));
   const limit = options.maxOccurrencesPerEvent ?? DEFAULT_MAX_OCCURRENCES;
   for (let n = 0; n < limit; n++) {
     const recurrence = iterator.next();
     if (!recurrence) break;
-    if (instant(recurrence, zone, options.zone) > window.end + MOVED_SLACK_MS) break;
+    const wall = Date.UTC(recurrence.year, recurrence.month - 1, recurrence.day, recurrence.hour, recurrence.minute);
+    if (wall > near.end) break;
+    if (wall < near.start) continue;
+    visited.add(recurrence.toString());
     const details = event.getOccurrenceDetails(recurrence);
     const item = details.item.component;
     if (isCancelled(item)) continue;
-    const e = toEvent(uid, item, details.startDate, tzidOf(item), options.zone);
-    out.push(e);
+    out.push(toEvent(uid, item, details.startDate, tzidOf(item), options.zone));
+  }
+  // an occurrence moved from outside the window into it was not visited above: each exception
+  // not yet seen stands on its own (the caller keeps those that start in the window)
+  for (const exception of own) {
+    const recurrence = exception.getFirstPropertyValue('recurrence-id') as IcalTime | null;
+    if (!recurrence || visited.has(recurrence.toString())) continue;
+    const e = single(uid, exception, options.zone);
+    if (e) out.push(e);
   }
   return out;
+}
+
+/**
+ * A start for the expansion close to the window, for a daily or weekly rule without COUNT: the
+ * original start moved by whole periods keeps every later occurrence where it was (same
+ * weekday, same phase of the interval), and a series started years ago is not walked occurrence
+ * by occurrence from its first one. Other rules (COUNT counts from the first; monthly and yearly
+ * rules have few occurrences) start where they start.
+ */
+function fastForward(master: IcalComponent, dtstart: IcalTime, before: number): IcalTime {
+  const rules = master.getAllProperties('rrule');
+  if (rules.length !== 1 || master.hasProperty('rdate')) return dtstart;
+  const rule = rules[0]!.getFirstValue() as InstanceType<typeof ICAL.Recur>;
+  if (rule.count || (rule.freq !== 'DAILY' && rule.freq !== 'WEEKLY')) return dtstart;
+  const periodDays = (rule.freq === 'DAILY' ? 1 : 7) * (rule.interval || 1);
+  const first = Date.UTC(dtstart.year, dtstart.month - 1, dtstart.day);
+  const periods = Math.floor((before - first) / (periodDays * 86_400_000));
+  if (periods <= 0) return dtstart;
+  const moved = dtstart.clone();
+  moved.adjust(periods * periodDays, 0, 0, 0);
+  return moved;
 }
 
 function single(uid: string, vevent: IcalComponent, zone: string): CalendarEvent | null {

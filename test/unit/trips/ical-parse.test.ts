@@ -130,3 +130,25 @@ describe('a large calendar', () => {
     ]);
   });
 });
+
+describe('occurrences moved across the window edge', () => {
+  const text = [
+    'BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Hand//Written//EN',
+    'BEGIN:VEVENT', 'UID:s1', 'DTSTAMP:20250101T000000Z', 'DTSTART;TZID=Europe/Brussels:20250106T073000', 'RRULE:FREQ=WEEKLY;BYDAY=MO', 'SUMMARY:Gym @car_tesla@', 'END:VEVENT',
+    // the Monday of 5 January 2026, long before the window, moved to Tuesday 31 March 2026 10:00
+    'BEGIN:VEVENT', 'UID:s1', 'DTSTAMP:20250101T000000Z', 'RECURRENCE-ID;TZID=Europe/Brussels:20260105T073000', 'DTSTART;TZID=Europe/Brussels:20260331T100000', 'SUMMARY:Gym (catch-up) @car_tesla@', 'END:VEVENT',
+    // the Monday of 30 March moved out of the window, to 20 April
+    'BEGIN:VEVENT', 'UID:s1', 'DTSTAMP:20250101T000000Z', 'RECURRENCE-ID;TZID=Europe/Brussels:20260330T073000', 'DTSTART;TZID=Europe/Brussels:20260420T073000', 'SUMMARY:Gym @car_tesla@', 'END:VEVENT',
+    'END:VCALENDAR', '',
+  ].join('\r\n');
+
+  it('an occurrence moved into the window counts, one moved out of it does not', () => {
+    const { trips: got } = trips(text, '2026-03-29T00:00:00Z', '2026-04-07T00:00:00Z');
+    // Tue 31 March 10:00 CEST = 08:00Z -> 07:30Z (moved in); Mon 30 March moved out;
+    // Mon 6 April 07:30 CEST = 05:30Z -> 05:00Z (the series, after a year of weekly occurrences)
+    expect(got.map((t) => [iso(t.departure), t.eventTitle])).toEqual([
+      ['2026-03-31T07:30:00Z', 'Gym (catch-up) @car_tesla@'],
+      ['2026-04-06T05:00:00Z', 'Gym @car_tesla@'],
+    ]);
+  });
+});
