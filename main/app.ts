@@ -3,7 +3,10 @@
  * Electron shell) call createApp, then attach the bus and the dashboard to its state hub.
  *
  *   meter role: P1 source -> reader -> pipeline (ledger, quarter tracker, store) -> publisher -> hub
- *   ev, battery: nothing to run yet (their issues add the services here)
+ *               -> site (broker over the demand book, grants back through each door) -> hub
+ *   ev, battery, test devices: role modules (main/roles/role-module.ts), each given a SiteLink:
+ *               in-process onto the demand book beside the meter, or over the websocket on a
+ *               satellite (roles without meter, bus.meter {url, token, name})
  */
 import { join } from 'node:path';
 import type { Logger } from 'pino';
@@ -26,10 +29,32 @@ import type { SpotPrice } from './tariff/pricing.js';
 import { createPrices, priceSourceState } from './tariff/prices/start-prices.js';
 import { activeRatesFile, RatesStore } from './tariff/rates-load.js';
 import { parseStart } from './p1/simulator/run-options.js';
+import { hostname } from 'node:os';
+import type { SiteLink } from '../shared/site/contract.js';
+import { BusClient } from './bus/client.js';
+import { ConfigError } from './config/errors.js';
+import { ShutdownRegistry } from './lifecycle/shutdown.js';
+import type { RoleContext, RoleFactory, RoleModule } from './roles/role-module.js';
+import { startTestDevices } from './roles/test-devices.js';
+import { DemandBook } from './site/demand-book.js';
+import { inProcessLink } from './site/in-process-link.js';
+import { RemoteSiteLink } from './site/remote-link.js';
+import { CONTROL_OFF, satelliteDoors, type SatelliteDoors } from './site/satellite-doors.js';
+import { publishSatelliteStatus } from './site/satellite-status.js';
+import { SiteController } from './site/site-controller.js';
 import { registerTripsCommands } from './ev/trips/commands.js';
 import { createTrips } from './ev/trips/start-trips.js';
 
 export type Role = 'meter' | 'ev' | 'battery';
+
+/**
+ * The device roles' modules. The EV issue sets `ev`, the battery issue `battery`; a role
+ * without a module runs nothing (its page says so).
+ */
+const ROLE_MODULES: Record<Exclude<Role, 'meter'>, RoleFactory | null> = {
+  ev: null,
+  battery: null,
+};
 
 export interface AppOptions {
   configFile?: string;
@@ -52,6 +77,10 @@ export interface App {
   log: Logger;
   hub: StateHub;
   commands: CommandRegistry;
+  /** the door satellites file their demands through (control off without a meter or a main fuse) */
+  site: SatelliteDoors;
+  /** the meter's site: broker and demand book (null without the meter role or a main fuse) */
+  siteController: SiteController | null;
   /** start reading the meter */
   start(): void;
   /** stop reading, commit everything, close the database */
@@ -75,10 +104,23 @@ export async function createApp(o: AppOptions = {}): Promise<App> {
   });
   const hub = new StateHub(undefined, (error) => log.error({ err: (error as Error).message }, 'a state listener failed'));
   const commands = registerStateCommands(new CommandRegistry(), hub);
-  for (const role of roles) if (role !== 'meter') log.info(`role ${role}: nothing to run yet in this version (the dashboard shows a placeholder)`);
+  const shutdown = new ShutdownRegistry(10_000, (message) => log.warn(message));
+  const clock = { now: () => Date.now(), monoNow: () => performance.now() };
+  const fuse = config.site.fuse ?? null;
+
   if (!roles.includes('meter')) {
     hub.update({ dashboard: { roles, demo, months: null, quarters: [], telegram: null, log: [] } });
-    return { loaded, dataDir, demo, roles, log, hub, commands, start: () => {}, stop: async () => {} };
+    const satellite = satelliteLink(loaded, roles, hub, clock.monoNow, log);
+    if (satellite) shutdown.add('final', 'link to the meter closed', () => satellite.close());
+    const modules = await startRoles(roles, { loaded, dataDir, hub, commands, clock, log, site: satellite?.link ?? NO_METER, shutdown }, log);
+    return {
+      loaded, dataDir, demo, roles, log, hub, commands, site: CONTROL_OFF, siteController: null,
+      start: () => {
+        satellite?.start();
+        for (const m of modules) m.start?.();
+      },
+      stop: async () => { await shutdown.shutdown(); },
+    };
   }
 
   const ratesStore = new RatesStore(demo ? demoRatesFile(dataDir) : activeRatesFile(config.rates, loaded.configDir));
@@ -120,17 +162,50 @@ export async function createApp(o: AppOptions = {}): Promise<App> {
   opened.pipeline.flush();
   opened.pipeline.quarters.length = 0;
 
+  // the site: one demand book, two doors (in-process roles, satellites); grants on every telegram
+  const book = new DemandBook(clock.monoNow);
+  const siteController = fuse ? new SiteController({
+    fuse, book, hub, monoNow: clock.monoNow, log,
+    eurPerKwYear: () => ratesStore.current.Capacity?.eurPerKwYear ?? null,
+    onBaseQuarter: (q) => opened.store.queueSiteQuarter(q),
+  }) : null;
+  const local = inProcessLink(book, clock.monoNow);
+  const modules = await startRoles(roles, { loaded, dataDir, hub, commands, clock, log, site: local, shutdown }, log);
+  const controlled = modules.flatMap((m) => m.devices);
+  if (controlled.length && !fuse) {
+    throw new ConfigError(loaded.file ?? 'the configuration', [
+      `site.fuse: required to control ${controlled.join(', ')}: the main fuse, e.g. {"grid": "3x400", "phases": 3, "amps": 25}`,
+    ]);
+  }
+  if (!fuse) log.info('site: no main fuse configured (site.fuse): control is off, satellites\' demands are refused');
+
   const reader = new P1Reader(source, { log });
   reader.onTelegram((telegram, raw) => {
     opened.pipeline.handle({ ok: true, telegram, offset: 0 }, raw);
     publisher.telegram(telegram, raw);
+    siteController?.telegram(telegram, opened.peaks.state());
   });
   reader.onStatus((status) => publisher.source('p1', status, reader.latestAt()));
   publisher.publishFigures();
   let flushTimer: NodeJS.Timeout | null = null;
 
+  // roles reach their safe state first (registered by each module), then the meter and the store close
+  shutdown.add('store', 'meter read, committed and closed', async () => {
+    if (flushTimer) clearInterval(flushTimer);
+    await reader.stop();
+    siteController?.stop();
+    local.close();
+    prices.stop();
+    trips?.stop();
+    opened.pipeline.flush();
+    opened.close();
+    log.info('stopped; everything committed');
+  });
+
   return {
     loaded, dataDir, demo, roles, log, hub, commands,
+    site: fuse ? satelliteDoors(book) : CONTROL_OFF,
+    siteController,
     start() {
       log.info({ source: source.description }, 'reading the meter');
       reader.start();
@@ -138,15 +213,10 @@ export async function createApp(o: AppOptions = {}): Promise<App> {
       trips?.start();
       flushTimer = setInterval(() => opened.pipeline.flush(), FLUSH_EVERY_MS);
       flushTimer.unref();
+      for (const m of modules) m.start?.();
     },
     async stop() {
-      if (flushTimer) clearInterval(flushTimer);
-      await reader.stop();
-      prices.stop();
-      trips?.stop();
-      opened.pipeline.flush();
-      opened.close();
-      log.info('stopped; everything committed');
+      await shutdown.shutdown();
     },
   };
 }
@@ -166,4 +236,59 @@ function simulatorStart(text: string | undefined): number {
   } catch (error) {
     throw new Error(`p1.start: ${(error as Error).message.replace(/^--start /, '')}`, { cause: error });
   }
+}
+
+/** Compose the device roles' modules (and the configured test devices) on one SiteLink. */
+async function startRoles(roles: Role[], ctx: RoleContext, log: Logger): Promise<RoleModule[]> {
+  const modules: RoleModule[] = [];
+  for (const role of roles) {
+    if (role === 'meter') continue;
+    const factory = ROLE_MODULES[role];
+    if (factory) modules.push(await factory(ctx));
+    else log.info(`role ${role}: nothing to run yet in this version (the dashboard shows a placeholder)`);
+  }
+  if (ctx.loaded.config.site.testDevices.length) modules.push(await startTestDevices(ctx));
+  return modules;
+}
+
+/** A satellite with no meter configured: its devices never get a grant, so they stay safe. */
+const NO_METER: SiteLink = { demand: () => {}, withdraw: () => {}, onGrant: () => () => {} };
+
+/**
+ * A satellite's link to the meter (bus.meter): the bus client, the remote SiteLink on it and the
+ * satellite's own status page. null when bus.meter is not configured (the roles then wait).
+ */
+function satelliteLink(loaded: LoadedConfig, roles: Role[], hub: StateHub, monoNow: () => number, log: Logger) {
+  const meter = loaded.config.bus.meter;
+  if (!meter) {
+    log.warn('no meter role here and no bus.meter {url, token} configured: the devices stay in their safe state');
+    return null;
+  }
+  const name = meter.name ?? satelliteNameFromHost();
+  const role = roles.includes('ev') ? 'ev' : 'battery';
+  const client = new BusClient({ url: meter.url, token: meter.token, role, name });
+  const link = new RemoteSiteLink(client, monoNow);
+  let stopStatus: (() => void) | null = null;
+  client.on('connected', () => log.info({ meter: meter.url, name }, 'satellite: connected to the meter'));
+  client.on('disconnected', (code, reason) => log.warn({ code, reason }, 'satellite: link to the meter lost; reconnecting'));
+  client.on('stale', (stale) => { if (stale) log.warn('satellite: no telegram from the meter for 3 s; devices in their safe state'); });
+  client.on('refused', (error) => log.warn({ code: error.code }, `satellite: the meter refused: ${error.message}`));
+  return {
+    link,
+    start() {
+      log.info({ meter: meter.url, name }, 'satellite: connecting to the meter');
+      stopStatus = publishSatelliteStatus({ client, link, hub, name, meterUrl: meter.url, monoNow });
+      client.start();
+    },
+    async close() {
+      stopStatus?.();
+      await client.close();
+    },
+  };
+}
+
+/** The host name as a satellite name: lowercase letters, digits, - and _. */
+function satelliteNameFromHost(): string {
+  const name = hostname().toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/^[^a-z0-9]+/, '').slice(0, 48);
+  return name || 'satellite';
 }

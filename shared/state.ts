@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { quarterStateSchema } from './peak/quarter-state.js';
 import { tripsStateSchema } from './trips/state.js';
+import { satelliteStateSchema, siteStateSchema } from './site/state.js';
 
 /**
  * The one state the core publishes (architecture principle 3): the renderer, satellites and the
@@ -67,6 +68,10 @@ export const busStateSchema = z.object({
   dashboard: opaqueRecord.nullable().optional(),
   /** the coming trips per car from the calendars and sudden trips (shared/trips/state.ts); absent without the EV role */
   trips: tripsStateSchema.nullable().optional(),
+  /** the site's budget and grants (meter role with a fuse configured; main/site/) */
+  site: siteStateSchema.nullable().optional(),
+  /** a satellite's link to the meter and its devices' grants (satellite roles only) */
+  satellite: satelliteStateSchema.nullable().optional(),
 });
 
 export type RegisterPairState = z.infer<typeof registerPairSchema>;

@@ -3,8 +3,9 @@ import { WebSocket, type ClientOptions } from 'ws';
 import { applyChanges } from '../../shared/bus/delta.js';
 import {
   PROTOCOL_VERSION, serverMessageSchema,
-  type BusError, type BusRole, type CommandResult, type Delta, type Demand, type Grant,
+  type BusError, type BusRole, type CommandResult, type Delta,
 } from '../../shared/bus/protocol.js';
+import type { SiteDemandInput, SiteGrant } from '../../shared/site/contract.js';
 import type { BusState } from '../../shared/state.js';
 import { DEFAULT_BACKOFF, backoffDelay, type BackoffOptions } from './backoff.js';
 
@@ -32,7 +33,8 @@ export interface BusClientEvents {
   delta: [delta: Delta, state: BusState];
   /** true: no telegram for staleAfterMs, fall back to the safe state; false: data flows again */
   stale: [stale: boolean];
-  grant: [grant: Grant];
+  /** a grant for one of this satellite's devices (protocol 2) */
+  grant: [grant: SiteGrant];
   /** the server refused something (wrong token, bad message) */
   refused: [error: BusError | { code: string; message: string }];
 }
@@ -57,8 +59,9 @@ export class BusClient extends EventEmitter<BusClientEvents> {
   private nextCommandId = 1;
   private readonly pending = new Map<string, { resolve: (r: CommandResult) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
   private readonly backoff: BackoffOptions;
-  /** standing demands, sent again on every new connection (the meter forgets them when one ends) */
-  private readonly demands = new Map<string, Omit<Demand, 'type'>>();
+  /** standing demands by device, sent again on every new connection (the meter forgets them when one ends) */
+  private readonly demands = new Map<string, SiteDemandInput>();
+  private nextDemandId = 1;
 
   constructor(private readonly options: BusClientOptions) {
     super();
@@ -117,14 +120,23 @@ export class BusClient extends EventEmitter<BusClientEvents> {
   }
 
   /**
-   * Submit or replace a demand (maxKw 0 withdraws it). It stands until withdrawn: after a
-   * reconnect it is submitted again. Returns whether it went out now.
+   * File or replace a device's demand (protocol 2). It stands until withdrawn: after a reconnect
+   * it is filed again. Returns whether it went out now.
    */
-  demand(demand: Omit<Demand, 'type'>): boolean {
-    if (demand.maxKw === 0) this.demands.delete(demand.id);
-    else this.demands.set(demand.id, { ...demand });
+  demand(demand: SiteDemandInput): boolean {
+    this.demands.set(demand.device, { ...demand });
+    return this.sendNow({ type: 'demand', id: `d${this.nextDemandId++}`, demand });
+  }
+
+  /** Withdraw a device's demand: the meter grants it nothing more. */
+  withdraw(device: string): boolean {
+    this.demands.delete(device);
+    return this.sendNow({ type: 'withdraw', id: `w${this.nextDemandId++}`, device });
+  }
+
+  private sendNow(message: object): boolean {
     if (!this.ws || !this.connected) return false;
-    this.ws.send(JSON.stringify({ type: 'demand', ...demand }));
+    this.ws.send(JSON.stringify(message));
     return true;
   }
 
@@ -167,7 +179,7 @@ export class BusClient extends EventEmitter<BusClientEvents> {
         this.state = message.state;
         this.seq = message.seq;
         this.attempt = 0;
-        for (const demand of this.demands.values()) ws.send(JSON.stringify({ type: 'demand', ...demand }));
+        for (const demand of this.demands.values()) ws.send(JSON.stringify({ type: 'demand', id: `d${this.nextDemandId++}`, demand }));
         this.emit('connected');
         this.emit('snapshot', this.state);
         this.noteTelegram(before, this.state.meter?.time ?? null);
@@ -196,7 +208,7 @@ export class BusClient extends EventEmitter<BusClientEvents> {
         return;
       }
       case 'grant':
-        this.emit('grant', message);
+        this.emit('grant', message.grant);
         return;
       case 'error':
         this.emit('refused', message);

@@ -6,11 +6,11 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { CLOSE, MAX_MESSAGE_BYTES, type Delta, type Grant } from '../../shared/bus/protocol.js';
+import { CLOSE, MAX_MESSAGE_BYTES, type Delta } from '../../shared/bus/protocol.js';
 import { ConditionLog, silentLogger } from '../log/logger.js';
 import { bearerToken, tokensMatch, type TokenHolder } from './auth.js';
 import { CommandRegistry, registerStateCommands } from './commands.js';
-import { DemandBook } from './demand-book.js';
+import { CONTROL_OFF, type SatelliteDoors } from '../site/satellite-doors.js';
 import { Session, type SessionLimits, type Transport } from './session.js';
 import type { StateHub } from './state-hub.js';
 
@@ -19,7 +19,8 @@ export interface BusServerOptions {
   tokens: TokenHolder;
   /** default: a registry with the read-only state commands */
   commands?: CommandRegistry;
-  demands?: DemandBook;
+  /** the site's door for satellites; default: control off (demands refused, saying why) */
+  site?: SatelliteDoors;
   log?: Logger;
   path?: string;
   limits?: Partial<SessionLimits>;
@@ -59,7 +60,7 @@ export const DEFAULT_LIMITS: SessionLimits = {
  */
 export class BusServer {
   readonly commands: CommandRegistry;
-  readonly demands: DemandBook;
+  readonly site: SatelliteDoors;
   private readonly wss: WebSocketServer;
   private readonly clients = new Map<string, Client>();
   private readonly log: Logger;
@@ -81,7 +82,7 @@ export class BusServer {
     this.now = options.now ?? (() => Date.now());
     this.authLog = new ConditionLog(this.log);
     this.commands = options.commands ?? registerStateCommands(new CommandRegistry(), options.hub);
-    this.demands = options.demands ?? new DemandBook();
+    this.site = options.site ?? CONTROL_OFF;
     this.wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES, perMessageDeflate: false, clientTracking: false });
     this.unsubscribe.push(options.hub.subscribe((delta) => this.broadcast(delta)));
     this.unsubscribe.push(options.tokens.onChange(() => this.disconnectAll(CLOSE.tokenRotated, 'token rotated')));
@@ -143,14 +144,6 @@ export class BusServer {
     return count;
   }
 
-  /** Send this tick's grants, each to the client whose demand it answers. */
-  sendGrants(grants: ReadonlyArray<{ client: string; id: string; kw: number }>, time: number): void {
-    for (const g of grants) {
-      const grant: Grant = { type: 'grant', id: g.id, kw: g.kw, time };
-      this.clients.get(g.client)?.session.grant(grant);
-    }
-  }
-
   disconnectAll(code: number, reason: string): void {
     for (const client of this.clients.values()) client.session.close(code, reason);
   }
@@ -183,7 +176,7 @@ export class BusServer {
       get bufferedAmount() { return ws.bufferedAmount; },
     };
     const session = new Session(id, transport, {
-      hub: this.options.hub, commands: this.commands, demands: this.demands, tokens: this.options.tokens,
+      hub: this.options.hub, commands: this.commands, site: this.site, tokens: this.options.tokens,
       limits: this.limits, now: this.now, log: this.log, onAuth: (outcome, reason) => this.onAuth(outcome, reason),
     }, preauthorized);
     const client: Client = { ws, session, alive: true };

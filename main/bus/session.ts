@@ -2,11 +2,12 @@ import type { Logger } from 'pino';
 import { pathsOverlap, valueAtPath } from '../../shared/bus/delta.js';
 import {
   CLOSE, PROTOCOL_VERSION, clientMessageSchema, helloSchema,
-  type BusErrorCode, type BusRole, type Delta, type Grant,
+  type BusErrorCode, type BusRole, type Delta, type Demand, type Withdraw,
 } from '../../shared/bus/protocol.js';
 import { tokensMatch, type TokenHolder } from './auth.js';
 import type { CommandOutcome, CommandRegistry } from './commands.js';
-import type { DemandBook } from './demand-book.js';
+import type { Door } from '../site/demand-book.js';
+import type { SatelliteDoors } from '../site/satellite-doors.js';
 import type { StateHub } from './state-hub.js';
 import { TokenBucket } from './rate-limit.js';
 import { TERMINAL_HELP, formatValue, parseTerminalLine } from './terminal.js';
@@ -32,7 +33,8 @@ export interface SessionLimits {
 export interface SessionContext {
   hub: StateHub;
   commands: CommandRegistry;
-  demands: DemandBook;
+  /** the site's door for satellites (their demands and grants) */
+  site: SatelliteDoors;
   tokens: TokenHolder;
   limits: SessionLimits;
   now: () => number;
@@ -56,6 +58,9 @@ export class Session {
   private readonly watches = new Map<string, string>();
   private readonly bucket: TokenBucket;
   private refusals = 0;
+  /** the satellite's name from its hello: its identity at the site */
+  private name: string | null = null;
+  private door: Door | null = null;
 
   constructor(
     readonly id: string,
@@ -113,10 +118,6 @@ export class Session {
     }
   }
 
-  grant(grant: Grant): void {
-    if (this.mode === 'json') this.send(JSON.stringify(grant));
-  }
-
   get closed(): boolean {
     return this.mode === 'closed';
   }
@@ -124,14 +125,14 @@ export class Session {
   close(code: number, reason: string): void {
     if (this.mode === 'closed') return;
     this.mode = 'closed';
-    this.context.demands.dropClient(this.id);
+    this.door?.close();
     this.transport.close(code, reason);
   }
 
   /** The connection ended from the other side. */
   ended(): void {
     this.mode = 'closed';
-    this.context.demands.dropClient(this.id);
+    this.door?.close();
   }
 
   private first(text: string): void {
@@ -150,6 +151,7 @@ export class Session {
       if (!tokensMatch(hello.data.token, this.context.tokens.get())) return this.reject(CLOSE.unauthorized, 'unauthorized', 'wrong token', true);
       if (hello.data.role === 'meter') return this.reject(CLOSE.protocol, 'forbidden', 'a client cannot take the meter role', true);
       this.role = hello.data.role;
+      this.name = hello.data.name ?? null;
       // Snapshot first, then deltas: logging the connection may itself change the state (the
       // dashboard's log panel), and that delta must not reach this client before its snapshot.
       const { seq, state } = this.context.hub.snapshot();
@@ -192,13 +194,7 @@ export class Session {
     }
     const message = parsed.data;
     if (message.type === 'hello') return this.refuse('protocol', 'already authenticated; hello is only the first message');
-    if (message.type === 'demand') {
-      if (this.role !== 'ev' && this.role !== 'battery') return this.refuse('forbidden', `role '${this.role}' cannot submit demands`, message.id);
-      if (!this.context.demands.set(this.id, this.role, message, this.context.now())) {
-        return this.refuse('bad-message', 'too many standing demands from this client', message.id);
-      }
-      return;
-    }
+    if (message.type === 'demand' || message.type === 'withdraw') return this.siteMessage(message);
     const id = message.id;
     const answer = (outcome: CommandOutcome) => {
       this.send(JSON.stringify(outcome.ok
@@ -210,6 +206,26 @@ export class Session {
     const outcome = this.context.commands.execute(message.name, message.args, { role: this.role, via: 'websocket' });
     if (outcome instanceof Promise) void outcome.then(answer);
     else answer(outcome);
+  }
+
+  /** A satellite's demand or withdrawal, through its door onto the site's demand book. */
+  private siteMessage(message: Demand | Withdraw): void {
+    if (this.role !== 'ev' && this.role !== 'battery') return this.refuse('forbidden', `role '${this.role}' cannot file demands`, message.id);
+    if (message.type === 'withdraw') {
+      this.door?.withdraw(message.device);
+      return;
+    }
+    if (!this.door) {
+      if (this.name === null) return this.refuse('bad-message', 'a satellite files demands under its name: send "name" in the hello', message.id);
+      const door = this.context.site.open(this.name, (grant) => {
+        if (this.mode === 'json') this.send(JSON.stringify({ type: 'grant', grant }));
+      });
+      if ('refused' in door) return this.refuse('forbidden', door.refused, message.id);
+      this.door = door;
+      this.context.log.info({ client: this.id, satellite: this.name }, 'satellite files demands');
+    }
+    const outcome = this.door.file(message.demand);
+    if (!outcome.ok) this.refuse('bad-message', outcome.message, message.id);
   }
 
   private terminal(lineText: string): void {

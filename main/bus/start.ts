@@ -9,6 +9,7 @@ import type { SensorEntity } from './mqtt/entities.js';
 import { BusServer } from './server.js';
 import type { StateHub } from './state-hub.js';
 import { openServerToken, type ServerTokenSource } from './token-source.js';
+import type { SatelliteDoors } from '../site/satellite-doors.js';
 
 export interface StartBusOptions {
   config: BusConfig;
@@ -28,6 +29,8 @@ export interface StartBusOptions {
   commands?: CommandRegistry;
   /** the Home Assistant sensors; default the meter's */
   entities?: readonly SensorEntity[];
+  /** the site's door for satellites (the meter role with a main fuse configured) */
+  site?: SatelliteDoors;
 }
 
 export interface RunningBus {
@@ -51,7 +54,7 @@ export async function startBus(options: StartBusOptions): Promise<RunningBus> {
   const { config } = options;
   const token = openServerToken({ dataDir: options.dataDir, override: options.tokenOverride, env: options.env ?? process.env, log });
   const commands = options.commands ?? registerStateCommands(new CommandRegistry(), options.hub);
-  const common = { hub: options.hub, tokens: token.holder, commands, log, path: config.path, maxClients: config.maxClients };
+  const common = { hub: options.hub, tokens: token.holder, commands, site: options.site, log, path: config.path, maxClients: config.maxClients };
   let server: BusServer;
   let url: string | null = null;
   try {

@@ -98,7 +98,7 @@ export async function run(args: string[]): Promise<number> {
   const running = await startBus({
     config: bus, configDir: app.loaded.configDir, dataDir: app.dataDir, hub: app.hub, log, http,
     version: (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version,
-    tokenOverride: values.token, commands: app.commands,
+    tokenOverride: values.token, commands: app.commands, site: app.site,
     entities: [...METER_SENSORS, ...tripEntities(app.roles.includes('ev') ? app.loaded.config.trips.cars : [])],
   });
   const tokens = running.token.holder;

@@ -34,6 +34,8 @@ export const busSchema = z.object({
   meter: z.object({
     url: z.string().regex(/^wss?:\/\/[^\s]+$/, 'a ws:// or wss:// URL, e.g. ws://192.168.1.10:8080/ws'),
     token: z.string().min(16),
+    /** this satellite's name at the meter: its identity, stable across reconnects (default: the host name) */
+    name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,47}$/, 'lowercase letters, digits, - and _, at most 48').optional(),
   }).strict().optional(),
   /** the Home Assistant bridge; off when absent */
   mqtt: mqttSchema.optional(),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { BUS_DEFAULTS, busSchema } from './bus-schema.js';
 import { PRICES_DEFAULTS, pricesSchema } from './prices-schema.js';
 import { TRIPS_DEFAULTS, tripsSchema } from './trips-schema.js';
+import { siteSchema } from './site-schema.js';
 
 /**
  * The one configuration file. Sections for later capabilities are added beside these; every
@@ -65,6 +66,8 @@ export const configSchema = z.object({
   ledger: ledgerLimitsSchema.default({ maxKw: 43.5, gasM3PerHour: 16, waterM3PerHour: 10 }),
   /** trips from the calendar for the EV role (main/ev/trips/) */
   trips: tripsSchema.default({ ...TRIPS_DEFAULTS, cars: [], calendars: [] }),
+  /** the main fuse and the site's devices (main/site/) */
+  site: siteSchema.default({ testDevices: [] }),
 }).strict();
 
 export type Config = z.infer<typeof configSchema>;

@@ -1,4 +1,5 @@
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import type { BaseQuarter } from '../site/base-energy.js';
 import type { Database, Statement } from 'better-sqlite3';
 import type { DaySummary } from '../ledger/day-summary.js';
 import type { BoundaryReading, LedgerState } from '../ledger/ledger.js';
@@ -40,6 +41,7 @@ export class MeterStore {
     boundaries: [] as BoundaryReading[],
     peaks: new Map<string, MonthPeak>(),
     resume: null as { time: number; ledger: LedgerState } | null,
+    siteQuarters: new Map<number, BaseQuarter>(),
   };
   private readonly s: Record<string, Statement>;
   private readonly commit: () => void;
@@ -56,6 +58,7 @@ export class MeterStore {
       meta: db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)'),
       getMeta: db.prepare('SELECT value FROM meta WHERE key = ?'),
       rate: db.prepare('INSERT OR REPLACE INTO rate_history (from_time, rates) VALUES (?, ?)'),
+      siteQuarter: db.prepare('INSERT OR REPLACE INTO site_quarters (start, base_import_kwh, base_export_kwh) VALUES (?, ?, ?)'),
     };
     this.commit = db.transaction(() => this.writeQueued());
   }
@@ -75,6 +78,18 @@ export class MeterStore {
     this.q.quarters.set(quarter.start, quarter);
   }
 
+  /** A quarter's base-load energy (site): committed with the next flush. */
+  queueSiteQuarter(quarter: BaseQuarter): void {
+    this.q.siteQuarters.set(quarter.start, { ...quarter });
+  }
+
+  /** The base load's import and export per quarter, oldest first. */
+  siteQuarters(from = -Infinity, to = Infinity): BaseQuarter[] {
+    const rows = this.db.prepare('SELECT start, base_import_kwh, base_export_kwh FROM site_quarters WHERE start >= ? AND start < ? ORDER BY start')
+      .all(from, to) as Array<{ start: number; base_import_kwh: number; base_export_kwh: number }>;
+    return rows.map((r) => ({ start: r.start, importKwh: r.base_import_kwh, exportKwh: r.base_export_kwh }));
+  }
+
   queueBoundaries(readings: BoundaryReading[]): void {
     this.q.boundaries.push(...readings);
   }
@@ -89,7 +104,7 @@ export class MeterStore {
   }
 
   get pending(): number {
-    return this.q.telegram.length + this.q.days.size + this.q.quarters.size + this.q.boundaries.length + this.q.peaks.size + (this.q.resume ? 1 : 0);
+    return this.q.telegram.length + this.q.days.size + this.q.quarters.size + this.q.boundaries.length + this.q.peaks.size + this.q.siteQuarters.size + (this.q.resume ? 1 : 0);
   }
 
   /** Commit everything queued in one transaction. */
@@ -112,6 +127,7 @@ export class MeterStore {
     for (const x of q.quarters.values()) this.s.quarter!.run(x.start, x.averageKw, x.energyKwh, x.complete ? 1 : 0, x.source);
     for (const b of q.boundaries) this.s.boundary!.run(b.channel, b.time, b.values[0] ?? 0, b.values[1] ?? null, b.values[2] ?? null, b.values[3] ?? null, b.estimated ? 1 : 0);
     for (const p of q.peaks.values()) this.s.peak!.run(p.month, p.monthStart, p.meterPeakKw, p.meterPeakTime, p.ownPeakKw, p.ownPeakStart, p.ownCompleteQuarters, p.peakKw);
+    for (const x of q.siteQuarters.values()) this.s.siteQuarter!.run(x.start, x.importKwh, x.exportKwh);
     if (q.resume) {
       this.s.meta!.run('lastTelegramTime', String(q.resume.time));
       this.s.meta!.run('ledger', JSON.stringify(q.resume.ledger));
@@ -123,6 +139,7 @@ export class MeterStore {
     q.boundaries = [];
     q.peaks.clear();
     q.resume = null;
+    q.siteQuarters.clear();
   }
 
   resumePoint(): ResumePoint {

@@ -42,6 +42,9 @@ export const MIGRATIONS: readonly string[] = [
   // 3: the telegram ring's batches compressed (raw DEFLATE): P1 text repeats itself, a minute of
   // telegrams shrinks about 20 times, and that much less is written to the SD card
   `ALTER TABLE telegrams ADD COLUMN encoding TEXT NOT NULL DEFAULT 'raw';`,
+  // 4: the base load per quarter (what the house imported and exported without the flexible
+  // devices; main/site/base-energy.ts): the forecasts learn from it
+  `CREATE TABLE site_quarters (start INTEGER PRIMARY KEY, base_import_kwh REAL NOT NULL, base_export_kwh REAL NOT NULL);`,
 ];
 
 export function migrate(db: Database): { from: number; to: number } {

@@ -1,13 +1,19 @@
 import { z } from 'zod';
 import { busStateSchema } from '../state.js';
+import { deviceIdSchema, siteDemandSchema, siteGrantSchema } from '../site/contract.js';
 
 /**
  * The bus protocol, spoken over the websocket (JSON text frames) and, for commands, over MQTT.
  * Defined once here so the server, satellites and the browser validate with the same schemas.
  * Bump PROTOCOL_VERSION on any incompatible change; a client with another version is refused
  * with an error naming both versions.
+ *
+ * Protocol 2 (site-control.md "Messages"): demands carry the site contract's SiteDemand (a
+ * device's signed band, class, deadline), grants the SiteGrant (signed kW, valid for 2.5 s, a
+ * reason); a satellite is known by the name in its hello. Protocol 1's demand {minKw, maxKw}
+ * and grant {kw} are gone.
  */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** Largest incoming websocket message the meter accepts (ws maxPayload). */
 export const MAX_MESSAGE_BYTES = 64 * 1024;
@@ -73,25 +79,29 @@ export const resultSchema = z.discriminatedUnion('ok', [
 ]);
 
 /**
- * satellite -> meter: "I would like between minKw and maxKw" (maxKw 0 withdraws). Priority
- * 0..100, higher first; deadline: epoch ms by which the satellite needs its energy, or null.
+ * satellite -> meter: file or replace the standing demand of one of its devices (the same
+ * SiteDemand an in-process role files). `id` pairs an error with the message.
  */
 export const demandSchema = z.object({
   type: z.literal('demand'),
   id: idSchema,
-  minKw: z.number().min(0).max(1000),
-  maxKw: z.number().min(0).max(1000),
-  priority: z.number().int().min(0).max(100),
-  deadline: z.number().int().nullable(),
-}).strict().refine((d) => d.minKw <= d.maxKw, { message: 'minKw must not exceed maxKw', path: ['minKw'] });
+  demand: siteDemandSchema,
+}).strict();
 
-/** meter -> satellite, each tick: the power the satellite may use until the next grant. */
+/** satellite -> meter: withdraw a device's demand (it gets no more grants). */
+export const withdrawSchema = z.object({
+  type: z.literal('withdraw'),
+  id: idSchema,
+  device: deviceIdSchema,
+}).strict();
+
+/**
+ * meter -> satellite, each telegram: one device's grant. A satellite acts on it only within
+ * validForMs of receiving it, counted on its own monotonic clock.
+ */
 export const grantSchema = z.object({
   type: z.literal('grant'),
-  id: idSchema,
-  kw: z.number().min(0),
-  /** epoch ms of the tick that decided it */
-  time: z.number().int(),
+  grant: siteGrantSchema,
 }).strict();
 
 /** server -> client: a message was refused; `id` when it is about one command. */
@@ -102,7 +112,7 @@ export const errorSchema = z.object({
   id: z.string().optional(),
 }).strict();
 
-export const clientMessageSchema = z.union([helloSchema, commandSchema, demandSchema]);
+export const clientMessageSchema = z.union([helloSchema, commandSchema, demandSchema, withdrawSchema]);
 export const serverMessageSchema = z.union([snapshotSchema, deltaSchema, resultSchema, grantSchema, errorSchema]);
 
 export type Hello = z.infer<typeof helloSchema>;
@@ -112,6 +122,7 @@ export type Command = z.infer<typeof commandSchema>;
 export type CommandResult = z.infer<typeof resultSchema>;
 export type Demand = z.infer<typeof demandSchema>;
 export type Grant = z.infer<typeof grantSchema>;
+export type Withdraw = z.infer<typeof withdrawSchema>;
 export type BusError = z.infer<typeof errorSchema>;
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
 export type ServerMessage = z.infer<typeof serverMessageSchema>;

@@ -29,7 +29,7 @@ export interface WsClientOptions {
 
 const OPEN = 1;
 // the protocol's constants, typed against it, without loading its zod schemas into the page
-const PROTOCOL: typeof PROTOCOL_VERSION = 1;
+const PROTOCOL: typeof PROTOCOL_VERSION = 2;
 const CLOSE_UNAUTHORIZED: typeof CLOSE.unauthorized = 4401;
 const CLOSE_TOKEN_ROTATED: typeof CLOSE.tokenRotated = 4403;
 

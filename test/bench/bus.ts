@@ -49,7 +49,7 @@ async function runClients(job: ClientsJob): Promise<void> {
   let ready = 0;
   for (let c = 0; c < job.clients; c++) {
     const ws = new WebSocket(job.url, { perMessageDeflate: false });
-    ws.on('open', () => ws.send(JSON.stringify({ type: 'hello', protocol: 1, role: 'viewer', token: TOKEN })));
+    ws.on('open', () => ws.send(JSON.stringify({ type: 'hello', protocol: 2, role: 'viewer', token: TOKEN })));
     ws.on('message', (data) => {
       const t = now();
       const message = JSON.parse(data.toString()) as { type: string; seq: number };

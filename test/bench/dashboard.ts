@@ -24,7 +24,7 @@ async function metrics(cdp: CDPSession): Promise<Record<string, number>> {
 function countTelegrams(origin: string, token: string): { count: () => number; close: () => void } {
   let n = 0;
   const ws = new WebSocket(`${origin.replace('http', 'ws')}/ws`);
-  ws.on('open', () => ws.send(JSON.stringify({ type: 'hello', protocol: 1, role: 'viewer', token, name: 'bench' })));
+  ws.on('open', () => ws.send(JSON.stringify({ type: 'hello', protocol: 2, role: 'viewer', token, name: 'bench' })));
   ws.on('message', (data) => {
     const m = JSON.parse(data.toString()) as { type: string; set?: Record<string, unknown> };
     if (m.type === 'delta' && m.set && ('meter.time' in m.set || 'meter' in m.set)) n++;

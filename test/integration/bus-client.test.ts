@@ -2,8 +2,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { TokenHolder } from '../../main/bus/auth.js';
 import { BusClient } from '../../main/bus/client.js';
 import { BusServer } from '../../main/bus/server.js';
+import { DemandBook } from '../../main/site/demand-book.js';
+import { satelliteDoors } from '../../main/site/satellite-doors.js';
 import { StateHub } from '../../main/bus/state-hub.js';
 import type { MeterState } from '../../shared/state.js';
+import type { SiteDemandInput } from '../../shared/site/contract.js';
 import { eventually } from '../support/ws-probe.js';
 
 const TOKEN = 'client-test-token-0123456789';
@@ -20,13 +23,16 @@ function meterAt(n: number): MeterState {
   };
 }
 
-async function serve(hub: StateHub, port = 0) {
-  return BusServer.listen({ hub, tokens: new TokenHolder(TOKEN), host: '127.0.0.1', port, maxClients: 512 });
+async function serve(hub: StateHub, port = 0, book = new DemandBook(() => performance.now())) {
+  const server = await BusServer.listen({ hub, tokens: new TokenHolder(TOKEN), host: '127.0.0.1', port, maxClients: 512, site: satelliteDoors(book) });
+  return Object.assign(server, { book });
 }
+
+const CAR: SiteDemandInput = { device: 'car', kind: 'ev', conductors: [1, 2, 3], measuredKw: 0, band: { minKw: 0, maxKw: 11 }, minRunKw: 4.1, class: 'plan', priority: 50 };
 
 function client(url: string, extra: Partial<ConstructorParameters<typeof BusClient>[0]> = {}) {
   // the default backoff (0.5 s doubling to 15 s) and stale time (3 s), at a tenth of the time scale
-  const c = new BusClient({ url, token: TOKEN, role: 'ev', backoff: { initialMs: 50, maxMs: 1500 }, staleAfterMs: 300, ...extra });
+  const c = new BusClient({ url, token: TOKEN, role: 'ev', name: 'garage', backoff: { initialMs: 50, maxMs: 1500 }, staleAfterMs: 300, ...extra });
   cleanups.push(() => c.close());
   c.start();
   return c;
@@ -86,8 +92,8 @@ describe('satellite client', () => {
     cleanups.push(() => server.close());
     const sats = Array.from({ length: 10 }, () => client(url));
     await eventually(() => sats.every((s) => s.connected), 'ten satellites connected');
-    sats[0]!.demand({ id: 'car', minKw: 1.4, maxKw: 11, priority: 50, deadline: null });
-    await eventually(() => server.demands.size === 1, 'the demand at the meter');
+    sats[0]!.demand(CAR);
+    await eventually(() => server.book.size === 1, 'the demand at the meter');
 
     await server.close();
     await eventually(() => sats.every((s) => !s.connected), 'every satellite to notice');
@@ -99,8 +105,8 @@ describe('satellite client', () => {
     await eventually(() => sats.every((s) => s.current?.meter?.time === meterAt(501).time), 'the delta after the restart at every satellite');
     for (const s of sats) expect(s.current).toEqual(restarted.current);
     // the satellite's standing demand is submitted again to the restarted meter
-    await eventually(() => server.demands.size === 1, 'the demand again after the restart');
-    expect(server.demands.list()[0]).toMatchObject({ role: 'ev', id: 'car', minKw: 1.4, maxKw: 11, priority: 50 });
+    await eventually(() => server.book.size === 1, 'the demand again after the restart');
+    expect(server.book.list()[0]).toMatchObject({ door: 'satellite:garage', demand: { device: 'car', minRunKw: 4.1, band: { minKw: 0, maxKw: 11 } } });
   });
 
   it('runs commands, and sends demands that come back as grants', async () => {
@@ -113,12 +119,15 @@ describe('satellite client', () => {
     expect(await sat.command('get', { key: 'costs.todayEur' })).toEqual({ type: 'result', id: '1', ok: true, value: 1.75 });
     const grants: number[] = [];
     sat.on('grant', (g) => grants.push(g.kw));
-    expect(sat.demand({ id: 'car', minKw: 1.4, maxKw: 7.4, priority: 10, deadline: null })).toBe(true);
-    await eventually(() => server.demands.size === 1, 'the demand at the meter');
-    const entry = server.demands.list()[0]!;
-    for (const kw of [7.4, 3.2]) server.sendGrants([{ client: entry.client, id: 'car', kw }], Date.now());
+    expect(sat.demand(CAR)).toBe(true);
+    await eventually(() => server.book.size === 1, 'the demand at the meter');
+    for (const [seq, kw] of [[1, 7.4], [2, 3.2]] as const) {
+      server.book.deliver([{ device: 'car', kw, validForMs: 2500, reason: { code: 'budget', text: 'budget' }, seq, time: Date.now() }]);
+    }
     await eventually(() => grants.length === 2, 'two grants');
     expect(grants).toEqual([7.4, 3.2]);
+    sat.withdraw('car');
+    await eventually(() => server.book.size === 0, 'the demand withdrawn');
   });
 });
 

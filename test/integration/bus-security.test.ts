@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TokenHolder } from '../../main/bus/auth.js';
 import { BusServer, type BusServerOptions } from '../../main/bus/server.js';
+import { DemandBook } from '../../main/site/demand-book.js';
+import { satelliteDoors } from '../../main/site/satellite-doors.js';
 import { StateHub } from '../../main/bus/state-hub.js';
 import { openServerToken } from '../../main/bus/token-source.js';
 import { tokenCommand } from '../../main/cli/token.js';
@@ -67,7 +69,7 @@ describe('the bus refuses whoever does not hold the token', () => {
     const { hub, url } = await start();
     hub.update({ costs: { todayEur: 1 } });
     const noToken = await open(url);
-    noToken.send({ type: 'hello', protocol: 1, role: 'viewer' });
+    noToken.send({ type: 'hello', protocol: 2, role: 'viewer' });
     const commandFirst = await open(url);
     commandFirst.send({ type: 'command', id: '1', name: 'state' });
     const textFirst = await open(url);
@@ -83,7 +85,7 @@ describe('the bus refuses whoever does not hold the token', () => {
   it('refuses a wrong token, in JSON, on the terminal and in a header', async () => {
     const { url } = await start();
     const json = await open(url);
-    json.send({ type: 'hello', protocol: 1, role: 'ev', token: 'not-the-token-0123456789' });
+    json.send({ type: 'hello', protocol: 2, role: 'ev', token: 'not-the-token-0123456789' });
     const term = await open(url);
     term.send('auth not-the-token-0123456789');
     await json.untilClosed();
@@ -99,7 +101,16 @@ describe('the bus refuses whoever does not hold the token', () => {
     const old = await open(url);
     old.send({ type: 'hello', protocol: 0, role: 'viewer', token: TOKEN });
     await old.untilClosed();
-    expect(old.json()).toEqual([{ type: 'error', code: 'protocol', message: 'protocol 0 is not spoken here; this meter speaks protocol 1' }]);
+    expect(old.json()).toEqual([{ type: 'error', code: 'protocol', message: 'protocol 0 is not spoken here; this meter speaks protocol 2' }]);
+    expect(old.closeCode).toBe(4400);
+  });
+
+  it('refuses a protocol-1 satellite (demands {minKw, maxKw}), naming both versions', async () => {
+    const { url } = await start();
+    const old = await open(url);
+    old.send({ type: 'hello', protocol: 1, role: 'ev', token: TOKEN, name: 'garage' });
+    await old.untilClosed();
+    expect(old.json()).toEqual([{ type: 'error', code: 'protocol', message: 'protocol 1 is not spoken here; this meter speaks protocol 2' }]);
     expect(old.closeCode).toBe(4400);
   });
 });
@@ -110,7 +121,7 @@ describe('logging refusals', () => {
     const { url } = await start({ log });
     for (let i = 0; i < 20; i++) {
       const p = await open(url);
-      p.send({ type: 'hello', protocol: 1, role: 'viewer', token: `guess-number-${i}-0123456789` });
+      p.send({ type: 'hello', protocol: 2, role: 'viewer', token: `guess-number-${i}-0123456789` });
       await p.untilClosed();
     }
     await expect(WsProbe.open(url, { headers: { authorization: 'Bearer another-guess-0123456789' } })).rejects.toThrow('HTTP 401');
@@ -162,7 +173,7 @@ describe('token file and rotation', () => {
     expect(satellite.closeReason).toBe('token rotated');
 
     const stale = await open(url);
-    stale.send({ type: 'hello', protocol: 1, role: 'ev', token: oldToken });
+    stale.send({ type: 'hello', protocol: 2, role: 'ev', token: oldToken });
     await stale.untilClosed();
     expect(stale.json()).toEqual([{ type: 'error', code: 'unauthorized', message: 'wrong token' }]);
     const fresh = await WsProbe.hello(url, newToken, 'ev');
@@ -201,7 +212,7 @@ describe('bad input from an authenticated client', () => {
     client.send({ type: 'subscribe', topic: '#' });
     client.send({ type: 'command', id: 'c1', name: 'shutdown' });
     client.send({ type: 'command', id: 'c2', name: 'get', args: { key: 'meter', extra: 1 } });
-    client.send({ type: 'hello', protocol: 1, role: 'viewer', token: TOKEN });
+    client.send({ type: 'hello', protocol: 2, role: 'viewer', token: TOKEN });
     await client.until(() => client.messages.length === 6, 'five answers');
     const answers = client.json().slice(1);
     expect(answers[0]).toMatchObject({ type: 'error', code: 'bad-json' });
@@ -220,14 +231,16 @@ describe('a flood of 10,000 messages', () => {
     switch (i % 5) {
       case 0: return '{broken';
       case 1: return JSON.stringify({ type: 'command', id: `f${i}`, name: 'format.disk' });
-      case 2: return JSON.stringify({ type: 'demand', id: 'x', minKw: 5, maxKw: 1, priority: 1, deadline: null });
-      case 3: return JSON.stringify({ type: 'hello', protocol: 1, role: 'meter', token: TOKEN });
+      case 2: return JSON.stringify({ type: 'demand', id: 'x', demand: { device: 'x', kind: 'ev', conductors: [1], measuredKw: 0, band: { minKw: 5, maxKw: 1 }, class: 'plan', priority: 1 } });
+      case 3: return JSON.stringify({ type: 'hello', protocol: 2, role: 'meter', token: TOKEN });
       default: return JSON.stringify({ type: 'delta', seq: 1, set: { costs: { todayEur: -1 } } });
     }
   }
 
   async function flood(options: Partial<BusServerOptions>) {
-    const { hub, server, url } = await start(options);
+    // a site that takes demands, so a demand that slipped through would show in its book
+    const book = new DemandBook(() => performance.now());
+    const { hub, server, url } = await start({ site: satelliteDoors(book), ...options });
     const watcher = await WsProbe.hello(url, TOKEN);
     const attacker = await WsProbe.hello(url, TOKEN, 'ev');
     cleanups.push(() => watcher.close(), () => attacker.close());
@@ -240,16 +253,16 @@ describe('a flood of 10,000 messages', () => {
     await eventually(() => telegrams >= during + 20, '20 more telegrams after the flood');
     clearInterval(loop);
     await watcher.until(() => watcher.messages.length === telegrams + 1, `all ${telegrams} deltas at the watcher`, 10_000);
-    return { hub, server, watcher, attacker, telegrams };
+    return { hub, server, watcher, attacker, telegrams, book };
   }
 
   function expectMeterLoopIntact(result: Awaited<ReturnType<typeof flood>>) {
-    const { hub, server, watcher, telegrams } = result;
+    const { hub, watcher, telegrams } = result;
     expect(hub.counts).toEqual({ updates: telegrams, deltas: telegrams });
     expect(watcher.json().slice(1).map((m) => m.seq)).toEqual(Array.from({ length: telegrams }, (_, i) => i + 1));
     // nothing the attacker sent changed anything: only the meter loop's telegrams are in the state
     expect(hub.current).toEqual({ meter: meterAt(1_700_000_000_000 + telegrams * 1000), quarter: null, costs: null, sources: {} });
-    expect(server.demands.size).toBe(0);
+    expect(result.book.size).toBe(0);
   }
 
   it('with default limits: answers errors until 1,000 refusals, then closes the connection (4429)', async () => {

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TokenHolder } from '../../main/bus/auth.js';
 import { BusServer } from '../../main/bus/server.js';
+import { DemandBook } from '../../main/site/demand-book.js';
+import { satelliteDoors } from '../../main/site/satellite-doors.js';
 import { StateHub } from '../../main/bus/state-hub.js';
 import type { MeterState } from '../../shared/state.js';
 import { WsProbe, eventually } from '../support/ws-probe.js';
@@ -46,7 +48,7 @@ describe('bus server: JSON clients', () => {
     hub.update({ meter: meter(1_700_000_000_000, 1.25) });
     const client = await probe(url);
     expect(client.json()[0]).toEqual({
-      type: 'snapshot', protocol: 1, seq: 1,
+      type: 'snapshot', protocol: 2, seq: 1,
       state: { meter: meter(1_700_000_000_000, 1.25), quarter: null, costs: null, sources: {} },
     });
     hub.update({ meter: meter(1_700_000_001_000, 1.5) });
@@ -71,26 +73,43 @@ describe('bus server: JSON clients', () => {
     ]);
   });
 
-  it('takes demands from satellites into the demand book and sends each its grant', async () => {
-    const { server, url } = await start();
-    const ev = await probe(url, 'ev');
+  it('takes a satellite\'s demands into the site\'s book under its name and sends each grant back (protocol 2)', async () => {
+    const book = new DemandBook(() => performance.now());
+    const { url } = await start({ site: satelliteDoors(book) });
+    const ev = await WsProbe.hello(url, TOKEN, 'ev', {}, 'garage');
+    cleanups.push(() => ev.close());
     const viewer = await probe(url, 'viewer');
-    ev.send({ type: 'demand', id: 'garage', minKw: 1.4, maxKw: 11, priority: 50, deadline: 1_700_000_000_000 });
-    viewer.send({ type: 'demand', id: 'sneaky', minKw: 0, maxKw: 11, priority: 100, deadline: null });
-    await eventually(() => server.demands.size === 1, 'the demand in the book');
-    const [entry] = server.demands.list();
-    expect(entry).toMatchObject({ role: 'ev', id: 'garage', minKw: 1.4, maxKw: 11, priority: 50, deadline: 1_700_000_000_000 });
+    const nameless = await probe(url, 'ev');
+    const demand = { device: 'car', kind: 'ev', conductors: [1, 2, 3], measuredKw: 0, band: { minKw: 0, maxKw: 11 }, class: 'plan', priority: 50 };
+    ev.send({ type: 'demand', id: 'd1', demand });
+    viewer.send({ type: 'demand', id: 'sneaky', demand: { ...demand, device: 'other' } });
+    nameless.send({ type: 'demand', id: 'n1', demand: { ...demand, device: 'third' } });
+    await eventually(() => book.size === 1, 'the demand in the book');
+    expect(book.list()[0]).toMatchObject({ door: 'satellite:garage', demand: { device: 'car', band: { minKw: 0, maxKw: 11 }, class: 'plan', minRunKw: 0, deadline: null } });
     await viewer.until(() => viewer.json().some((m) => m.type === 'error'), 'a refusal');
-    expect(viewer.json().at(-1)).toEqual({ type: 'error', code: 'forbidden', message: "role 'viewer' cannot submit demands", id: 'sneaky' });
+    expect(viewer.json().at(-1)).toEqual({ type: 'error', code: 'forbidden', message: "role 'viewer' cannot file demands", id: 'sneaky' });
+    await nameless.until(() => nameless.json().some((m) => m.type === 'error'), 'a refusal');
+    expect(nameless.json().at(-1)).toEqual({ type: 'error', code: 'bad-message', message: 'a satellite files demands under its name: send "name" in the hello', id: 'n1' });
 
-    server.sendGrants([{ client: entry!.client, id: 'garage', kw: 7.2 }], 1_700_000_005_000);
+    const grant = { device: 'car', kw: 7.2, validForMs: 2500, reason: { code: 'budget', text: 'quarter budget' }, seq: 4, time: 1_700_000_005_000 } as const;
+    book.deliver([grant]);
     await ev.until(() => ev.json().some((m) => m.type === 'grant'), 'a grant');
-    expect(ev.json().at(-1)).toEqual({ type: 'grant', id: 'garage', kw: 7.2, time: 1_700_000_005_000 });
+    expect(ev.json().at(-1)).toEqual({ type: 'grant', grant });
     expect(viewer.json().some((m) => m.type === 'grant')).toBe(false);
 
     ev.close();
-    await eventually(() => server.demands.size === 0, 'the demand to go with its connection');
+    await eventually(() => book.size === 0, 'the demand to go with its connection');
   });
+
+  it('refuses demands, saying why, when the meter has no main fuse configured', async () => {
+    const { url } = await start();
+    const ev = await WsProbe.hello(url, TOKEN, 'ev', {}, 'garage');
+    cleanups.push(() => ev.close());
+    ev.send({ type: 'demand', id: 'd1', demand: { device: 'car', kind: 'ev', conductors: [1], measuredKw: 0, band: { minKw: 0, maxKw: 7.4 }, class: 'plan', priority: 50 } });
+    await ev.until(() => ev.json().some((m) => m.type === 'error'), 'a refusal');
+    expect(ev.json().at(-1)).toMatchObject({ type: 'error', code: 'forbidden', id: 'd1', message: expect.stringContaining('site.fuse') });
+  });
+;
 });
 
 describe('bus server: people at a terminal', () => {
@@ -178,7 +197,7 @@ describe('bus server: transport', () => {
     const alive = await probe(url);
     const dead = await WsProbe.open(url, { autoPong: false });
     cleanups.push(() => dead.close());
-    dead.send({ type: 'hello', protocol: 1, role: 'viewer', token: TOKEN });
+    dead.send({ type: 'hello', protocol: 2, role: 'viewer', token: TOKEN });
     await dead.untilClosed(3000);
     await eventually(() => server.clientCount === 1, 'the server to forget the dead peer');
     expect(alive.closed).toBe(false);

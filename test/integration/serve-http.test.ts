@@ -85,7 +85,7 @@ describe('digital-meter serve', () => {
       expect(page.body).toContain('<div id="app">');
       const snapshot = await new Promise<{ type: string; state: { meter: { time: number } | null; dashboard?: { demo: boolean } } }>((resolveMessage, reject) => {
         const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`);
-        ws.on('open', () => ws.send(JSON.stringify({ type: 'hello', protocol: 1, role: 'viewer', token: serve.token })));
+        ws.on('open', () => ws.send(JSON.stringify({ type: 'hello', protocol: 2, role: 'viewer', token: serve.token })));
         ws.on('message', (data) => { resolveMessage(JSON.parse(data.toString())); ws.close(); });
         ws.on('error', reject);
       });

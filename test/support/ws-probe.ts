@@ -28,9 +28,9 @@ export class WsProbe {
   }
 
   /** Open and authenticate as a JSON client; resolves after the snapshot. */
-  static async hello(url: string, token: string, role = 'viewer', options: ClientOptions = {}): Promise<WsProbe> {
+  static async hello(url: string, token: string, role = 'viewer', options: ClientOptions = {}, name?: string): Promise<WsProbe> {
     const probe = await WsProbe.open(url, options);
-    probe.send({ type: 'hello', protocol: 1, role, token });
+    probe.send(name === undefined ? { type: 'hello', protocol: 2, role, token } : { type: 'hello', protocol: 2, role, token, name });
     await probe.until(() => probe.json().some((m) => m.type === 'snapshot'), 'a snapshot');
     return probe;
   }

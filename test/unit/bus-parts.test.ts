@@ -2,11 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { backoffDelay } from '../../main/bus/backoff.js';
 import { TokenBucket } from '../../main/bus/rate-limit.js';
 import { parseTerminalLine, formatValue } from '../../main/bus/terminal.js';
-import { DemandBook } from '../../main/bus/demand-book.js';
 import { CommandRegistry, registerStateCommands } from '../../main/bus/commands.js';
 import { StateHub } from '../../main/bus/state-hub.js';
 import { bearerToken, tokensMatch } from '../../main/bus/auth.js';
-import { demandSchema, clientMessageSchema } from '../../shared/bus/protocol.js';
 
 describe('backoff', () => {
   const options = { initialMs: 500, maxMs: 15_000, factor: 2, jitter: 0.5 };
@@ -61,33 +59,6 @@ describe('terminal lines', () => {
   it('prints values as indented JSON', () => {
     expect(formatValue('meter.powerKw', { import: 1.5, export: 0 })).toBe('meter.powerKw = {\n  "import": 1.5,\n  "export": 0\n}');
     expect(formatValue('nope', undefined)).toBe('nope: no such key');
-  });
-});
-
-describe('DemandBook', () => {
-  const demand = (id: string, maxKw: number, priority: number, deadline: number | null = null) =>
-    ({ type: 'demand' as const, id, minKw: 0, maxKw, priority, deadline });
-
-  it('orders by priority then deadline, replaces by id, withdraws at maxKw 0, forgets a disconnected client', () => {
-    const book = new DemandBook(2);
-    book.set('a', 'ev', demand('car', 11, 50, 5000), 1);
-    book.set('b', 'battery', demand('home', 5, 80), 2);
-    book.set('c', 'ev', demand('van', 7, 50, 3000), 3);
-    expect(book.list().map((d) => d.id)).toEqual(['home', 'van', 'car']);
-    book.set('a', 'ev', demand('car', 3.7, 90, 5000), 4);
-    expect(book.list().map((d) => `${d.id}:${d.maxKw}`)).toEqual(['car:3.7', 'home:5', 'van:7']);
-    book.set('b', 'battery', demand('home', 0, 80), 5);
-    expect(book.size).toBe(2);
-    book.dropClient('a');
-    expect(book.list().map((d) => d.id)).toEqual(['van']);
-    expect(book.set('c', 'ev', demand('x', 1, 1), 6)).toBe(true);
-    expect(book.set('c', 'ev', demand('y', 1, 1), 7)).toBe(false);
-  });
-
-  it('refuses a demand whose minimum exceeds its maximum', () => {
-    const result = demandSchema.safeParse({ type: 'demand', id: 'x', minKw: 5, maxKw: 2, priority: 1, deadline: null });
-    expect(result.success).toBe(false);
-    expect(clientMessageSchema.safeParse({ type: 'demand', id: 'x', minKw: 1, maxKw: 2, priority: 101, deadline: null }).success).toBe(false);
   });
 });
 

@@ -37,13 +37,13 @@ function setup() {
   return { client, sockets, timers, statuses, messages };
 }
 
-const snapshot = (seq: number) => ({ type: 'snapshot', protocol: 1, seq, state: emptyBusState() });
+const snapshot = (seq: number) => ({ type: 'snapshot', protocol: 2, seq, state: emptyBusState() });
 
 describe('WsStateClient', () => {
   test('says hello with the token as a viewer, then passes the snapshot and deltas on', () => {
     const { sockets, statuses, messages } = setup();
     sockets[0]!.open();
-    expect(sockets[0]!.sent).toEqual([{ type: 'hello', protocol: 1, role: 'viewer', token: 'a-token-of-sixteen-chars', name: 'dashboard' }]);
+    expect(sockets[0]!.sent).toEqual([{ type: 'hello', protocol: 2, role: 'viewer', token: 'a-token-of-sixteen-chars', name: 'dashboard' }]);
     sockets[0]!.message(snapshot(7));
     sockets[0]!.message({ type: 'delta', seq: 8, set: { 'meter.time': 1 } });
     sockets[0]!.message({ type: 'delta', seq: 'nine', set: {} });

@@ -107,7 +107,7 @@ describe('the state stream over IPC', () => {
     bridge.register();
 
     const snapshot = await handlers.get('bus:subscribe')!(event(window));
-    expect(snapshot).toEqual({ type: 'snapshot', protocol: 1, seq: 0, state: { meter: null, quarter: null, costs: null, sources: {} } });
+    expect(snapshot).toEqual({ type: 'snapshot', protocol: 2, seq: 0, state: { meter: null, quarter: null, costs: null, sources: {} } });
     hub.update({ sources: { p1: { status: 'ok', message: null, lastDataAt: 1000 } } });
     expect(window.sent).toEqual([['bus:message', { type: 'delta', seq: 1, set: { 'sources.p1': { status: 'ok', message: null, lastDataAt: 1000 } } }]]);
 

@@ -1,0 +1,404 @@
+/**
+ * The budget broker (site-control.md): on every telegram, the base load, the quarter headroom,
+ * the solar surplus and the fuse headroom per conductor, then one grant per standing demand in
+ * the allocation order: fuse, emergency, deadline (battery first, then a raised target), plan,
+ * solar, battery. Pure: the caller passes the telegram's figures and a monotonic time; the
+ * broker keeps only what stability needs (each device's last grant and when it changed, the base
+ * load window, a target raised in this quarter).
+ */
+import {
+  GRANT_VALID_MS, type DemandClass, type GrantReason, type SiteDemand, type SiteGrant,
+} from '../../shared/site/contract.js';
+import type { SiteDeviceState, SiteState, TargetRaise } from '../../shared/site/state.js';
+import { brusselsParts } from '../../shared/time/brussels.js';
+import { QUARTER_SECONDS, allowedKw } from '../peak/budget.js';
+import { BaseLoadEstimator } from './base-load.js';
+import { FuseRoom, baseCurrents, type Fuse, type PhaseNow } from './fuse.js';
+import type { BookEntry } from './demand-book.js';
+
+export interface BrokerOptions {
+  fuse: Fuse;
+  /** EUR per kW per year of the capacity tariff (rates.json); null: raises are not priced */
+  eurPerKwYear?: () => number | null;
+  /** an increase waits this long after the device's last change (default 10 s) */
+  increaseHoldMs?: number;
+  /** a decrease smaller than this is not commanded while the quarter has slack (default 0.1 kW) */
+  deadbandKw?: number;
+  /** with fewer seconds left than this, the quarter has no slack: B^ = B, no deadband (default 60) */
+  lowSlackS?: number;
+}
+
+/** The running quarter as the broker needs it (QuarterState carries it). */
+export interface QuarterNow {
+  start: number;
+  elapsedS: number;
+  energyKwh: number;
+  targetKw: number;
+}
+
+export interface TickInput {
+  /** monotonic ms when the telegram arrived */
+  monoMs: number;
+  /** the telegram's meter time, epoch ms */
+  time: number;
+  /** P: net grid power, + import, - export */
+  netKw: number;
+  phases: readonly PhaseNow[];
+  /** null before the quarter tracker has a usable telegram: no budget to share */
+  quarter: QuarterNow | null;
+  demands: readonly BookEntry[];
+}
+
+export interface TickResult {
+  grants: SiteGrant[];
+  state: SiteState;
+}
+
+interface DeviceMemory {
+  kw: number;
+  changedAt: number;
+}
+
+const CLASS_ORDER: readonly DemandClass[] = ['emergency', 'deadline', 'plan', 'opportunistic', 'battery'];
+const EPS = 1e-9;
+
+export class Broker {
+  private readonly base: BaseLoadEstimator;
+  private readonly memory = new Map<string, DeviceMemory>();
+  private raised: (TargetRaise & { quarterStart: number }) | null = null;
+  private seq = 0;
+  private readonly holdMs: number;
+  private readonly deadbandKw: number;
+  private readonly lowSlackS: number;
+
+  constructor(private readonly o: BrokerOptions) {
+    this.base = new BaseLoadEstimator();
+    this.holdMs = o.increaseHoldMs ?? 10_000;
+    this.deadbandKw = o.deadbandKw ?? 0.1;
+    this.lowSlackS = o.lowSlackS ?? 60;
+  }
+
+  get fuse(): Fuse {
+    return this.o.fuse;
+  }
+
+  tick(input: TickInput): TickResult {
+    const seq = ++this.seq;
+    const demands = [...input.demands].sort(byAllocationOrder);
+    const measured = demands.reduce((sum, e) => sum + e.demand.measuredKw, 0);
+    // B = P - sum(m_i)
+    const baseKw = input.netKw - measured;
+    this.base.add(input.monoMs, baseKw);
+    const q = input.quarter;
+    if (this.raised && (!q || this.raised.quarterStart !== q.start)) this.raised = null;
+    const targetKw = q ? Math.max(q.targetKw, this.raised?.toKw ?? 0) : null;
+    const remainingS = q ? Math.max(QUARTER_SECONDS - q.elapsedS, 1) : 0;
+    const lowSlack = !q || remainingS < this.lowSlackS || q.energyKwh >= 0.9 * (targetKw! / 4);
+    const expectedBaseKw = lowSlack ? baseKw : this.base.expected(baseKw);
+    const averageBaseKw = this.base.average() ?? baseKw;
+    // Q = A - B^ (nothing to share before the quarter is known)
+    const allowed = (t: number) => (q ? allowedKw(t, q.energyKwh, q.elapsedS) : 0);
+    let headroom = q ? allowed(targetKw!) - expectedBaseKw : 0;
+    const solarSurplusKw = Math.max(0, -baseKw);
+    let solarLeft = solarSurplusKw;
+    const room = new FuseRoom(this.o.fuse, baseCurrents(this.o.fuse, input.phases, demands.map((e) => e.demand)));
+    const headroomAtStart = headroom;
+
+    const grants = new Map<string, { kw: number; reason: GrantReason }>();
+    // discharge a battery promised to a deadline before rule 6 runs (device -> kW, negative)
+    const batteryHelp = new Map<string, number>();
+    const batteries = demands.filter((e) => e.demand.class === 'battery');
+    let raise: (TargetRaise & { quarterStart: number }) | null = null;
+    let currentTarget = targetKw;
+
+    for (const entry of demands) {
+      const d = entry.demand;
+      if (d.class === 'battery') continue;
+      const fuse = room.range(d.conductors);
+      let want: number;
+      let reason: GrantReason;
+      const left = Math.max(0, headroom);
+      switch (d.class) {
+        case 'emergency': {
+          const atLeast = Math.max(d.minRunKw, d.band.minKw);
+          want = Math.max(atLeast, Math.min(d.band.maxKw, left));
+          reason = {
+            code: 'emergency',
+            text: want > left + EPS
+              ? `emergency charge at ${fmt(want)} kW, ${fmt(want - left)} kW above the quarter budget`
+              : `emergency charge at ${fmt(want)} kW within the quarter budget`,
+          };
+          break;
+        }
+        case 'deadline': {
+          const need = deadlineNeedKw(d, input.time);
+          if (need <= left + EPS || !q || !d.deadline) {
+            want = Math.min(need, left);
+            reason = { code: need <= left + EPS ? 'deadline' : 'no-budget', text: `${deadlineWords(d, input.time)}: needs ${fmt(need)} kW on average, ${fmt(left)} kW left in the quarter budget` };
+            break;
+          }
+          // Q is short: the batteries discharge to cover the difference first
+          let short = need - left;
+          for (const b of batteries) {
+            if (short <= EPS) break;
+            const bFuse = room.range(b.demand.conductors);
+            const canDischarge = Math.max(0, -Math.max(b.demand.band.minKw, bFuse.minKw)) + Math.min(0, batteryHelp.get(b.demand.device) ?? 0);
+            const help = Math.min(short, canDischarge);
+            if (help <= EPS) continue;
+            batteryHelp.set(b.demand.device, (batteryHelp.get(b.demand.device) ?? 0) - help);
+            room.take(b.demand.conductors, -help);
+            headroom += help;
+            short -= help;
+          }
+          const leftNow = Math.max(0, headroom);
+          const helped = headroom - left > EPS ? `, the battery discharging ${fmt(headroom - left)} kW` : '';
+          // this device's share of the quarter at target t, and of every later quarter
+          const base = currentTarget!;
+          const reachable = (t: number) => deadlineReachableKwh(d, input.time, remainingS, headroom + allowed(t) - allowed(base), t - averageBaseKw);
+          if (reachable(currentTarget!) + EPS >= d.deadline.kwh) {
+            want = Math.min(need, leftNow);
+            reason = { code: 'deadline', text: `${deadlineWords(d, input.time)}: ${fmt(want)} kW now${helped}; the rest fits later within the target` };
+            break;
+          }
+          // still cannot be met: raise T by the least amount that meets it
+          const from = currentTarget!;
+          const to = leastTargetMeeting(from, d, reachable, d.band.maxKw, remainingS, averageBaseKw);
+          const price = this.o.eurPerKwYear?.() ?? null;
+          const eur = price === null ? null : Math.round(((to - from) * price / 12) * 100) / 100;
+          headroom += allowed(to) - allowed(from);
+          currentTarget = to;
+          raise = { quarterStart: q.start, fromKw: from, toKw: to, eur, device: d.device, deadline: d.deadline.time };
+          want = Math.min(d.band.maxKw, Math.max(0, headroom));
+          reason = {
+            code: 'target-raised',
+            text: `target raised ${fmt(from)} -> ${fmt(to)} kW for the ${clock(d.deadline.time)} deadline of ${d.device}${eur === null ? '' : `: about ${eur.toFixed(2)} EUR`}`,
+          };
+          break;
+        }
+        case 'plan': {
+          const planned = (d.plannedKwh ?? 0) * 4;
+          want = Math.min(planned, left);
+          reason = { code: planned <= left + EPS ? 'plan' : 'no-budget', text: `plan: ${fmt(planned)} kW this quarter, ${fmt(left)} kW left in the quarter budget` };
+          break;
+        }
+        case 'opportunistic':
+        default: {
+          want = Math.min(solarLeft, left);
+          reason = { code: 'solar', text: `solar surplus: ${fmt(solarLeft)} kW unused` };
+          break;
+        }
+      }
+      let kw = clamp(want, d.band.minKw, d.band.maxKw);
+      // a grant between 0 and the smallest running power is useless: 0 or at least that
+      if (kw > EPS && kw < d.minRunKw - EPS) kw = d.class === 'emergency' ? d.minRunKw : 0;
+      if (d.class !== 'emergency') kw = this.stable(d, kw, input.monoMs, lowSlack, fuse.maxKw);
+      // the fuse is never traded for anything
+      if (kw > fuse.maxKw + EPS || kw < fuse.minKw - EPS) {
+        // never outside the band; off (0) is always allowed as the safe fallback
+        kw = clamp(clamp(kw, fuse.minKw, fuse.maxKw), Math.min(0, d.band.minKw), Math.max(0, d.band.maxKw));
+        if (kw > EPS && kw < d.minRunKw - EPS) kw = 0;
+        reason = fuseReason(fuse, room, this.o.fuse);
+      } else if (d.class === 'plan' && kw <= EPS) {
+        reason = { code: 'no-budget', text: budgetWords(headroom, expectedBaseKw, currentTarget) };
+      } else if (d.class === 'opportunistic' && kw <= EPS) {
+        reason = { code: 'solar', text: 'solar surplus: none to share now' };
+      }
+      if (d.class === 'opportunistic') solarLeft = Math.max(0, solarLeft - Math.max(0, kw));
+      headroom -= kw;
+      room.take(d.conductors, kw);
+      grants.set(d.device, { kw, reason });
+      this.remember(d.device, kw, input.monoMs);
+    }
+
+    // rule 6: batteries absorb export, cover import, hold the quarter inside T
+    let netAfter = baseKw + [...grants.values()].reduce((s, g) => s + g.kw, 0) + [...batteryHelp.values()].reduce((s, h) => s + h, 0);
+    for (const entry of batteries) {
+      const d = entry.demand;
+      const help = batteryHelp.get(d.device) ?? 0;
+      // undo this battery's promised help while deciding, then take the stronger discharge
+      room.take(d.conductors, -help);
+      netAfter -= help;
+      headroom += help;
+      const fuse = room.range(d.conductors);
+      // self-consumption: bring the net flow to zero
+      let want = -netAfter;
+      let reason: GrantReason = want >= 0
+        ? { code: 'battery', text: `battery: absorbing ${fmt(want)} kW that would be exported` }
+        : { code: 'battery', text: `battery: covering ${fmt(-want)} kW of import` };
+      // recharge only inside the budget; discharge at least what keeps the quarter inside T
+      if (want > Math.max(0, headroom)) {
+        want = Math.max(0, headroom);
+        reason = { code: 'budget', text: `battery: charging limited to the quarter budget (${fmt(want)} kW)` };
+      }
+      if (headroom < 0 && want > headroom) {
+        want = headroom;
+        reason = { code: 'battery', text: `battery: discharging ${fmt(-want)} kW to keep the quarter at ${fmt(currentTarget ?? 0)} kW` };
+      }
+      if (help < 0 && want > help) want = help;
+      let kw = clamp(want, d.band.minKw, d.band.maxKw);
+      if (help < 0 && kw <= help + EPS) {
+        reason = { code: 'deadline', text: `battery: discharging ${fmt(-kw)} kW so a deadline is met without raising the target` };
+      }
+      if (Math.abs(kw) < d.minRunKw - EPS) kw = 0;
+      if (kw > fuse.maxKw + EPS || kw < fuse.minKw - EPS) {
+        kw = clamp(clamp(kw, fuse.minKw, fuse.maxKw), Math.min(0, d.band.minKw), Math.max(0, d.band.maxKw));
+        reason = fuseReason(fuse, room, this.o.fuse);
+      }
+      headroom -= kw;
+      netAfter += kw;
+      room.take(d.conductors, kw);
+      grants.set(d.device, { kw, reason });
+      this.remember(d.device, kw, input.monoMs);
+    }
+
+    if (raise) this.raised = raise;
+    for (const device of this.memory.keys()) if (!grants.has(device)) this.memory.delete(device);
+
+    const out: SiteGrant[] = [];
+    const devices: SiteDeviceState[] = [];
+    for (const entry of demands) {
+      const g = grants.get(entry.demand.device)!;
+      const kw = round3(g.kw);
+      out.push({ device: entry.demand.device, kw, validForMs: GRANT_VALID_MS, reason: g.reason, seq, time: input.time });
+      devices.push({
+        device: entry.demand.device, kind: entry.demand.kind, door: entry.door, class: entry.demand.class,
+        measuredKw: entry.demand.measuredKw, grantedKw: kw, reason: g.reason,
+      });
+    }
+    const conductors = (this.o.fuse.phases === 1 ? [1] : [1, 2, 3]) as Array<1 | 2 | 3>;
+    return {
+      grants: out,
+      state: {
+        time: input.time,
+        meterSilent: false,
+        baseKw: round3(baseKw),
+        expectedBaseKw: round3(expectedBaseKw),
+        headroomKw: q ? round3(headroomAtStart) : null,
+        solarSurplusKw: round3(solarSurplusKw),
+        target: currentTarget === null ? null : {
+          kw: round3(currentTarget),
+          raised: this.raised ? { fromKw: this.raised.fromKw, toKw: this.raised.toKw, eur: this.raised.eur, device: this.raised.device, deadline: this.raised.deadline } : null,
+        },
+        fuse: { grid: this.o.fuse.grid, phases: this.o.fuse.phases, amps: this.o.fuse.amps },
+        conductors: conductors.map((c) => ({ conductor: c, amps: nullableRound(room.amps(c)), limitA: this.o.fuse.amps })),
+        devices,
+      },
+    };
+  }
+
+  /**
+   * Decrease fast, increase slow: a small cut (within the deadband, while the quarter has
+   * slack) keeps the grant as it was; an increase waits until the device's last change is
+   * holdMs old. A cut that the fuse needs is made whatever this says (the caller clamps).
+   */
+  private stable(d: SiteDemand, kw: number, monoMs: number, lowSlack: boolean, fuseMax: number): number {
+    const before = this.memory.get(d.device);
+    if (!before) return kw;
+    if (kw < before.kw) {
+      const small = before.kw - kw <= this.deadbandKw + EPS;
+      if (small && !lowSlack && before.kw <= d.band.maxKw && before.kw >= d.band.minKw && before.kw <= fuseMax) return before.kw;
+      return kw;
+    }
+    if (kw > before.kw) {
+      // an increase waits for holdMs after the last change and is worth a command only beyond the deadband
+      if (monoMs - before.changedAt < this.holdMs) return before.kw;
+      if (!lowSlack && before.kw > EPS && kw - before.kw <= this.deadbandKw + EPS) return before.kw;
+    }
+    return kw;
+  }
+
+  private remember(device: string, kw: number, monoMs: number): void {
+    const before = this.memory.get(device);
+    if (!before || Math.abs(before.kw - kw) > EPS) this.memory.set(device, { kw, changedAt: monoMs });
+  }
+}
+
+function byAllocationOrder(a: BookEntry, b: BookEntry): number {
+  return CLASS_ORDER.indexOf(a.demand.class) - CLASS_ORDER.indexOf(b.demand.class)
+    || (a.demand.deadline?.time ?? Infinity) - (b.demand.deadline?.time ?? Infinity)
+    || b.demand.priority - a.demand.priority
+    || a.since - b.since
+    || (a.demand.device < b.demand.device ? -1 : 1);
+}
+
+/** The average power that delivers the deadline's energy by its time, within the band. */
+export function deadlineNeedKw(d: SiteDemand, time: number): number {
+  if (!d.deadline) return 0;
+  const seconds = (d.deadline.time - time) / 1000;
+  if (seconds <= 0) return d.band.maxKw;
+  return Math.min(d.band.maxKw, (d.deadline.kwh * 3600) / seconds);
+}
+
+/**
+ * Energy the device can get by its deadline: `nowKw` (its share of this quarter's headroom)
+ * for the rest of the quarter, then `laterKw` (the target minus the base load's recent average)
+ * every later quarter, both within its band.
+ */
+function deadlineReachableKwh(d: SiteDemand, time: number, remainingS: number, nowKw: number, laterKw: number): number {
+  const seconds = Math.max(0, (d.deadline!.time - time) / 1000);
+  const nowS = Math.min(remainingS, seconds);
+  const laterS = Math.max(0, seconds - remainingS);
+  return (clamp(nowKw, 0, d.band.maxKw) * nowS + clamp(laterKw, 0, d.band.maxKw) * laterS) / 3600;
+}
+
+/**
+ * The least target (to 0.01 kW) at which the deadline is reachable; when even the device's full
+ * power everywhere is not enough, the target at which it gets its full power now and later.
+ */
+function leastTargetMeeting(from: number, d: SiteDemand, reachable: (t: number) => number, maxKw: number, remainingS: number, averageBaseKw: number): number {
+  let hi = from + Math.max(maxKw + Math.max(0, averageBaseKw), 0.01);
+  // enough for full power now: A rises 900/R kW per kW of target
+  hi = Math.max(hi, from + maxKw * remainingS / QUARTER_SECONDS + Math.max(0, averageBaseKw));
+  for (let i = 0; i < 8 && reachable(hi) + EPS < d.deadline!.kwh; i++) hi += maxKw;
+  if (reachable(hi) + EPS < d.deadline!.kwh) return Math.ceil(hi * 100) / 100;
+  let lo = from;
+  while (hi - lo > 0.02) {
+    const mid = (lo + hi) / 2;
+    if (reachable(mid) + EPS >= d.deadline!.kwh) hi = mid;
+    else lo = mid;
+  }
+  // the least whole hundredth of a kW that meets it
+  let t = Math.floor(lo * 100) / 100;
+  while (t < hi && reachable(t) + 1e-6 < d.deadline!.kwh) t = Math.round(t * 100 + 1) / 100;
+  return Math.min(t, Math.ceil(hi * 100) / 100);
+}
+
+function fuseReason(fuse: { maxKw: number; binding: 1 | 2 | 3 | null }, room: FuseRoom, config: Fuse): GrantReason {
+  const c = fuse.binding;
+  if (c === null) return { code: 'fuse', text: `main fuse ${config.phases} x ${config.amps} A` };
+  const amps = room.amps(c);
+  if (amps === null) return { code: 'fuse', text: `main fuse: the current on L${c} is unknown, nothing more on it` };
+  return { code: 'fuse', text: `main fuse: L${c} at ${fmt(Math.abs(amps))} of ${config.amps} A` };
+}
+
+function budgetWords(left: number, baseKw: number, targetKw: number | null): string {
+  if (targetKw === null) return 'quarter budget: not known yet (waiting for the quarter)';
+  return `quarter budget: house ${fmt(baseKw)} kW, target ${fmt(targetKw)} kW, ${fmt(Math.max(0, left))} kW left`;
+}
+
+function deadlineWords(d: SiteDemand, time: number): string {
+  if (!d.deadline) return 'deadline';
+  const hours = (d.deadline.time - time) / 3_600_000;
+  return `${fmt(d.deadline.kwh)} kWh by ${clock(d.deadline.time)} (${fmt(Math.max(0, hours))} h)`;
+}
+
+function clock(epochMs: number): string {
+  const p = brusselsParts(epochMs);
+  return `${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}`;
+}
+
+function clamp(x: number, lo: number, hi: number): number {
+  return Math.min(hi, Math.max(lo, x));
+}
+
+function fmt(x: number): string {
+  return (Math.round(x * 10) / 10).toFixed(1);
+}
+
+function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+function nullableRound(x: number | null): number | null {
+  return x === null ? null : Math.round(x * 10) / 10;
+}

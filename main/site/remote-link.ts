@@ -1,0 +1,54 @@
+/**
+ * The satellite's door: the same SiteLink an in-process role gets, over the meter's websocket
+ * with the existing bus client (it files again after every reconnect). Grants are stamped with
+ * this machine's monotonic receipt time, from which their validity is counted.
+ */
+import { siteDemandSchema, type SiteDemandInput, type SiteGrant, type SiteLink } from '../../shared/site/contract.js';
+import type { BusClient } from '../bus/client.js';
+import { GrantListeners } from './grant-listeners.js';
+
+export interface LinkedDevice {
+  device: string;
+  demand: SiteDemandInput;
+  grant: SiteGrant | null;
+  receivedAt: number | null;
+}
+
+export class RemoteSiteLink implements SiteLink {
+  private readonly listeners: GrantListeners;
+  private readonly devices = new Map<string, LinkedDevice>();
+
+  constructor(private readonly client: BusClient, private readonly monoNow: () => number) {
+    this.listeners = new GrantListeners(monoNow);
+    client.on('grant', (grant) => {
+      const linked = this.devices.get(grant.device);
+      if (!linked) return;
+      linked.grant = grant;
+      linked.receivedAt = monoNow();
+      this.listeners.deliver(grant);
+    });
+  }
+
+  demand(demand: SiteDemandInput): void {
+    // checked here too, so a role's mistake is reported where it is made
+    const parsed = siteDemandSchema.safeParse(demand);
+    if (!parsed.success) throw new Error(`not a demand: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    const linked = this.devices.get(demand.device);
+    this.devices.set(demand.device, { device: demand.device, demand, grant: linked?.grant ?? null, receivedAt: linked?.receivedAt ?? null });
+    this.client.demand(demand);
+  }
+
+  withdraw(device: string): void {
+    this.devices.delete(device);
+    this.client.withdraw(device);
+  }
+
+  onGrant(device: string, listener: (grant: SiteGrant, receivedAtMonoMs: number) => void): () => void {
+    return this.listeners.add(device, listener);
+  }
+
+  /** each device's demand and last grant, for the satellite's own page */
+  list(): LinkedDevice[] {
+    return [...this.devices.values()];
+  }
+}

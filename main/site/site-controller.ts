@@ -1,0 +1,87 @@
+/**
+ * The meter role's site: on every telegram it runs the broker over the demand book, sends each
+ * grant back through its door and publishes `site` in the bus state. With no telegram for
+ * METER_SILENT_MS it says so (no grant is sent without a telegram, so every device's last grant
+ * has expired by then and it is in its safe state on its own).
+ */
+import type { Logger } from 'pino';
+import type { Telegram } from '../../shared/p1/telegram.js';
+import type { QuarterState } from '../../shared/peak/quarter-state.js';
+import { METER_SILENT_MS } from '../../shared/site/contract.js';
+import { emptySiteState, type SiteState } from '../../shared/site/state.js';
+import type { StateHub } from '../bus/state-hub.js';
+import { BaseEnergy, type BaseQuarter } from './base-energy.js';
+import { Broker } from './broker.js';
+import type { DemandBook } from './demand-book.js';
+import type { Fuse } from './fuse.js';
+
+export interface SiteControllerOptions {
+  fuse: Fuse;
+  book: DemandBook;
+  hub: StateHub;
+  monoNow: () => number;
+  log: Logger;
+  eurPerKwYear?: () => number | null;
+  /** a quarter of base-load energy ended: the store keeps it */
+  onBaseQuarter?: (quarter: BaseQuarter) => void;
+  setTimer?: (fn: () => void, ms: number) => unknown;
+  clearTimer?: (handle: unknown) => void;
+}
+
+export class SiteController {
+  readonly broker: Broker;
+  private readonly energy = new BaseEnergy();
+  private silenceTimer: unknown = null;
+  private lastState: SiteState = emptySiteState();
+  private readonly setTimer: (fn: () => void, ms: number) => unknown;
+  private readonly clearTimer: (handle: unknown) => void;
+
+  constructor(private readonly o: SiteControllerOptions) {
+    this.broker = new Broker({ fuse: o.fuse, eurPerKwYear: o.eurPerKwYear });
+    this.setTimer = o.setTimer ?? ((fn, ms) => { const t = setTimeout(fn, ms); t.unref(); return t; });
+    this.clearTimer = o.clearTimer ?? ((t) => clearTimeout(t as NodeJS.Timeout));
+    this.lastState = { ...emptySiteState(), fuse: { ...o.fuse } };
+    o.hub.update({ site: this.lastState });
+  }
+
+  /** One telegram, after the pipeline has updated the quarter. */
+  telegram(telegram: Telegram, quarter: QuarterState | null): void {
+    if (telegram.time === null) return;
+    const power = telegram.powerKw;
+    const netKw = (power?.import ?? 0) - (power?.export ?? 0);
+    const { grants, state } = this.broker.tick({
+      monoMs: this.o.monoNow(),
+      time: telegram.time,
+      netKw,
+      phases: telegram.phases,
+      quarter: quarter && quarter.time === telegram.time
+        ? { start: quarter.quarterStart, elapsedS: quarter.elapsedS, energyKwh: quarter.energySoFarKwh, targetKw: quarter.targetKw }
+        : null,
+      demands: this.o.book.list(),
+    });
+    this.o.book.deliver(grants);
+    this.lastState = state;
+    this.o.hub.update({ site: state });
+    const closed = state.baseKw === null ? null : this.energy.add(telegram.time, state.baseKw);
+    if (closed) this.o.onBaseQuarter?.(closed);
+    this.armSilence();
+  }
+
+  stop(): void {
+    if (this.silenceTimer !== null) this.clearTimer(this.silenceTimer);
+    this.silenceTimer = null;
+  }
+
+  private armSilence(): void {
+    if (this.silenceTimer !== null) this.clearTimer(this.silenceTimer);
+    this.silenceTimer = this.setTimer(() => {
+      this.silenceTimer = null;
+      this.o.log.warn('site: no telegram for 3 s; no grants until the meter speaks again (devices go to their safe state)');
+      this.lastState = {
+        ...this.lastState, meterSilent: true,
+        devices: this.lastState.devices.map((d) => ({ ...d, grantedKw: 0, reason: { code: 'meter-silent', text: 'no telegram for 3 s: safe state' } })),
+      };
+      this.o.hub.update({ site: this.lastState });
+    }, METER_SILENT_MS);
+  }
+}
