@@ -41,3 +41,18 @@ export function judgeTrip(trip: Trip, car: TripCar, socPct: number | null, maxKw
   if (grid <= deliverable) return { met: true, shortKwh: null };
   return { met: false, shortKwh: Math.round((grid - deliverable) * car.chargeEfficiency * 100) / 100 };
 }
+
+/**
+ * The demand fields a trip asks the broker for (site-control.md "Allocation order"): a calendar
+ * trip is a deadline (energy by a time; the broker raises the target only when it cannot be met
+ * otherwise); a sudden trip is charged at once whatever the rate or the peak: class emergency,
+ * at least the charger's running power from now on, with the deadline kept for the record.
+ */
+export function tripDemandFields(intent: TripIntent, minRunKw: number): {
+  class: 'deadline' | 'emergency'; priority: number; deadline: { time: number; kwh: number }; minKw: number;
+} {
+  const deadline = { time: intent.time, kwh: Math.round(intent.kwh * 1000) / 1000 };
+  return intent.urgent
+    ? { class: 'emergency', priority: 90, deadline, minKw: minRunKw }
+    : { class: 'deadline', priority: 60, deadline, minKw: 0 };
+}

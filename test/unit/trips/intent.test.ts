@@ -39,3 +39,12 @@ describe('the trip the controller charges for', () => {
     expect(judgeTrip(trip({}), tesla, null, 11, NOW)).toBeNull();
   });
 });
+
+describe('what a trip asks of the broker', () => {
+  it('a calendar trip is a deadline; a sudden trip an emergency charge from its running power on', async () => {
+    const { tripDemandFields } = await import('../../../main/ev/trips/intent.js');
+    const at = NOW + 3_600_000;
+    expect(tripDemandFields({ time: at, kwh: 33.3333, label: 'x', urgent: false, tripId: 'a' }, 4.14)).toEqual({ class: 'deadline', priority: 60, deadline: { time: at, kwh: 33.333 }, minKw: 0 });
+    expect(tripDemandFields({ time: at, kwh: 10, label: 'x', urgent: true, tripId: 'b' }, 4.14)).toEqual({ class: 'emergency', priority: 90, deadline: { time: at, kwh: 10 }, minKw: 4.14 });
+  });
+});
