@@ -180,9 +180,10 @@ export class TripsService {
     } finally {
       slot.reading = null;
     }
+    // published whether or not the service runs its own schedule (a refresh by command, a test)
+    this.publish();
     if (!this.running) return;
     slot.timer = this.o.timers.setTimeout(() => { slot.timer = null; void this.read(slot); }, delay);
-    this.publish();
   }
 
   private scheduleRecompute(): void {

@@ -73,3 +73,12 @@ describe('sudden trips: "ready by 17:00 with 80%"', () => {
     again.service.stop();
   });
 });
+
+describe('publishing', () => {
+  it('a refresh publishes the new state even when the service runs no schedule of its own', async () => {
+    const { service, published } = setup();
+    await service.refresh();
+    expect(published).toHaveLength(1);
+    expect(published[0]!.next.map((n) => n.car)).toEqual(['tesla', 'zoe']);
+  });
+});
