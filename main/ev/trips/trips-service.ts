@@ -99,6 +99,7 @@ export class TripsService {
   /** Read every calendar now (a command, or a test); resolves when all reads are over. */
   async refresh(): Promise<TripsState> {
     await Promise.all(this.slots.map((slot) => this.read(slot)));
+    this.publish();
     return this.state;
   }
 
