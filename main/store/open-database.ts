@@ -1,8 +1,9 @@
 import { existsSync, renameSync, writeFileSync, readFileSync, mkdirSync } from 'node:fs';
 import { dirname, basename } from 'node:path';
-import DatabaseConstructor, { type Database } from 'better-sqlite3';
+import type { Database } from 'better-sqlite3';
 import type { Logger } from 'pino';
 import { migrate } from './migrations.js';
+import { openSqlite } from './sqlite.js';
 
 export interface OpenedDatabase {
   db: Database;
@@ -36,7 +37,7 @@ function moveAside(file: string, why: string, now: number): string[] {
 function checkExisting(file: string): string | null {
   let db: Database | null = null;
   try {
-    db = new DatabaseConstructor(file, { fileMustExist: true });
+    db = openSqlite(file, { fileMustExist: true });
     const rows = db.pragma('quick_check') as Array<{ quick_check: string }>;
     const result = rows.map((r) => r.quick_check).join('; ');
     return result === 'ok' ? null : `SQLite quick_check: ${result}`;
@@ -68,7 +69,7 @@ export function openMeterDatabase(file: string, log: Logger, now: number = Date.
     problems.push(`${file} is missing (a database was created there ${created}); its remains moved aside as ${moved.map((m) => basename(m)).join(', ')}; a new database was started`);
   }
   for (const problem of problems) log.error({ file }, problem);
-  const db = new DatabaseConstructor(file);
+  const db = openSqlite(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');

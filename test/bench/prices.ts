@@ -4,7 +4,7 @@
  * (memoised per quarter: one SELECT per quarter, a comparison otherwise), for a day of one
  * lookup a second; (3) the same lookup without the memo (a SELECT every call), to show why.
  */
-import Database from 'better-sqlite3';
+import { openSqlite } from '../../main/store/sqlite.js';
 import { parseEntsoeXml } from '../../main/tariff/prices/entsoe-xml.js';
 import { PriceCache } from '../../main/tariff/prices/price-cache.js';
 import { spotToQuarters } from '../../main/tariff/prices/quarters.js';
@@ -39,7 +39,7 @@ export async function bench(): Promise<void> {
   });
   console.log(`ENTSO-E two-day answer (${(xml.length / 1024).toFixed(0)} KB, 192 quarters) -> quarters: median ${us(median(parse))}, p99 ${us(percentile(parse, 99))}`);
 
-  const cache = new PriceCache(new Database(':memory:'));
+  const cache = new PriceCache(openSqlite(':memory:'));
   const day = Date.parse('2025-10-04T22:00Z');
   cache.put(Array.from({ length: 96 }, (_, i) => ({ start: day + i * 900_000, eurPerMwh: 50 + i, resolutionMinutes: 15 as const })), 'entsoe', 0);
   const spot = cache.spotPrice();

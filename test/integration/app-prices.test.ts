@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { openSqlite } from '../../main/store/sqlite.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../main/app.js';
 import { silentLogger } from '../../main/log/logger.js';
@@ -60,7 +60,7 @@ describe.skipIf(!haveRecording)(`the app on a dynamic contract ${haveRecording ?
       await until(() => app.hub.current.meter?.time === Z('2022-11-27T17:17:07Z'), 'the end of the recording');
       await app.stop();
 
-      const db = new Database(join(dir, 'data', 'meter.sqlite'), { readonly: true });
+      const db = openSqlite(join(dir, 'data', 'meter.sqlite'), { readonly: true });
       const day = db.prepare('SELECT import_wh_2, import_eur FROM day_summaries WHERE day = ?').get('2022-11-27') as { import_wh_2: number; import_eur: number };
       db.close();
       // the hand-computed sum of test/integration/dynamic-replay.test.ts: 0.027, 0.628 and 0.087 kWh

@@ -3,14 +3,14 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import DatabaseConstructor from 'better-sqlite3';
+import { openSqlite } from '../../main/store/sqlite.js';
 import { syntheticRecording } from '../support/synthetic-recording.js';
 
 const bin = resolve(import.meta.dirname, '../../bin/digital-meter.js');
 
 /** Everything a user reads back: day figures, quarters, month peaks, the resume point. */
 function totals(db: string) {
-  const sqlite = new DatabaseConstructor(db, { readonly: true });
+  const sqlite = openSqlite(db, { readonly: true });
   const read = {
     days: sqlite.prepare('SELECT * FROM day_summaries ORDER BY day').all(),
     quarters: sqlite.prepare('SELECT * FROM quarters ORDER BY start').all(),

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import Database from 'better-sqlite3';
+import { openSqlite } from '../../main/store/sqlite.js';
 import { describe, expect, it } from 'vitest';
 import { Ledger } from '../../main/ledger/ledger.js';
 import { RateSchedule } from '../../main/ledger/rate-schedule.js';
@@ -35,7 +35,7 @@ function replay(cache: PriceCache) {
 
 describe.skipIf(!haveRecording)(`replay of the shared recording on a dynamic contract ${haveRecording ? '' : noRecordingReason}`, () => {
   it('prices each quarter at its own spot price: the cost equals the hand-computed sum', () => {
-    const cache = new PriceCache(new Database(':memory:'));
+    const cache = new PriceCache(openSqlite(':memory:'));
     // The recording runs 2022-11-27 17:57:07 to 18:17:07 Brussels (16:57:07-17:17:07 UTC).
     cache.put([
       { start: Date.parse('2022-11-27T16:30Z'), eurPerMwh: 1000, resolutionMinutes: 15 }, // before: unused
@@ -59,7 +59,7 @@ describe.skipIf(!haveRecording)(`replay of the shared recording on a dynamic con
   });
 
   it('falls back to the register rate for quarters without a price', () => {
-    const cache = new PriceCache(new Database(':memory:'));
+    const cache = new PriceCache(openSqlite(':memory:'));
     cache.put([{ start: Date.parse('2022-11-27T17:00Z'), eurPerMwh: 300, resolutionMinutes: 15 }], 'entsoe', 0);
     const session = replay(cache);
     // 17:45 and 18:15 quarters at the Night rate 0.30: (0.027 + 0.087) x 0.30 x 1.06 = 0.036252
@@ -68,7 +68,7 @@ describe.skipIf(!haveRecording)(`replay of the shared recording on a dynamic con
   });
 
   it('uses register rates throughout when no price is known at all', () => {
-    const session = replay(new PriceCache(new Database(':memory:')));
+    const session = replay(new PriceCache(openSqlite(':memory:')));
     // 0.742 kWh x 0.30 x 1.06
     expect(session.importEur).toBeCloseTo(0.235956, 10);
   });

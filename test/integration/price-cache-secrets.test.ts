@@ -1,7 +1,7 @@
 import { chmodSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { openSqlite } from '../../main/store/sqlite.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../main/log/logger.js';
 import { FileSecretStore } from '../../main/secrets/file-secret-store.js';
@@ -12,7 +12,7 @@ const Z = (iso: string) => Date.parse(iso);
 
 describe('price cache (SQLite)', () => {
   it('keeps the same rule in the cache: an hourly price never overwrites a 15-minute one', () => {
-    const cache = new PriceCache(new Database(':memory:'));
+    const cache = new PriceCache(openSqlite(':memory:'));
     cache.put([{ start: Z('2025-10-01T10:15Z'), eurPerMwh: 75, resolutionMinutes: 15 }], 'entsoe', 1);
     cache.put([{ start: Z('2025-10-01T10:15Z'), eurPerMwh: 60, resolutionMinutes: 60 }], 'energy-charts', 2);
     expect(cache.at(Z('2025-10-01T10:15Z'))).toEqual({ start: Z('2025-10-01T10:15Z'), eurPerMwh: 75, resolutionMinutes: 15, source: 'entsoe', fetchedAt: 1 });
@@ -21,7 +21,7 @@ describe('price cache (SQLite)', () => {
   });
 
   it('memoises the ledger lookup per quarter but sees new prices at once', () => {
-    const cache = new PriceCache(new Database(':memory:'));
+    const cache = new PriceCache(openSqlite(':memory:'));
     const spot = cache.spotPrice();
     expect(spot(Z('2025-10-01T10:20Z'))).toBeNull();
     cache.put([{ start: Z('2025-10-01T10:15Z'), eurPerMwh: 75, resolutionMinutes: 15 }], 'entsoe', 1);
@@ -48,10 +48,10 @@ describe('price cache (SQLite)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dm-cache-'));
     try {
       const file = join(dir, 'digital-meter.db');
-      const first = new Database(file);
+      const first = openSqlite(file);
       new PriceCache(first).put([{ start: Z('2025-10-01T10:15Z'), eurPerMwh: 75, resolutionMinutes: 15 }], 'entsoe', 1);
       first.close();
-      const again = new Database(file);
+      const again = openSqlite(file);
       expect(new PriceCache(again).summary()).toEqual({ coversUntil: Z('2025-10-01T10:30Z'), fetchedAt: 1 });
       again.close();
     } finally {

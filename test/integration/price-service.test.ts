@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import type { Database } from 'better-sqlite3';
+import { openSqlite } from '../../main/store/sqlite.js';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { pricesSchema } from '../../main/config/prices-schema.js';
 import { FileSecretStore } from '../../main/secrets/file-secret-store.js';
@@ -80,7 +81,7 @@ describe('price service: schedule, cache, fallback and status', () => {
   let dir: string;
   let time: ManualTime;
   const services: PriceService[] = [];
-  const dbs: Database.Database[] = [];
+  const dbs: Database[] = [];
 
   beforeAll(async () => { await api.start(); });
   afterAll(() => api.close());
@@ -100,7 +101,7 @@ describe('price service: schedule, cache, fallback and status', () => {
 
   /** A service as the app builds it, on a database file in `dir` (reopened = a restart). */
   function service(options: { token?: boolean; statuses?: PriceStatus[]; file?: string } = {}) {
-    const db = new Database(join(dir, options.file ?? 'digital-meter.db'));
+    const db = openSqlite(join(dir, options.file ?? 'digital-meter.db'));
     dbs.push(db);
     const cache = new PriceCache(db);
     const sources = [
@@ -228,7 +229,7 @@ describe('price service: schedule, cache, fallback and status', () => {
     api.energyCharts = () => ({ hang: true });
     const { log, lines } = captureLog();
     time.at = Z('2025-10-05T08:00Z');
-    const db = new Database(join(dir, 'digital-meter.db'));
+    const db = openSqlite(join(dir, 'digital-meter.db'));
     dbs.push(db);
     const config = pricesSchema.parse({ entsoeUrl: api.entsoeUrl, energyChartsUrl: api.energyChartsUrl, timeoutSeconds: 0.3 });
     const statuses: PriceStatus[] = [];

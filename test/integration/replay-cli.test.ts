@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import DatabaseConstructor from 'better-sqlite3';
+import { openSqlite } from '../../main/store/sqlite.js';
 import { haveRecording, noRecordingReason, recordingPath } from '../support/shared-fixtures.js';
 
 const bin = resolve(import.meta.dirname, '../../bin/digital-meter.js');
@@ -65,7 +65,7 @@ describe.skipIf(!haveRecording)(`digital-meter replay on the shared recording ${
     expect(JSON.parse(replay([recordingPath, '--summary', '--db', db]).stdout)).toEqual(expectedSummary);
     const again = JSON.parse(replay([recordingPath, '--summary', '--db', db]).stdout);
     expect(again.electricity).toEqual({ importKwh: { t1: 0, t2: 0 }, exportKwh: { t1: 0, t2: 0 }, costEur: 0 });
-    const sqlite = new DatabaseConstructor(db, { readonly: true });
+    const sqlite = openSqlite(db, { readonly: true });
     const day = sqlite.prepare('SELECT import_wh_2, import_eur, gas_litres FROM day_summaries').all();
     const quarters = sqlite.prepare('SELECT start, average_kw, complete FROM quarters ORDER BY start').all();
     sqlite.close();

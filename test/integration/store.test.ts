@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import DatabaseConstructor from 'better-sqlite3';
+import { openSqlite } from '../../main/store/sqlite.js';
 import { openMeterDatabase } from '../../main/store/open-database.js';
 import { MeterStore, RING_MS } from '../../main/store/meter-store.js';
 import { MIGRATIONS } from '../../main/store/migrations.js';
@@ -43,7 +43,7 @@ describe('store: SQLite in WAL mode with versioned migrations', () => {
   it('refuses a database from a newer program instead of guessing', () => {
     const dir = tempDir();
     const file = join(dir, 'meter.sqlite');
-    const db = new DatabaseConstructor(file);
+    const db = openSqlite(file);
     db.pragma('user_version = 99');
     db.close();
     expect(() => openMeterDatabase(file, captureLog().log)).toThrow(`the database has schema version 99, newer than this program knows (${MIGRATIONS.length}); update the program`);
