@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline/promises';
-import Database from 'better-sqlite3';
+import { openSqlite } from '../store/sqlite.js';
 import { loadConfig } from '../config/load.js';
 import { serveDataDir } from '../demo/demo.js';
 import {
@@ -61,7 +61,7 @@ export async function calendarCommand(args: string[], io: CalendarIo): Promise<n
   const secrets = new FileSecretStore(serveDataDir(loaded));
   const { trips } = loaded.config;
   if (action === 'trips') {
-    const db = new Database(':memory:');
+    const db = openSqlite(':memory:');
     const service = createTrips({ config: trips, db, secrets, log: silentLogger(), onState: () => {}, ...(io.google ? { google: io.google } : {}) });
     io.out(`${JSON.stringify(await service.refresh(), null, 2)}\n`);
     db.close();

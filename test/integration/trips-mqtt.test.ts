@@ -1,5 +1,5 @@
 import { connectAsync } from 'mqtt';
-import Database from 'better-sqlite3';
+import { openSqlite } from '../../main/store/sqlite.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CommandRegistry, registerStateCommands } from '../../main/bus/commands.js';
 import { MqttBridge } from '../../main/bus/mqtt/bridge.js';
@@ -23,7 +23,7 @@ describe('Home Assistant: the next trip per car, and a sudden trip asked for ove
     const cars = [{ name: 'tesla', batteryKwh: 75, consumptionKwhPer100Km: 18, defaultNeed: '80%', chargeEfficiency: 0.9 }];
     const hub = new StateHub();
     const trips = new TripsService({
-      sources: [], cars, store: new TripsStore(new Database(':memory:')), timers: systemTimers, refreshMs: 300_000, horizonDays: 7,
+      sources: [], cars, store: new TripsStore(openSqlite(':memory:')), timers: systemTimers, refreshMs: 300_000, horizonDays: 7,
       convention: { marginMinutes: 30, allDayDeparture: null, zone: 'Europe/Brussels' }, onState: (s) => hub.update({ trips: s }),
     });
     const commands = registerStateCommands(new CommandRegistry(), hub);

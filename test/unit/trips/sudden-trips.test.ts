@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import { openSqlite } from '../../../main/store/sqlite.js';
 import { describe, expect, it } from 'vitest';
 import { CommandRegistry } from '../../../main/bus/commands.js';
 import { registerTripsCommands } from '../../../main/ev/trips/commands.js';
@@ -11,7 +11,7 @@ const ZONE = 'Europe/Brussels';
 // Wednesday 10 June 2026, 15:00 in Brussels (CEST, UTC+2) = 13:00Z
 const NOW = Date.parse('2026-06-10T13:00:00Z');
 
-function setup(db = new Database(':memory:'), timers = new ManualTimers(NOW)) {
+function setup(db = openSqlite(':memory:'), timers = new ManualTimers(NOW)) {
   const published: TripsState[] = [];
   const service = new TripsService({
     sources: [], store: new TripsStore(db), timers, refreshMs: 300_000, horizonDays: 7, onState: (s) => published.push(s),
