@@ -142,3 +142,12 @@ describe('iCal faults: message, last good list kept, recovery', () => {
     s.stop();
   });
 });
+
+describe('the address', () => {
+  it('webcal:// is read as https://; other schemes are refused naming the calendar', async () => {
+    const source = new IcalSource({ name: 'family', url: 'webcal://127.0.0.1:1/private-abc123/basic.ics', timeoutMs: 5000, maxBytes: 1024, zone: ZONE });
+    await expect(source.events({ start: 0, end: 1 })).rejects.toThrow(/^cannot reach https:\/\/127\.0\.0\.1:1\/…: ECONNREFUSED$/);
+    expect(() => new IcalSource({ name: 'family', url: 'file:///etc/passwd', timeoutMs: 5000, maxBytes: 1024, zone: ZONE }))
+      .toThrow("calendar 'family': the address must start with https:, http: or webcal:, not file:");
+  });
+});
