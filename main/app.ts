@@ -31,6 +31,7 @@ import { activeRatesFile, RatesStore } from './tariff/rates-load.js';
 import { parseStart } from './p1/simulator/run-options.js';
 import { hostname } from 'node:os';
 import type { SiteLink } from '../shared/site/contract.js';
+import type { BusState } from '../shared/state.js';
 import { BusClient } from './bus/client.js';
 import { ConfigError } from './config/errors.js';
 import { ShutdownRegistry } from './lifecycle/shutdown.js';
@@ -44,6 +45,7 @@ import { publishSatelliteStatus } from './site/satellite-status.js';
 import { SiteController } from './site/site-controller.js';
 import { registerTripsCommands } from './ev/trips/commands.js';
 import { createTrips } from './ev/trips/start-trips.js';
+import { registerSiteCommands } from './site/commands.js';
 
 export type Role = 'meter' | 'ev' | 'battery';
 
@@ -169,10 +171,15 @@ export async function createApp(o: AppOptions = {}): Promise<App> {
     eurPerKwYear: () => ratesStore.current.Capacity?.eurPerKwYear ?? null,
     onBaseQuarter: (q) => opened.store.queueSiteQuarter(q),
   }) : null;
+  if (siteController) registerSiteCommands(commands, siteController);
   const local = inProcessLink(book, clock.monoNow);
   const modules = await startRoles(roles, { loaded, dataDir, hub, commands, clock, log, site: local, shutdown }, log);
   const controlled = modules.flatMap((m) => m.devices);
   if (controlled.length && !fuse) {
+    // nothing stays open behind a refused configuration
+    await shutdown.shutdown();
+    prices.stop();
+    opened.close();
     throw new ConfigError(loaded.file ?? 'the configuration', [
       `site.fuse: required to control ${controlled.join(', ')}: the main fuse, e.g. {"grid": "3x400", "phases": 3, "amps": 25}`,
     ]);
@@ -264,11 +271,16 @@ function satelliteLink(loaded: LoadedConfig, roles: Role[], hub: StateHub, monoN
     log.warn('no meter role here and no bus.meter {url, token} configured: the devices stay in their safe state');
     return null;
   }
-  const name = meter.name ?? satelliteNameFromHost();
+  // the host name and the role: two satellites on one host without names do not take each other's place
+  const name = meter.name ?? `${satelliteNameFromHost()}-${roles.filter((r) => r !== 'meter').join('-')}`.slice(0, 48);
   const role = roles.includes('ev') ? 'ev' : 'battery';
   const client = new BusClient({ url: meter.url, token: meter.token, role, name });
   const link = new RemoteSiteLink(client, monoNow);
   let stopStatus: (() => void) | null = null;
+  // the satellite's page shows the meter's figures too: its state mirrors the meter's (not its own page's parts)
+  const mirror = (state: BusState) => hub.update({ meter: state.meter, quarter: state.quarter, costs: state.costs, sources: state.sources, site: state.site ?? null });
+  client.on('snapshot', mirror);
+  client.on('delta', (_delta, state) => mirror(state));
   client.on('connected', () => log.info({ meter: meter.url, name }, 'satellite: connected to the meter'));
   client.on('disconnected', (code, reason) => log.warn({ code, reason }, 'satellite: link to the meter lost; reconnecting'));
   client.on('stale', (stale) => { if (stale) log.warn('satellite: no telegram from the meter for 3 s; devices in their safe state'); });

@@ -54,7 +54,7 @@ export async function startBus(options: StartBusOptions): Promise<RunningBus> {
   const { config } = options;
   const token = openServerToken({ dataDir: options.dataDir, override: options.tokenOverride, env: options.env ?? process.env, log });
   const commands = options.commands ?? registerStateCommands(new CommandRegistry(), options.hub);
-  const common = { hub: options.hub, tokens: token.holder, commands, site: options.site, log, path: config.path, maxClients: config.maxClients };
+  const common = { hub: options.hub, tokens: token.holder, commands, site: options.site, pingIntervalMs: config.pingSeconds * 1000, log, path: config.path, maxClients: config.maxClients };
   let server: BusServer;
   let url: string | null = null;
   try {

@@ -30,18 +30,20 @@ export const busSchema = z.object({
   /** serve wss:// with the user's certificate and key (PEM files) */
   tls: z.object({ cert: z.string().min(1), key: z.string().min(1) }).strict().optional(),
   maxClients: z.number().int().min(1).max(10_000).default(256),
+  /** ping every client this often; one that has not answered the previous ping is dropped (its demands go with it) */
+  pingSeconds: z.number().min(0.2).max(300).default(15),
   /** a satellite (roles ev/battery without meter): where the meter's bus is */
   meter: z.object({
     url: z.string().regex(/^wss?:\/\/[^\s]+$/, 'a ws:// or wss:// URL, e.g. ws://192.168.1.10:8080/ws'),
     token: z.string().min(16),
-    /** this satellite's name at the meter: its identity, stable across reconnects (default: the host name) */
+    /** this satellite's name at the meter: its identity, stable across reconnects (default: the host name and the roles, e.g. pi-garage-ev) */
     name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,47}$/, 'lowercase letters, digits, - and _, at most 48').optional(),
   }).strict().optional(),
   /** the Home Assistant bridge; off when absent */
   mqtt: mqttSchema.optional(),
 }).strict();
 
-export const BUS_DEFAULTS = { host: '127.0.0.1', port: 8080, path: '/ws', maxClients: 256 } as const;
+export const BUS_DEFAULTS = { host: '127.0.0.1', port: 8080, path: '/ws', maxClients: 256, pingSeconds: 15 } as const;
 
 export type BusConfig = z.infer<typeof busSchema>;
 export type MqttConfig = z.infer<typeof mqttSchema>;

@@ -34,6 +34,11 @@ export interface QuarterNow {
   elapsedS: number;
   energyKwh: number;
   targetKw: number;
+  /**
+   * E covers only part of the quarter (started mid-quarter without 1-0:1.4.0): the energy
+   * before is unknown, so the budget is the target itself, as if the quarter had run at T so far
+   */
+  partial?: boolean;
 }
 
 export interface TickInput {
@@ -97,7 +102,7 @@ export class Broker {
     const expectedBaseKw = lowSlack ? baseKw : this.base.expected(baseKw);
     const averageBaseKw = this.base.average() ?? baseKw;
     // Q = A - B^ (nothing to share before the quarter is known)
-    const allowed = (t: number) => (q ? allowedKw(t, q.energyKwh, q.elapsedS) : 0);
+    const allowed = (t: number) => (q ? (q.partial ? t : allowedKw(t, q.energyKwh, q.elapsedS)) : 0);
     let headroom = q ? allowed(targetKw!) - expectedBaseKw : 0;
     const solarSurplusKw = Math.max(0, -baseKw);
     let solarLeft = solarSurplusKw;
@@ -122,16 +127,26 @@ export class Broker {
         case 'emergency': {
           const atLeast = Math.max(d.minRunKw, d.band.minKw);
           want = Math.max(atLeast, Math.min(d.band.maxKw, left));
+          // above the budget for the rest of the quarter, the quarter's average rises by over x R / 900
+          const over = want - left;
+          const price = this.o.eurPerKwYear?.() ?? null;
+          const cost = q && price !== null && over > EPS ? ` (a peak up to ${fmt(over * remainingS / QUARTER_SECONDS)} kW higher: about ${(over * remainingS / QUARTER_SECONDS * price / 12).toFixed(2)} EUR)` : '';
           reason = {
             code: 'emergency',
-            text: want > left + EPS
-              ? `emergency charge at ${fmt(want)} kW, ${fmt(want - left)} kW above the quarter budget`
+            text: over > EPS
+              ? `emergency charge at ${fmt(want)} kW, ${fmt(over)} kW above the quarter budget${cost}`
               : `emergency charge at ${fmt(want)} kW within the quarter budget`,
           };
           break;
         }
         case 'deadline': {
           const need = deadlineNeedKw(d, input.time);
+          if (d.deadline && d.deadline.time <= input.time) {
+            // a deadline in the past cannot be met by raising anything: charge within the budget
+            want = Math.min(d.band.maxKw, left);
+            reason = { code: 'deadline', text: `the ${clock(d.deadline.time)} deadline has passed: ${fmt(want)} kW within the quarter budget` };
+            break;
+          }
           if (need <= left + EPS || !q || !d.deadline) {
             want = Math.min(need, left);
             reason = { code: need <= left + EPS ? 'deadline' : 'no-budget', text: `${deadlineWords(d, input.time)}: needs ${fmt(need)} kW on average, ${fmt(left)} kW left in the quarter budget` };
@@ -162,7 +177,7 @@ export class Broker {
           }
           // still cannot be met: raise T by the least amount that meets it
           const from = currentTarget!;
-          const to = leastTargetMeeting(from, d, reachable, d.band.maxKw, remainingS, averageBaseKw);
+          const to = leastTargetMeeting(from, d, reachable);
           const price = this.o.eurPerKwYear?.() ?? null;
           const eur = price === null ? null : Math.round(((to - from) * price / 12) * 100) / 100;
           headroom += allowed(to) - allowed(from);
@@ -271,6 +286,7 @@ export class Broker {
       state: {
         time: input.time,
         meterSilent: false,
+        paused: false,
         baseKw: round3(baseKw),
         expectedBaseKw: round3(expectedBaseKw),
         headroomKw: q ? round3(headroomAtStart) : null,
@@ -343,24 +359,24 @@ function deadlineReachableKwh(d: SiteDemand, time: number, remainingS: number, n
 
 /**
  * The least target (to 0.01 kW) at which the deadline is reachable; when even the device's full
- * power everywhere is not enough, the target at which it gets its full power now and later.
+ * power now and later is not enough, the least target that gives it that full power (raising
+ * further would buy nothing).
  */
-function leastTargetMeeting(from: number, d: SiteDemand, reachable: (t: number) => number, maxKw: number, remainingS: number, averageBaseKw: number): number {
-  let hi = from + Math.max(maxKw + Math.max(0, averageBaseKw), 0.01);
-  // enough for full power now: A rises 900/R kW per kW of target
-  hi = Math.max(hi, from + maxKw * remainingS / QUARTER_SECONDS + Math.max(0, averageBaseKw));
-  for (let i = 0; i < 8 && reachable(hi) + EPS < d.deadline!.kwh; i++) hi += maxKw;
-  if (reachable(hi) + EPS < d.deadline!.kwh) return Math.ceil(hi * 100) / 100;
+function leastTargetMeeting(from: number, d: SiteDemand, reachable: (t: number) => number): number {
+  // reachable() is capped by the device's band: far above, it gives the most that can be had
+  const most = reachable(from + 10_000);
+  const goal = Math.min(d.deadline!.kwh, most) - 1e-9;
   let lo = from;
-  while (hi - lo > 0.02) {
+  let hi = from + 10_000;
+  while (hi - lo > 0.005) {
     const mid = (lo + hi) / 2;
-    if (reachable(mid) + EPS >= d.deadline!.kwh) hi = mid;
+    if (reachable(mid) >= goal) hi = mid;
     else lo = mid;
   }
   // the least whole hundredth of a kW that meets it
   let t = Math.floor(lo * 100) / 100;
-  while (t < hi && reachable(t) + 1e-6 < d.deadline!.kwh) t = Math.round(t * 100 + 1) / 100;
-  return Math.min(t, Math.ceil(hi * 100) / 100);
+  while (reachable(t) < goal) t = Math.round(t * 100 + 1) / 100;
+  return t;
 }
 
 function fuseReason(fuse: { maxKw: number; binding: 1 | 2 | 3 | null }, room: FuseRoom, config: Fuse): GrantReason {

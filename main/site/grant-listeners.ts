@@ -20,9 +20,14 @@ export class GrantListeners {
     return () => { set.delete(listener); };
   }
 
+  /** A new connection (perhaps to a restarted meter, counting from 1 again): forget the seqs seen. */
+  reset(): void {
+    this.lastSeq.clear();
+  }
+
   deliver(grant: SiteGrant): void {
     const last = this.lastSeq.get(grant.device);
-    if (last !== undefined && grant.seq <= last && grant.seq !== 1) return;
+    if (last !== undefined && grant.seq <= last) return;
     this.lastSeq.set(grant.device, grant.seq);
     const at = this.monoNow();
     for (const listener of this.byDevice.get(grant.device) ?? []) listener(grant, at);

@@ -22,7 +22,7 @@ export function publishSatelliteStatus(o: {
           const fresh = d.grant !== null && d.receivedAt !== null && grantIsFresh(d.receivedAt, d.grant, now);
           return {
             device: d.device, kind: d.demand.kind, grantKw: d.grant?.kw ?? null, reason: d.grant?.reason ?? null,
-            safe: !fresh, drawKw: d.demand.measuredKw,
+            safe: !fresh, drawKw: d.demand.measuredKw, grants: d.grants, duplicateGrants: d.duplicates,
           };
         }),
       },
@@ -37,11 +37,13 @@ export function publishSatelliteStatus(o: {
   o.client.on('disconnected', disconnected);
   o.client.on('stale', stale);
   o.client.on('refused', refused);
+  const stopChanges = o.link.onChange(publish);
   const timer = setInterval(publish, 500);
   timer.unref();
   publish();
   return () => {
     clearInterval(timer);
+    stopChanges();
     o.client.off('connected', connected);
     o.client.off('disconnected', disconnected);
     o.client.off('stale', stale);

@@ -35,6 +35,7 @@ export class SiteController {
   private lastState: SiteState = emptySiteState();
   private readonly setTimer: (fn: () => void, ms: number) => unknown;
   private readonly clearTimer: (handle: unknown) => void;
+  private paused = false;
 
   constructor(private readonly o: SiteControllerOptions) {
     this.broker = new Broker({ fuse: o.fuse, eurPerKwYear: o.eurPerKwYear });
@@ -42,6 +43,28 @@ export class SiteController {
     this.clearTimer = o.clearTimer ?? ((t) => clearTimeout(t as NodeJS.Timeout));
     this.lastState = { ...emptySiteState(), fuse: { ...o.fuse } };
     o.hub.update({ site: this.lastState });
+    // a device whose door closed leaves the page at once, not at the next telegram
+    o.book.onChange(() => this.dropGone());
+  }
+
+  /**
+   * Pause control (command site.pause): telegrams and the state flow on, but no grant is sent,
+   * so every device reaches its safe state as its last grant expires. resume() undoes it.
+   */
+  pause(): void {
+    if (this.paused) return;
+    this.paused = true;
+    this.o.log.warn('site: control paused; no grants until resumed (devices go to their safe state)');
+  }
+
+  resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    this.o.log.info('site: control resumed');
+  }
+
+  get isPaused(): boolean {
+    return this.paused;
   }
 
   /** One telegram, after the pipeline has updated the quarter. */
@@ -55,11 +78,19 @@ export class SiteController {
       netKw,
       phases: telegram.phases,
       quarter: quarter && quarter.time === telegram.time
-        ? { start: quarter.quarterStart, elapsedS: quarter.elapsedS, energyKwh: quarter.energySoFarKwh, targetKw: quarter.targetKw }
+        ? {
+          start: quarter.quarterStart, elapsedS: quarter.elapsedS, energyKwh: quarter.energySoFarKwh, targetKw: quarter.targetKw,
+          partial: quarter.energySource === 'counters-partial',
+        }
         : null,
       demands: this.o.book.list(),
     });
-    this.o.book.deliver(grants);
+    if (this.paused) {
+      state.paused = true;
+      state.devices = state.devices.map((d) => ({ ...d, grantedKw: 0, reason: { code: 'paused', text: 'control paused (site.pause): safe state' } }));
+    } else {
+      this.o.book.deliver(grants);
+    }
     this.lastState = state;
     this.o.hub.update({ site: state });
     const closed = state.baseKw === null ? null : this.energy.add(telegram.time, state.baseKw);
@@ -70,6 +101,13 @@ export class SiteController {
   stop(): void {
     if (this.silenceTimer !== null) this.clearTimer(this.silenceTimer);
     this.silenceTimer = null;
+  }
+
+  private dropGone(): void {
+    const devices = this.lastState.devices.filter((d) => this.o.book.get(d.device)?.door === d.door);
+    if (devices.length === this.lastState.devices.length) return;
+    this.lastState = { ...this.lastState, devices };
+    this.o.hub.update({ site: this.lastState });
   }
 
   private armSilence(): void {

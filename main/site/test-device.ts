@@ -8,7 +8,7 @@ import { grantIsFresh, type SiteGrant, type SiteLink } from '../../shared/site/c
 import type { TestDeviceConfig } from '../config/site-schema.js';
 
 /** how often the device looks at its grant's age, and files its draw at the latest */
-export const TEST_DEVICE_CHECK_MS = 250;
+export const TEST_DEVICE_CHECK_MS = 100;
 const REFILE_EVERY_MS = 1000;
 
 export class TestDevice {

@@ -8,7 +8,9 @@ import { z } from 'zod';
  * battery discharging).
  *
  * Ownership: the site issue owns this file (main/site/ implements the broker and the demand
- * book on it); EV and battery roles only use it.
+ * book on it); EV and battery roles only use it. Over the websocket (protocol 2) a demand
+ * travels as {type: "demand", id, demand: SiteDemand} and a grant as {type: "grant", grant:
+ * SiteGrant} (shared/bus/protocol.ts).
  */
 
 /** How long a grant may be acted on after it was received (site-control.md "Safety"). */
@@ -67,7 +69,7 @@ export type SiteDemandInput = z.input<typeof siteDemandSchema>;
 export const grantReasonSchema = z.object({
   code: z.enum([
     'emergency', 'deadline', 'plan', 'solar', 'budget', 'fuse', 'battery',
-    'target-raised', 'no-budget', 'meter-silent', 'not-demanded',
+    'target-raised', 'no-budget', 'meter-silent', 'not-demanded', 'paused',
   ]),
   text: z.string().max(300),
 }).strict();

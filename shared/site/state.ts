@@ -35,6 +35,8 @@ export const siteStateSchema = z.object({
   time: z.number().nullable(),
   /** no telegram for 3 s: no grants, every device in its safe state */
   meterSilent: z.boolean(),
+  /** control paused by a person (command site.pause): no grants, every device safe */
+  paused: z.boolean(),
   /** B: the house without the flexible devices (negative: solar export) */
   baseKw: kw.nullable(),
   /** B^: what the broker expects the base load to be for the rest of the quarter */
@@ -53,7 +55,7 @@ export type SiteState = z.infer<typeof siteStateSchema>;
 
 export function emptySiteState(): SiteState {
   return {
-    time: null, meterSilent: true, baseKw: null, expectedBaseKw: null, headroomKw: null, solarSurplusKw: null,
+    time: null, meterSilent: true, paused: false, baseKw: null, expectedBaseKw: null, headroomKw: null, solarSurplusKw: null,
     target: null, fuse: null, conductors: [], devices: [],
   };
 }
@@ -76,6 +78,9 @@ export const satelliteStateSchema = z.object({
     safe: z.boolean(),
     /** what it draws now (signed) */
     drawKw: kw,
+    /** grants received, and how many repeated one already received (a duplicate door would show here) */
+    grants: z.number().int(),
+    duplicateGrants: z.number().int(),
   })),
 });
 export type SatelliteState = z.infer<typeof satelliteStateSchema>;

@@ -46,3 +46,32 @@ describe('the app from a configuration file', () => {
     }
   });
 });
+
+describe('the site in the configuration', () => {
+  it('refuses to control devices without the main fuse, naming site.fuse and the devices', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dm-app-config-'));
+    try {
+      writeFileSync(join(dir, 'config.json'), JSON.stringify({
+        dataDir: 'data', roles: ['meter'], log: { level: 'silent', file: false }, p1: { type: 'simulator' },
+        site: { testDevices: [{ id: 'testload', maxKw: 2 }] },
+      }));
+      await expect(createApp({ configFile: join(dir, 'config.json'), console: null }))
+        .rejects.toThrow('site.fuse: required to control testload: the main fuse, e.g. {"grid": "3x400", "phases": 3, "amps": 25}');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a fuse whose phases do not fit its grid', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dm-app-config-'));
+    try {
+      writeFileSync(join(dir, 'config.json'), JSON.stringify({
+        dataDir: 'data', roles: ['meter'], log: { level: 'silent', file: false },
+        site: { fuse: { grid: '1x230', phases: 3, amps: 40 } },
+      }));
+      await expect(createApp({ configFile: join(dir, 'config.json'), console: null })).rejects.toThrow(/site\.fuse\.phases: 1x230 has one phase/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -6,6 +6,7 @@ import { CommandRegistry, registerStateCommands } from '../../main/bus/commands.
 import { MqttBridge } from '../../main/bus/mqtt/bridge.js';
 import { StateHub } from '../../main/bus/state-hub.js';
 import type { MeterState } from '../../shared/state.js';
+import { emptySiteState } from '../../shared/site/state.js';
 import { startMosquitto, type Broker } from '../support/mosquitto.js';
 import { eventually } from '../support/ws-probe.js';
 import { quarterState } from '../support/quarter-state.js';
@@ -149,6 +150,28 @@ describe('MQTT bridge against a real Mosquitto', () => {
     await eventually(() => late.seen.length === 12, 'retained values');
     expect(late.seen.every((s) => s.retain)).toBe(true);
     expect(late.seen.find((s) => s.topic.endsWith('/power_export_kw'))!.payload).toBe('0.000');
+  });
+
+  it('announces the site\'s base load and each device\'s granted power as devices appear, and publishes them', async () => {
+    const hub = fullHub();
+    const device = (id: string, grantedKw: number) => ({
+      device: id, kind: 'ev' as const, door: 'local', class: 'plan' as const, measuredKw: 0, grantedKw,
+      reason: { code: 'budget' as const, text: 'quarter budget' },
+    });
+    const site = { ...emptySiteState(), time: 1_700_000_000_000, meterSilent: false, baseKw: 1.234, devices: [device('garage-car', 3.7)] };
+    hub.update({ site });
+    const obs = await observer('#');
+    bridge(hub);
+    await eventually(() => obs.last('digital-meter/sensor/site_garage-car_granted_kw')?.payload === '3.700', 'the car\'s grant');
+    expect(obs.last('digital-meter/sensor/site_base_kw')!.payload).toBe('1.234');
+    const config = JSON.parse(obs.last('homeassistant/sensor/digital_meter/site_garage-car_granted_kw/config')!.payload) as unknown;
+    expect(haSensorDiscovery.safeParse(config).success).toBe(true);
+    expect(config).toMatchObject({ name: 'Granted power garage-car', unique_id: 'digital_meter_site_garage-car_granted_kw', device_class: 'power', unit_of_measurement: 'kW' });
+    // a battery joins later: announced then, and its (negative: discharging) grant published
+    hub.update({ site: { ...site, devices: [device('garage-car', 2.2), { ...device('battery', -1.5), kind: 'battery' as const, class: 'battery' as const }] } });
+    await eventually(() => obs.last('digital-meter/sensor/site_battery_granted_kw')?.payload === '-1.500', 'the battery\'s grant');
+    expect(obs.last('homeassistant/sensor/digital_meter/site_battery_granted_kw/config')).toBeDefined();
+    await eventually(() => obs.last('digital-meter/sensor/site_garage-car_granted_kw')?.payload === '2.200', 'the car\'s new grant');
   });
 
   it('publishes a changing value at most once per interval, and always its latest value', async () => {

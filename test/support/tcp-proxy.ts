@@ -6,7 +6,9 @@ import { createConnection, createServer, type AddressInfo, type Socket } from 'n
  */
 export class TcpProxy {
   private readonly sockets = new Set<Socket>();
+  private readonly pairs = new Set<[Socket, Socket]>();
   private paused = false;
+  private silent = false;
   private readonly server = createServer((client) => this.relay(client));
 
   private constructor(private readonly targetPort: number) {}
@@ -29,6 +31,28 @@ export class TcpProxy {
     if (refuseMs > 0) setTimeout(() => { this.paused = false; }, refuseMs);
   }
 
+  /**
+   * A cable pulled out: every connection stays open but carries nothing either way (and new
+   * ones are held silent too), so only a ping timeout can notice. restore() ends it.
+   */
+  blackhole(): void {
+    this.silent = true;
+    for (const [a, b] of this.pairs) {
+      a.unpipe(b);
+      b.unpipe(a);
+      // flowing with no reader: bytes are read and dropped
+      a.resume();
+      b.resume();
+    }
+  }
+
+  /** Carry bytes again: the silent connections are closed (they are dead), new ones relay. */
+  restore(): void {
+    this.silent = false;
+    for (const [a, b] of this.pairs) { a.destroy(); b.destroy(); }
+    this.pairs.clear();
+  }
+
   async close(): Promise<void> {
     this.drop();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -48,6 +72,14 @@ export class TcpProxy {
         client.destroy();
         upstream.destroy();
       });
+    }
+    const pair: [Socket, Socket] = [client, upstream];
+    this.pairs.add(pair);
+    client.on('close', () => this.pairs.delete(pair));
+    if (this.silent) {
+      client.resume();
+      upstream.resume();
+      return;
     }
     client.pipe(upstream);
     upstream.pipe(client);

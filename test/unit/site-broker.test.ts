@@ -253,3 +253,62 @@ describe('broker: solar surplus', () => {
     expect(grantOf(r, 'battery').kw).toBeCloseTo(1.3, 3);
   });
 });
+
+describe('broker: emergency', () => {
+  it('gives an emergency demand its smallest running power at once, above the budget, and prices the higher peak', () => {
+    // t = 450 s, E = 0.6 kWh, T = 4 kW: A = (1 - 0.6) x 3600 / 450 = 3.2 kW; house 3.2 kW: Q = 0.
+    // The car (emergency, runs from 4.1 kW) gets 4.1 kW anyway: 4.1 kW over the budget for the 450 s
+    // left raises the quarter by 4.1 x 450 / 900 = 2.05 kW (shown to 0.1: 2.1) -> 2.05 x 50 / 12 = 8.54 EUR.
+    const broker = new Broker({ fuse: FUSE_3X400, eurPerKwYear: () => 50 });
+    const r = broker.tick({
+      monoMs: 0, time: Q0 + 450_000, netKw: 3.2, phases: QUIET, quarter: { start: Q0, elapsedS: 450, energyKwh: 0.6, targetKw: 4 },
+      demands: [entry(ev('car', { class: 'emergency', minRunKw: 4.1 }))],
+    });
+    expect(grantOf(r, 'car').kw).toBeCloseTo(4.1, 3);
+    expect(grantOf(r, 'car').reason).toEqual({ code: 'emergency', text: 'emergency charge at 4.1 kW, 4.1 kW above the quarter budget (a peak up to 2.1 kW higher: about 8.54 EUR)' });
+  });
+});
+
+describe('broker: a quarter seen only in part', () => {
+  it('takes the target itself as the budget when the energy before the first telegram is unknown', () => {
+    // started at t = 600 without 1-0:1.4.0: E = 0.1 kWh is only what was seen. Trusting it would give
+    // A = (1 - 0.1) x 3600 / 300 = 10.8 kW; unknown energy before means A = T = 4 kW instead.
+    // House 1 kW: Q = 3 kW for the car (plan, 11 kW wanted).
+    const broker = new Broker({ fuse: FUSE_3X400 });
+    const r = broker.tick({
+      monoMs: 0, time: Q0 + 600_000, netKw: 1, phases: QUIET, quarter: { start: Q0, elapsedS: 600, energyKwh: 0.1, targetKw: 4, partial: true },
+      demands: [entry(ev('car', { plannedKwh: 2.75 }))],
+    });
+    expect(r.state.headroomKw).toBeCloseTo(3, 6);
+    expect(grantOf(r, 'car').kw).toBeCloseTo(3, 3);
+  });
+});
+
+describe('broker: deadlines that cannot be met', () => {
+  // t = 0, E = 0, T = 5 kW: A = 5; house 4 kW: Q = 1 kW; no battery
+  const quarter = { start: Q0, elapsedS: 0, energyKwh: 0, targetKw: 5 };
+
+  it('raises the target only as far as the device\'s full power, when even that is not enough', () => {
+    // 2 kWh by the quarter's end would need 8 kW; the car takes at most 3.7 kW (0.925 kWh).
+    // Full power now needs Q = 1 + (T' - 5) x 900/900 >= 3.7 -> T' = 7.7 kW: raised by 2.7 kW,
+    // 2.7 x 50 / 12 = 11.25 EUR; raising further would buy nothing.
+    const broker = new Broker({ fuse: FUSE_3X400, eurPerKwYear: () => 50 });
+    const r = broker.tick({
+      monoMs: 0, time: Q0, netKw: 4, phases: QUIET, quarter,
+      demands: [entry(ev('car', { class: 'deadline', band: { minKw: 0, maxKw: 3.7 }, deadline: { time: Q0 + 900_000, kwh: 2 } }))],
+    });
+    expect(r.state.target?.raised).toMatchObject({ fromKw: 5, toKw: 7.7, eur: 11.25 });
+    expect(grantOf(r, 'car').kw).toBeCloseTo(3.7, 3);
+  });
+
+  it('never raises the target for a deadline already past', () => {
+    // the deadline was a second ago: the car gets what the budget allows (Q = 1), the target stays
+    const broker = new Broker({ fuse: FUSE_3X400, eurPerKwYear: () => 50 });
+    const r = broker.tick({
+      monoMs: 0, time: Q0, netKw: 4, phases: QUIET, quarter,
+      demands: [entry(ev('car', { class: 'deadline', deadline: { time: Q0 - 1000, kwh: 5 } }))],
+    });
+    expect(r.state.target).toEqual({ kw: 5, raised: null });
+    expect(grantOf(r, 'car').kw).toBeCloseTo(1, 3);
+  });
+});

@@ -7,7 +7,8 @@ import type { CommandOutcome, CommandRegistry } from '../commands.js';
 import { TokenBucket } from '../rate-limit.js';
 import type { StateHub } from '../state-hub.js';
 import { availabilityTopic, discoveryPayload, discoveryTopic, stateTopic, type DiscoveryNames } from './discovery.js';
-import { METER_SENSORS, sensorValue, type SensorEntity } from './entities.js';
+import { METER_SENSORS, sensorValue, siteSensors, type SensorEntity } from './entities.js';
+import type { BusState } from '../../../shared/state.js';
 import { ChangeThrottle } from './throttle.js';
 
 export interface MqttBridgeOptions {
@@ -40,6 +41,8 @@ export class MqttBridge {
   private client: MqttClient | null = null;
   private readonly names: DiscoveryNames;
   private readonly entities: readonly SensorEntity[];
+  /** the site's sensors announced so far (devices appear while running) */
+  private readonly siteAnnounced = new Map<string, SensorEntity>();
   private readonly throttle: ChangeThrottle<string>;
   private readonly conditions: ConditionLog;
   private readonly log: Logger;
@@ -121,14 +124,14 @@ export class MqttBridge {
   }
 
   private publishDiscovery(client: MqttClient): void {
-    for (const entity of this.entities) {
+    for (const entity of [...this.entities, ...this.siteAnnounced.values()]) {
       client.publish(discoveryTopic(this.names, entity), JSON.stringify(discoveryPayload(this.names, entity)), { retain: true, qos: 1 });
     }
   }
 
   private onDelta(delta: Delta): void {
     for (const path of Object.keys(delta.set)) {
-      if (path.startsWith('meter') || path.startsWith('quarter') || path.startsWith('costs') || path.startsWith('trips')) return this.publishValues();
+      if (path.startsWith('meter') || path.startsWith('quarter') || path.startsWith('costs') || path.startsWith('site') || path.startsWith('trips')) return this.publishValues();
     }
   }
 
@@ -138,7 +141,8 @@ export class MqttBridge {
     if (!client?.connected) return;
     const state = this.options.hub.current;
     const now = this.now();
-    for (const entity of this.entities) {
+    if (!this.options.entities) this.announceSite(client, state);
+    for (const entity of [...this.entities, ...this.siteAnnounced.values()]) {
       const value = sensorValue(state, entity);
       if (value !== null && this.throttle.offer(entity.objectId, value, now)) {
         client.publish(stateTopic(this.names, entity), value, { retain: true, qos: 0 });
@@ -147,6 +151,15 @@ export class MqttBridge {
     const full = JSON.stringify(state);
     if (this.throttle.offer(FULL_STATE_KEY, full, now)) client.publish(`${this.names.topicPrefix}/state`, full, { retain: true, qos: 0 });
     this.scheduleFlush(now);
+  }
+
+  /** Announce the site's sensors for devices seen for the first time (they stay announced). */
+  private announceSite(client: MqttClient, state: BusState): void {
+    for (const entity of siteSensors(state)) {
+      if (this.siteAnnounced.has(entity.objectId)) continue;
+      this.siteAnnounced.set(entity.objectId, entity);
+      client.publish(discoveryTopic(this.names, entity), JSON.stringify(discoveryPayload(this.names, entity)), { retain: true, qos: 1 });
+    }
   }
 
   private scheduleFlush(now: number): void {
@@ -163,7 +176,7 @@ export class MqttBridge {
           client.publish(`${this.names.topicPrefix}/state`, value, { retain: true, qos: 0 });
           continue;
         }
-        const entity = this.entities.find((e) => e.objectId === key);
+        const entity = this.entities.find((e) => e.objectId === key) ?? this.siteAnnounced.get(key);
         if (entity) client.publish(stateTopic(this.names, entity), value, { retain: true, qos: 0 });
       }
       this.scheduleFlush(at);

@@ -21,6 +21,8 @@ export interface SensorEntity {
   stateClass: 'total_increasing' | 'total' | 'measurement' | null;
   /** digits after the decimal point in the published value */
   decimals: number;
+  /** the value, when it is not at a fixed path (a device's row found by its id) */
+  read?: (state: BusState) => unknown;
 }
 
 const counter = (objectId: string, name: string, path: string): SensorEntity =>
@@ -44,9 +46,26 @@ export const METER_SENSORS: readonly SensorEntity[] = [
   { objectId: 'cost_today_eur', name: 'Cost today', path: 'costs.periods.today.totalEur', deviceClass: 'monetary', unit: 'EUR', stateClass: 'total', decimals: 2 },
 ];
 
+/** The site's base load: what the house draws without the flexible devices (meter role with a fuse). */
+export const SITE_BASE_SENSOR: SensorEntity = power('site_base_kw', 'Base load (without flexible devices)', 'site.baseKw');
+
+/**
+ * One sensor per device the site grants power to (`site.devices`), announced when the device
+ * first appears: `site_<device>_granted_kw`. Device ids are the contract's [a-z0-9_-], safe in
+ * topics and Home Assistant object ids.
+ */
+export function siteSensors(state: BusState): SensorEntity[] {
+  const site = state.site;
+  if (!site) return [];
+  return [SITE_BASE_SENSOR, ...site.devices.map((d): SensorEntity => ({
+    ...power(`site_${d.device}_granted_kw`, `Granted power ${d.device}`, `site.devices`),
+    read: (s) => s.site?.devices.find((x) => x.device === d.device)?.grantedKw,
+  }))];
+}
+
 /** The entity's value as published text, or null when the state has no number there. */
 export function sensorValue(state: BusState, entity: SensorEntity): string | null {
-  const value = valueAtPath(state, entity.path);
+  const value = entity.read ? entity.read(state) : valueAtPath(state, entity.path);
   if (typeof value !== 'number' || !Number.isFinite(value)) return null;
   // a timestamp sensor's state is ISO 8601 with the zone (epoch ms in the bus state)
   if (entity.deviceClass === 'timestamp') return new Date(value).toISOString();
