@@ -67,7 +67,7 @@ describe('digital-meter secret and prices', () => {
     expect(argv.stderr).toContain('the value is read from stdin');
     expect(argv.stderr).not.toContain(TOKEN);
     const unknown = await cli(['secret', 'set', 'entsoe-tokn', '--config', config], 'x');
-    expect(unknown.stderr).toBe("digital-meter: secret set: unknown secret 'entsoe-tokn' (known: entsoe-token)\n");
+    expect(unknown.stderr).toBe("digital-meter: secret set: unknown secret 'entsoe-tokn' (known: entsoe-token, google-calendar-client-secret, google-calendar-token, ical-url-NAME)\n");
 
     expect((await cli(['secret', 'delete', 'entsoe-token', '--config', config])).status).toBe(0);
     expect((await cli(['secret', 'list', '--config', config])).stdout).toBe('');
