@@ -8,9 +8,10 @@ const HELP = `usage: digital-meter parse [--summary] [--detail] [FILE...]
 
 Finds every P1 telegram in the raw bytes of each FILE (stdin when none) and prints one JSON
 object per line, in input order, for every frame found. Refused frames print
-{"ok": false, "error": "crc-mismatch" | "truncated" | "malformed" | "too-long", "offset": N}.
+{"ok": false, "error": "crc-mismatch" | "no-crc" | "truncated" | "malformed" | "too-long", "offset": N}.
   --summary   print only {"ok": n, "refused": n} for all input together
-  --detail    add a "detail" text to refused frames saying what was wrong
+  --detail    add "warnings" (lines that could not be read) to telegrams and a "detail" text to
+              refused frames saying what was wrong
 `;
 
 /** Writes lines through a buffer so a million telegrams do not mean a million write calls. */

@@ -1,5 +1,5 @@
 import type { FrameResult } from '../../shared/p1/telegram.js';
-import { P1Framer, type RawFrame } from './framer.js';
+import { MAX_FRAME_BYTES, P1Framer, type RawFrame } from './framer.js';
 import { parseFrame } from './parse.js';
 
 /**
@@ -11,7 +11,7 @@ export class TelegramDecoder {
   private readonly framer: P1Framer;
   private previousTime: number | null = null;
 
-  constructor(private readonly onResult: (result: FrameResult, raw: Uint8Array) => void, maxFrameBytes?: number) {
+  constructor(private readonly onResult: (result: FrameResult, raw: Uint8Array) => void, private readonly maxFrameBytes = MAX_FRAME_BYTES) {
     this.framer = new P1Framer((frame) => this.onFrame(frame), maxFrameBytes);
   }
 
@@ -25,7 +25,10 @@ export class TelegramDecoder {
 
   private onFrame(frame: RawFrame): void {
     if (frame.status !== 'complete') {
-      this.onResult({ ok: false, error: frame.status, offset: frame.offset }, frame.bytes);
+      const detail = frame.status === 'too-long'
+        ? `no "!" and CRC within ${this.maxFrameBytes} bytes: skipped up to the next "/"`
+        : truncatedDetail(frame.bytes);
+      this.onResult({ ok: false, error: frame.status, offset: frame.offset, detail }, frame.bytes);
       return;
     }
     const outcome = parseFrame(frame.bytes, { previousTime: this.previousTime });
@@ -36,4 +39,13 @@ export class TelegramDecoder {
       this.onResult({ ok: false, error: outcome.error, offset: frame.offset, detail: outcome.detail }, frame.bytes);
     }
   }
+}
+
+/** Where a truncated frame stopped, for `--detail` and the log. */
+function truncatedDetail(bytes: Uint8Array): string {
+  let lines = 1;
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] === 0x0a) lines++;
+  const bang = bytes.indexOf(0x21);
+  if (bang >= 0) return `the frame ends at "!" without its CRC (${bytes.length} bytes)`;
+  return `cut short after ${bytes.length} bytes, in line ${lines}, before its "!" and CRC: the next "/" or the end of the input came first`;
 }

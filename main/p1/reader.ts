@@ -19,25 +19,34 @@ export interface P1ReaderOptions {
 
 export type TelegramListener = (telegram: Telegram, raw: Uint8Array) => void;
 
+/** Distinct parse warnings remembered for logging once; past this, further kinds are counted quietly. */
+const MAX_DISTINCT_WARNINGS = 200;
+
 /**
  * The P1 reader service that `serve` runs: one source feeding the decoder, keeping the latest
  * telegram, counts of accepted and refused frames, and the source's status. A refused frame is
- * logged when refusals start and again when good frames return, not once per frame.
+ * logged when refusals start and again when good frames return, not once per frame; a warning
+ * on an accepted telegram (a line that could not be read) once per distinct warning, never
+ * every second.
  */
 export class P1Reader {
   private decoder: TelegramDecoder;
   private readonly conditions: ConditionLog;
+  private readonly log: Logger;
+  /** warnings already logged, by code and what was wrong (without the value as written) */
+  private readonly loggedWarnings = new Set<string>();
   private readonly listeners = new Set<TelegramListener>();
   private readonly statusListeners = new Set<(status: SourceStatus) => void>();
   private readonly now: () => number;
   private latestTelegram: Telegram | null = null;
   private latestReceivedAt: number | null = null;
   private readonly frameCounts: FrameCounts = {
-    ok: 0, refused: 0, bytes: 0, refusedBy: { 'crc-mismatch': 0, truncated: 0, malformed: 0, 'too-long': 0 },
+    ok: 0, refused: 0, bytes: 0, refusedBy: { 'crc-mismatch': 0, 'no-crc': 0, truncated: 0, malformed: 0, 'too-long': 0 },
   };
 
   constructor(readonly source: P1Source, options: P1ReaderOptions = {}) {
-    this.conditions = new ConditionLog(options.log ?? silentLogger());
+    this.log = options.log ?? silentLogger();
+    this.conditions = new ConditionLog(this.log);
     this.now = options.now ?? Date.now;
     this.decoder = this.newDecoder();
   }
@@ -126,11 +135,33 @@ export class P1Reader {
       this.latestTelegram = result.telegram;
       this.latestReceivedAt = this.now();
       this.conditions.report('p1 frames', 'ok', 'info', 'P1 telegrams are being accepted');
+      if (result.telegram.warnings.length) this.logWarnings(result.telegram);
       this.dispatch(this.listeners, (listener) => listener(result.telegram, raw));
       return;
     }
     this.frameCounts.refused++;
     this.frameCounts.refusedBy[result.error]++;
-    this.conditions.report('p1 frames', 'refusing', 'warn', `P1 frame refused (${result.error}${result.detail ? `: ${result.detail}` : ''}); counting further refusals quietly until frames are accepted again`);
+    this.conditions.report('p1 frames', 'refusing', 'warn', `P1 frame refused (${result.error}: ${result.detail}); counting further refusals quietly until frames are accepted again`);
+  }
+
+  /**
+   * Each distinct warning once: keyed by the code and the text before the value as written
+   * (': "…"'), so a counter garbled differently every second is still one warning.
+   */
+  private logWarnings(telegram: Telegram): void {
+    for (const warning of telegram.warnings) {
+      const valueAt = warning.text.indexOf(': "');
+      const key = `${warning.code ?? '-'} ${valueAt < 0 ? warning.text : warning.text.slice(0, valueAt)}`;
+      if (this.loggedWarnings.has(key)) continue;
+      if (this.loggedWarnings.size === MAX_DISTINCT_WARNINGS) {
+        this.loggedWarnings.add(key);
+        this.log.warn(`More than ${MAX_DISTINCT_WARNINGS} distinct P1 warnings; further ones are not logged`);
+        continue;
+      }
+      if (this.loggedWarnings.size > MAX_DISTINCT_WARNINGS) continue;
+      this.loggedWarnings.add(key);
+      const where = `line ${warning.line}${warning.code ? ` (${warning.code})` : ''}`;
+      this.log.warn({ line: warning.line, code: warning.code }, `P1 telegram accepted, but ${where} could not be read: ${warning.text}. That field is null; the same warning is not logged again`);
+    }
   }
 }

@@ -8,9 +8,10 @@ function isoTime(ms: number | null): string | null {
 /**
  * The `digital-meter parse` line for a telegram: the documented keys first, in the documented
  * order, then the extra objects. Scripts rely on these names: see the README's CLI contract.
+ * `warnings` is added with `--detail`.
  */
-export function telegramJson(telegram: Telegram): Record<string, unknown> {
-  return {
+export function telegramJson(telegram: Telegram, withWarnings = false): Record<string, unknown> {
+  const line: Record<string, unknown> = {
     ok: true,
     header: telegram.header,
     version: telegram.version,
@@ -31,13 +32,19 @@ export function telegramJson(telegram: Telegram): Record<string, unknown> {
     limiterKw: telegram.limiterKw,
     fuseA: telegram.fuseA,
     message: telegram.message,
+    other: telegram.other,
   };
+  if (withWarnings) line.warnings = telegram.warnings;
+  return line;
 }
 
-/** The line for any frame: a telegram, or `{ok: false, error, offset}` (plus `detail` when asked). */
+/**
+ * The line for any frame: a telegram, or `{ok: false, error, offset}`. With `withDetail`, a
+ * telegram carries its `warnings` and a refused frame a `detail` saying what was wrong.
+ */
 export function frameResultJson(result: FrameResult, withDetail = false): Record<string, unknown> {
-  if (result.ok) return telegramJson(result.telegram);
+  if (result.ok) return telegramJson(result.telegram, withDetail);
   const refused: Record<string, unknown> = { ok: false, error: result.error, offset: result.offset };
-  if (withDetail && result.detail) refused.detail = result.detail;
+  if (withDetail) refused.detail = result.detail;
   return refused;
 }

@@ -1,17 +1,19 @@
 /**
  * Readers for the values inside a P1 group, working on positions in the frame's text so the
  * parser allocates no substrings. Each returns NaN for a value that is not what the OBIS code
- * promises: that is how a corrupted frame that slipped past the CRC gets caught.
+ * promises: that is how a line corrupted past the CRC (or a dialect) gives a null field and a warning.
  */
 
-const POWERS_OF_TEN = [1, 10, 100, 1000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000];
+const POWERS_OF_TEN = [1, 10, 100, 1000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000,
+  1e10, 1e11, 1e12];
 
 /**
- * A decimal number `digits[.digits]` in text[start, end). Accumulating the digits as an integer
- * and dividing once by a power of ten gives the same double as parsing the decimal text
- * (both are the correctly rounded value), at a fraction of the cost.
+ * A decimal number `digits[.digits]` in text[start, end), divided by 10^`scale` (3 turns Wh into
+ * kWh). Accumulating the digits as an integer and dividing once by a power of ten gives the same
+ * double as parsing the decimal text (both are the correctly rounded value), at a fraction of the
+ * cost; dividing once also keeps a converted Wh value exactly the kWh value written in decimal.
  */
-export function readDecimal(text: string, start: number, end: number): number {
+export function readDecimal(text: string, start: number, end: number, scale = 0): number {
   if (start >= end) return Number.NaN;
   let integer = 0;
   let fractionDigits = -1;
@@ -30,7 +32,8 @@ export function readDecimal(text: string, start: number, end: number): number {
     if (fractionDigits !== -1) fractionDigits++;
   }
   if (digits > 15 || fractionDigits > 9) return Number.NaN;
-  return fractionDigits > 0 ? integer / POWERS_OF_TEN[fractionDigits]! : integer;
+  const divisor = (fractionDigits > 0 ? fractionDigits : 0) + scale;
+  return divisor > 0 ? integer / POWERS_OF_TEN[divisor]! : integer;
 }
 
 /** `number*unit` in text[start, end) with exactly the expected unit. */
@@ -40,6 +43,34 @@ export function readQuantity(text: string, start: number, end: number, unit: str
   // compared code by code: startsWith with an offset is a runtime call on the hot path
   for (let i = 0; i < unit.length; i++) if (text.charCodeAt(star + 1 + i) !== unit.charCodeAt(i)) return Number.NaN;
   return readDecimal(text, start, star);
+}
+
+/**
+ * An electricity quantity in the contract's kilo unit: `number*kWh` (or kW) as written, or
+ * `number*Wh` (or W) as some Austrian and Hungarian meters write it, converted. `unit` is the
+ * base unit, "Wh" or "W". NaN for anything else.
+ */
+export function readKiloQuantity(text: string, start: number, end: number, unit: string): number {
+  const base = end - unit.length;
+  for (let i = 0; i < unit.length; i++) if (text.charCodeAt(base + i) !== unit.charCodeAt(i)) return Number.NaN;
+  const before = text.charCodeAt(base - 1);
+  if (before === 0x6b /* k */) {
+    return base - 2 > start && text.charCodeAt(base - 2) === 0x2a /* * */ ? readDecimal(text, start, base - 2) : Number.NaN;
+  }
+  return before === 0x2a && base - 1 > start ? readDecimal(text, start, base - 1, 3) : Number.NaN;
+}
+
+/**
+ * Why `number*unit` in text[start, end) could not be read, for a warning (the slow path: only
+ * called when reading failed). Ends with the value as written, after ': '.
+ */
+export function quantityProblem(text: string, start: number, end: number, expected: string): string {
+  const written = text.slice(start, end);
+  const star = written.lastIndexOf('*');
+  if (star < 0) return `no unit, ${expected} expected: "${written}"`;
+  const unit = written.slice(star + 1);
+  if (!expected.split(' or ').includes(unit)) return `unit "${unit}" where ${expected} was expected: "${written}"`;
+  return `not a number in ${unit}: "${written}"`;
 }
 
 /** `number*unit` with any of a few units, e.g. an M-Bus reading in m3, GJ or kWh. */

@@ -1,6 +1,8 @@
 /**
- * One parsed P1 telegram. Every value is as the meter wrote it; a value the telegram does not
- * carry is null. Times are epoch milliseconds UTC (the CLI prints them as ISO 8601).
+ * One parsed P1 telegram. Every value is as the meter wrote it, in the contract's unit
+ * (electricity in kWh and kW: a meter writing Wh or W is converted); a value the telegram does
+ * not carry, or that could not be read, is null. Times are epoch milliseconds UTC (the CLI
+ * prints them as ISO 8601).
  */
 export interface RegisterPair {
   /** register 1 (Belgium: day / normal) */
@@ -76,10 +78,30 @@ export interface Telegram {
   fuseA: number | null;
   /** 0-0:96.13.0: text message, decoded when hex */
   message: string | null;
+  /** every line the parser does not interpret, as written, so nothing the meter said is lost */
+  other: OtherLine[];
+  /** lines that could not be read (their field is null), a code sent twice, an odd header */
+  warnings: ParseWarning[];
 }
 
-export type RefusalReason = 'crc-mismatch' | 'truncated' | 'malformed' | 'too-long';
+/** A line of a code the parser does not read (or, like E.ON Hungary's 0-0:98.1.0, reads only in another shape). */
+export interface OtherLine {
+  code: string;
+  /** the text of each "(…)" group */
+  values: string[];
+}
+
+/** What was odd about a telegram that was still accepted. */
+export interface ParseWarning {
+  /** line number in the frame, the identification line being 1 */
+  line: number;
+  /** the line's OBIS code, null when the line has none */
+  code: string | null;
+  /** what was wrong; a value as written comes last, after ': ' */
+  text: string;
+}
+export type RefusalReason = 'crc-mismatch' | 'no-crc' | 'truncated' | 'malformed' | 'too-long';
 
 export type FrameResult =
   | { ok: true; telegram: Telegram; offset: number }
-  | { ok: false; error: RefusalReason; offset: number; detail?: string };
+  | { ok: false; error: RefusalReason; offset: number; detail: string };

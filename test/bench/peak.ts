@@ -29,7 +29,7 @@ function day(): Telegram[] {
       powerKw: { import: Math.round(kw * 1000) / 1000, export: 0 }, phases: [],
       quarterAverageKw: Math.round(quarterWh * 4) / 1000,
       monthPeak: { time: Date.parse('2024-01-03T18:00:00Z'), kw: 3.1 },
-      peakHistory: history, mbus: [], breaker: 1, limiterKw: null, fuseA: null, message: null,
+      peakHistory: history, mbus: [], breaker: 1, limiterKw: null, fuseA: null, message: null, other: [], warnings: [],
     });
     wh += (kw * 1000) / 3600;
     quarterWh += (kw * 1000) / 3600;

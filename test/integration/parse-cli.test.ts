@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { haveRecording, noRecordingReason, recordingPath, firstTelegramExpectedPath } from '../support/shared-fixtures.js';
-import { telegramFromLines } from '../support/crc-reference.js';
+import { sealTelegram, telegramFromLines } from '../support/crc-reference.js';
 
 const bin = resolve(import.meta.dirname, '../../bin/digital-meter.js');
 const run = (args: string[], input?: Buffer | string) =>
@@ -48,20 +48,29 @@ describe.skipIf(!haveRecording)(`digital-meter parse on the shared recording ${h
 describe('digital-meter parse on written frames', () => {
   const good = telegramFromLines('FLU5\\253769484_A', ['0-0:96.1.4(50217)', '0-0:1.0.0(240112231815W)', '1-0:1.8.1(000116.372*kWh)']);
 
+  // A frame of each kind, one after the other; a garbled line no longer refuses a telegram.
+  const garbled = telegramFromLines('FLU5\\253769484_A', ['0-0:1.0.0(240112231816W)', '1-0:1.8.1(000116.37x*kWh)', '1-0:1.8.2(000062.193*kWh)']);
+  const noIdentification = sealTelegram('/\r\n\r\n1-0:1.8.1(000116.372*kWh)\r\n');
+  const dsmr22 = '/ISk5\\2MT382-1004\r\n\r\n1-0:1.8.1(00001.001*kWh)\r\n!\r\n';
+  const badCrc = good.replace(/![0-9A-F]{4}/, '!0000');
+  const frames = ['xx', good, good.slice(0, 30), garbled, noIdentification, dsmr22, badCrc, '/FLU5' + '1'.repeat(17_000), good.slice(0, 40)];
+  const offsetOf = (i: number) => frames.slice(0, i).join('').length;
+  const input = Buffer.from(frames.join(''), 'latin1');
+
   it('names each kind of refusal with the byte offset of its "/"', () => {
-    const malformed = telegramFromLines('FLU5\\253769484_A', ['1-0:1.8.1(000116.37x*kWh)']);
-    const badCrc = good.replace(/![0-9A-F]{4}/, '!0000');
-    const input = 'xx' + good + good.slice(0, 30) + malformed + badCrc + '/FLU5' + '1'.repeat(17_000) + good.slice(0, 40);
-    const parsed = lines(run(['parse'], Buffer.from(input, 'latin1')).stdout);
-    const at = (i: number) => 2 + good.length * i;
+    const parsed = lines(run(['parse'], input).stdout);
     expect(parsed.map((p) => [p.ok, p.error ?? null, p.offset ?? null])).toEqual([
       [true, null, null],
-      [false, 'truncated', at(1)],
-      [false, 'malformed', at(1) + 30],
-      [false, 'crc-mismatch', at(1) + 30 + malformed.length],
-      [false, 'too-long', at(2) + 30 + malformed.length],
-      [false, 'truncated', at(2) + 30 + malformed.length + 5 + 17_000],
+      [false, 'truncated', offsetOf(2)],
+      [true, null, null],
+      [false, 'malformed', offsetOf(4)],
+      [false, 'no-crc', offsetOf(5)],
+      [false, 'crc-mismatch', offsetOf(6)],
+      [false, 'too-long', offsetOf(7)],
+      [false, 'truncated', offsetOf(8)],
     ]);
+    expect(parsed[2]).toMatchObject({ importKwh: { t1: null, t2: 62.193 }, other: [] });
+    expect(parsed[2]).not.toHaveProperty('warnings');
   });
 
   it('exits non-zero with a message naming a file it cannot read, after the files before it', () => {
@@ -74,10 +83,21 @@ describe('digital-meter parse on written frames', () => {
     expect(lines(result.stdout)).toHaveLength(1);
   });
 
-  it('explains a refusal with --detail', () => {
-    const malformed = telegramFromLines('FLU5\\253769484_A', ['1-0:1.8.1(000116.372*kW)']);
-    expect(lines(run(['parse', '--detail'], malformed).stdout)[0]).toEqual({
-      ok: false, error: 'malformed', offset: 0, detail: 'line 3: 1-0:1.8.1 should be a number in kWh',
+  it('explains every refusal and lists the warnings with --detail', () => {
+    const parsed = lines(run(['parse', '--detail'], input).stdout);
+    expect(parsed[0]).toMatchObject({ ok: true, warnings: [] });
+    expect(parsed[2]).toMatchObject({
+      ok: true, importKwh: { t1: null, t2: 62.193 },
+      warnings: [{ line: 4, code: '1-0:1.8.1', text: 'not a number in kWh: "000116.37x*kWh"' }],
     });
+    // the texts, read off the frames above: 30 bytes of the good frame end inside its line 3
+    expect(parsed.filter((p) => !p.ok).map((p) => [p.error, p.detail])).toEqual([
+      ['truncated', 'cut short after 30 bytes, in line 3, before its "!" and CRC: the next "/" or the end of the input came first'],
+      ['malformed', 'no identification line: nothing after "/"'],
+      ['no-crc', 'no CRC after "!": the meter speaks a P1 version older than 4 (DSMR 2.2 or 3.0), whose telegrams carry no checksum, so nothing in them can be trusted'],
+      ['crc-mismatch', `CRC 0 written, ${good.match(/!([0-9A-F]{4})/)![1]} computed`],
+      ['too-long', 'no "!" and CRC within 16384 bytes: skipped up to the next "/"'],
+      ['truncated', 'cut short after 40 bytes, in line 4, before its "!" and CRC: the next "/" or the end of the input came first'],
+    ]);
   });
 });

@@ -21,3 +21,15 @@ export function sealTelegram(body: string): string {
 export function telegramFromLines(header: string, lines: string[]): string {
   return sealTelegram(`/${header}\r\n\r\n${lines.map((l) => l + '\r\n').join('')}`);
 }
+
+/** The same CRC over bytes, one table lookup a byte (still not the product's slicing-by-4), for the fuzz's volume. */
+const byteTable = Array.from({ length: 256 }, (_, byte) => {
+  let crc = byte;
+  for (let i = 0; i < 8; i++) crc = crc & 1 ? (crc >> 1) ^ 0xa001 : crc >> 1;
+  return crc;
+});
+export function referenceCrc16ArcBytes(bytes: Uint8Array): string {
+  let crc = 0;
+  for (const byte of bytes) crc = (crc >> 8) ^ byteTable[(crc ^ byte) & 0xff]!;
+  return crc.toString(16).toUpperCase().padStart(4, '0');
+}

@@ -44,6 +44,6 @@ export function peakTelegram(f: PeakTelegramFields): Telegram {
     breaker: 1,
     limiterKw: null,
     fuseA: null,
-    message: null,
+    message: null, other: [], warnings: [],
   };
 }

@@ -29,7 +29,7 @@ function telegramWithGas(time: number, gasTime: number, m3: number): Telegram {
   return {
     header: 'TEST', version: '50217', equipmentId: null, time, tariff: 1,
     importKwh: null, exportKwh: null, powerKw: null, phases: [], quarterAverageKw: null, monthPeak: null,
-    peakHistory: [], breaker: null, limiterKw: null, fuseA: null, message: null,
+    peakHistory: [], breaker: null, limiterKw: null, fuseA: null, message: null, other: [], warnings: [],
     mbus: [{ channel: 1, kind: 'gas', id: null, valve: null, time: gasTime, value: m3, unit: 'm3' }],
   };
 }

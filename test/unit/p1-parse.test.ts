@@ -12,10 +12,6 @@ function telegram(lines: string[], header = FLU, previousTime: number | null = n
   return outcome.telegram;
 }
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-function refusal(lines: string[], header = FLU) {
-  const outcome = parse(telegramFromLines(header, lines));
-  return outcome.ok ? 'accepted' : outcome.error;
-}
 
 /** An e-MUCS 1.7 (50217) telegram as the specification lays it out. */
 const emucs17 = [
@@ -130,9 +126,11 @@ describe('P1 parser: Belgian e-MUCS', () => {
     expect(telegram(['0-0:96.13.0(48656C6C6F)']).message).toBe('Hello');
   });
 
-  it('ignores codes it does not know', () => {
+  it('reads around codes it does not know, keeping them under "other"', () => {
     const t = telegram(['1-0:99.97.0(1)(0-0:96.7.19)(230101000000W)(0000012345*s)', '0-0:96.99.9(whatever)', '1-0:1.8.1(000001.000*kWh)']);
     expect(t.importKwh).toEqual({ t1: 1, t2: null });
+    expect(t.other.map((o) => o.code)).toEqual(['1-0:99.97.0', '0-0:96.99.9']);
+    expect(t.warnings).toEqual([]);
   });
 });
 
@@ -167,32 +165,100 @@ describe('P1 parser: CRC', () => {
   });
 });
 
-describe('P1 parser: structure checks on frames whose CRC is right', () => {
+describe('P1 parser: a frame whose CRC is right is accepted, a line it cannot read is a warning', () => {
+  const good = ['0-0:1.0.0(240112231815W)', '1-0:1.8.2(000062.193*kWh)', '1-0:1.7.0(00.099*kW)'];
+  /** the lines of `good` (lines 3-5, after the header and the blank line) must be read whatever line 6 is */
+  function withBadLine(bad: string) {
+    const t = telegram([...good, bad]);
+    expect(iso(t.time)).toBe('2024-01-12T22:18:15.000Z');
+    expect(t.importKwh?.t2).toBe(62.193);
+    expect(t.powerKw?.import).toBe(0.099);
+    return t;
+  }
+
   it.each([
-    ['a wrong unit', ['1-0:1.8.1(000116.372*kW)']],
-    ['a letter among digits', ['1-0:1.8.1(0001l6.372*kWh)']],
-    ['a month 13', ['0-0:1.0.0(241312231815W)']],
-    ['30 February', ['0-0:1.0.0(240230231815W)']],
-    ['a flag other than S or W', ['0-0:1.0.0(240112231815X)']],
-    ['a counter written twice', ['1-0:1.8.1(000116.372*kWh)', '1-0:1.8.1(000116.372*kWh)']],
-    ['a line that is not OBIS', ['hello world']],
-    ['an unclosed value', ['1-0:1.8.1(000116.372*kWh']],
-    ['text between values', ['1-0:1.6.0(240107190000W)x(02.485*kW)']],
-    ['a control byte inside a value', ['0-0:96.13.0(AB\x01CD)']],
-    ['a month peak without its time', ['1-0:1.6.0(02.485*kW)']],
-    ['a history that announces more months than it has', ['0-0:98.1.0(2)(1-0:1.6.0)(1-0:1.6.0)(231101000000W)(231031120000W)(01.747*kW)']],
-    ['a non-hex M-Bus device type', ['0-1:24.1.0(0G3)']],
-  ])('refuses %s as malformed', (_what, lines) => {
-    expect(refusal(lines)).toBe('malformed');
+    ['a wrong unit', '1-0:1.8.1(000116.372*kW)', '1-0:1.8.1', 'unit "kW" where kWh or Wh was expected: "000116.372*kW"'],
+    ['a letter among digits', '1-0:1.8.1(0001l6.372*kWh)', '1-0:1.8.1', 'not a number in kWh: "0001l6.372*kWh"'],
+    ['a lost decimal point among digits', '1-0:1.8.1(000116..72*kWh)', '1-0:1.8.1', 'not a number in kWh: "000116..72*kWh"'],
+    ['no unit at all', '1-0:1.8.1(000116.372)', '1-0:1.8.1', 'no unit, kWh or Wh expected: "000116.372"'],
+  ])('%s in a counter: that counter is null, the rest is read', (_what, bad, code, text) => {
+    const t = withBadLine(bad);
+    expect(t.importKwh).toEqual({ t1: null, t2: 62.193 });
+    expect(t.warnings).toEqual([{ line: 6, code, text }]);
   });
 
-  it('refuses a header that is not /XXXn…', () => {
-    expect(refusal(['1-0:1.8.1(000001.000*kWh)'], '12')).toBe('malformed');
-    expect(refusal(['1-0:1.8.1(000001.000*kWh)'], 'F\xffU5abc')).toBe('malformed');
+  it.each([
+    ['a month 13', '0-0:1.0.0(241312231815W)'],
+    ['30 February', '0-0:1.0.0(240230231815W)'],
+    ['a flag other than S or W', '0-0:1.0.0(240112231815X)'],
+  ])('%s in the meter time: the time is null, with a warning', (_what, line) => {
+    const t = telegram([line, '1-0:1.8.1(000001.000*kWh)']);
+    expect(t.time).toBeNull();
+    expect(t.importKwh?.t1).toBe(1);
+    expect(t.warnings).toEqual([{ line: 3, code: '0-0:1.0.0', text: `not a valid time: "${line.slice(10, -1)}"` }]);
+  });
+
+  it('keeps the first value of a code sent twice and warns about the second', () => {
+    const t = telegram(['1-0:1.8.1(000116.372*kWh)', '1-0:1.8.1(000999.999*kWh)']);
+    expect(t.importKwh?.t1).toBe(116.372);
+    expect(t.warnings).toEqual([{ line: 4, code: '1-0:1.8.1', text: 'sent twice: the first value stands' }]);
+  });
+
+  it.each([
+    ['a line that is not OBIS', 'hello world', null, 'not an OBIS line: "hello world"'],
+    ['an unclosed value', '1-0:1.8.1(000116.372*kWh', '1-0:1.8.1', 'unclosed "(": "(000116.372*kWh"'],
+    ['text between values', '1-0:1.6.0(240107190000W)x(02.485*kW)', '1-0:1.6.0', 'expected "(" at column 16 of the values: "(240107190000W)x(02.485*kW)"'],
+    ['a control byte inside a value', '0-0:96.13.0(AB\x01CD)', '0-0:96.13.0', 'unexpected character in a value: "(AB\x01CD)"'],
+    ['a month peak without its time', '1-0:1.6.0(02.485*kW)', '1-0:1.6.0', 'should have a time and a value, has 1 values'],
+    ['a history that announces more months than it has', '0-0:98.1.0(2)(1-0:1.6.0)(1-0:1.6.0)(231101000000W)(231031120000W)(01.747*kW)', '0-0:98.1.0', 'announces 2 months, has 1'],
+    ['a non-hex M-Bus device type', '0-1:24.1.0(0G3)', '0-1:24.1.0', 'not a hex device type: "0G3"'],
+  ])('%s: a warning, every other line read', (_what, bad, code, text) => {
+    const t = withBadLine(bad);
+    expect(t.warnings).toEqual([{ line: 6, code, text }]);
+    expect([t.monthPeak, t.peakHistory, t.message]).toEqual([null, [], null]);
+  });
+
+  it('warns about an M-Bus reading in a unit it does not know, and keeps that reading null', () => {
+    const t = telegram(['0-1:24.1.0(004)', '0-1:24.2.1(240112230000W)(00012.345*MWh)']);
+    expect(t.mbus).toEqual([{ channel: 1, kind: 'heat', id: null, valve: null, time: null, value: null, unit: null }]);
+    expect(t.warnings).toEqual([{ line: 4, code: '0-1:24.2.1', text: 'unit "MWh" where m3 or GJ or MJ or kWh was expected: "00012.345*MWh"' }]);
+  });
+
+  it('keeps a per-phase current it cannot read as null (unknown), never as 0', () => {
+    const t = telegram(['1-0:31.7.0(0O1.34*A)', '1-0:32.7.0(226.1*V)', '1-0:21.7.0(00.233*kW)']);
+    expect(t.phases).toEqual([{ phase: 1, voltageV: 226.1, currentA: null, importKw: 0.233, exportKw: null }]);
+    expect(t.warnings).toEqual([{ line: 3, code: '1-0:31.7.0', text: 'not a number in A: "0O1.34*A"' }]);
+  });
+
+  it('reads a header that is not /XXXn… with a warning; refuses a frame with no identification line', () => {
+    const heat = telegram(['1-0:1.8.1(000001.000*kWh)'], 'NWA-WARMTELINK');
+    expect(heat.header).toBe('NWA-WARMTELINK');
+    expect(heat.warnings).toEqual([{ line: 1, code: null, text: 'identification line is not "/XXXn…": "/NWA-WARMTELINK"' }]);
+    expect(telegram(['1-0:1.8.1(000001.000*kWh)'], 'F\xffU5abc').warnings[0]!.text).toBe('identification line has a non-printable byte (0xff) at column 3');
+    expect(parse(sealTelegram('/\r\n\r\n1-0:1.8.1(000001.000*kWh)\r\n'))).toMatchObject({ ok: false, error: 'malformed', detail: 'no identification line: nothing after "/"' });
+  });
+
+  it('gives null, not "", for empty values; an empty number is also a warning', () => {
+    const t = telegram(['0-0:96.1.1()', '0-0:96.13.0()', '0-2:24.1.0(003)', '0-2:96.1.0()', '1-0:1.8.1()']);
+    expect([t.equipmentId, t.message, t.mbus[0]!.id, t.importKwh?.t1]).toEqual([null, null, null, null]);
+    expect(t.warnings).toEqual([{ line: 7, code: '1-0:1.8.1', text: 'empty value' }]);
+  });
+
+  it('keeps every line it does not interpret under "other", as written', () => {
+    const t = telegram(['0-0:96.7.21(00013)', '1-0:99.97.0(1)(0-0:96.7.19)(190115011853W)(0000000389*s)', '0-1:24.3.0(x)']);
+    expect(t.other).toEqual([
+      { code: '0-0:96.7.21', values: ['00013'] },
+      { code: '1-0:99.97.0', values: ['1', '0-0:96.7.19', '190115011853W', '0000000389*s'] },
+      { code: '0-1:24.3.0', values: ['x'] },
+    ]);
   });
 
   it('refuses a frame without the "!" as truncated', () => {
     expect(parse(`/${FLU}\r\n\r\n1-0:1.8.1(000001.000*kWh)\r\n`)).toMatchObject({ ok: false, error: 'truncated' });
+  });
+
+  it('refuses a frame without a CRC after "!" as no-crc (P1 before version 4)', () => {
+    expect(parse(`/${FLU}\r\n\r\n1-0:1.8.1(000001.000*kWh)\r\n!\r\n`)).toMatchObject({ ok: false, error: 'no-crc' });
   });
 
   it('accepts LF-only line ends (some ser2net setups translate them)', () => {

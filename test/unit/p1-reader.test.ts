@@ -75,6 +75,27 @@ describe('P1 reader service', () => {
     expect(lines.filter((l) => l.condition === 'p1 consumers').map((l) => l.msg)).toEqual(['A consumer of P1 telegrams failed: database is locked']);
   });
 
+  it('logs each distinct warning once, not every second, and keeps the telegrams coming', () => {
+    const source = new HandSource();
+    const { log, lines } = captureLog();
+    const reader = new P1Reader(source, { log });
+    const currents: (number | null)[] = [];
+    reader.onTelegram((t) => currents.push(t.phases[0]!.currentA));
+    reader.start();
+    source.say('open', 'opened');
+    // a meter whose current line is unreadable in a different way every second, and a second kind of warning once
+    for (const [second, current] of [['15', '0O1.34'], ['16', '0O1.35'], ['17', '0O1.36']] as const) {
+      source.send(telegramFromLines('FLU5\\253769484_A', [`0-0:1.0.0(2401122318${second}W)`, `1-0:31.7.0(${current}*A)`]));
+    }
+    source.send(telegramFromLines('FLU5\\253769484_A', ['0-0:1.0.0(240112231818W)', '1-0:31.7.0(001.00*A)', '1-0:1.8.1(000001.000*kW)']));
+    expect(reader.counts()).toMatchObject({ ok: 4, refused: 0 });
+    expect(currents).toEqual([null, null, null, 1]);
+    expect(lines.filter((l) => l.level === 40 && l.code).map((l) => l.msg)).toEqual([
+      'P1 telegram accepted, but line 4 (1-0:31.7.0) could not be read: not a number in A: "0O1.34*A". That field is null; the same warning is not logged again',
+      'P1 telegram accepted, but line 5 (1-0:1.8.1) could not be read: unit "kW" where kWh or Wh was expected: "000001.000*kW". That field is null; the same warning is not logged again',
+    ]);
+  });
+
   it('passes the source status through', () => {
     const source = new HandSource();
     const reader = new P1Reader(source);
