@@ -17,17 +17,18 @@ import { registerDashboardCommands } from './dashboard/commands.js';
 import { LogRing } from './dashboard/log-ring.js';
 import { DashboardPublisher } from './dashboard/publisher.js';
 import { demoRatesFile, prepareDemoMeter, serveDataDir } from './demo/demo.js';
+import { startDemoCharger } from './demo/demo-charger.js';
 import { SimulatorSource } from './demo/simulator-source.js';
-import { createLogger } from './log/logger.js';
+import { ConditionLog, createLogger } from './log/logger.js';
 import { P1Reader } from './p1/reader.js';
 import { SimulatedMeter } from './p1/simulator/meter.js';
 import { createP1Source } from './p1/sources/factory.js';
-import type { P1Source } from './p1/sources/types.js';
 import { openPipeline, type OpenedPipeline } from './pipeline/open-pipeline.js';
 import { FileSecretStore } from './secrets/file-secret-store.js';
 import type { SpotPrice } from './tariff/pricing.js';
 import { createPrices, priceSourceState } from './tariff/prices/start-prices.js';
-import { activeRatesFile, RatesStore } from './tariff/rates-load.js';
+import { activeRatesFile, loadRatesFile, RatesStore } from './tariff/rates-load.js';
+import { prepareDataDir } from './store/data-dir.js';
 import { parseStart } from './p1/simulator/run-options.js';
 import { hostname } from 'node:os';
 import type { SiteLink } from '../shared/site/contract.js';
@@ -36,7 +37,9 @@ import { BusClient } from './bus/client.js';
 import { ConfigError } from './config/errors.js';
 import { ShutdownRegistry } from './lifecycle/shutdown.js';
 import type { RoleContext, RoleFactory, RoleModule } from './roles/role-module.js';
+import { startEvRole } from './roles/ev.js';
 import { startTestDevices } from './roles/test-devices.js';
+import { startBatteryRole } from './battery/role.js';
 import { DemandBook } from './site/demand-book.js';
 import { inProcessLink } from './site/in-process-link.js';
 import { RemoteSiteLink } from './site/remote-link.js';
@@ -49,13 +52,15 @@ import { registerSiteCommands } from './site/commands.js';
 
 export type Role = 'meter' | 'ev' | 'battery';
 
+const DEMO_FUSE = { grid: '3x400', phases: 3, amps: 25 } as const;
+
 /**
  * The device roles' modules. The EV issue sets `ev`, the battery issue `battery`; a role
  * without a module runs nothing (its page says so).
  */
 const ROLE_MODULES: Record<Exclude<Role, 'meter'>, RoleFactory | null> = {
-  ev: null,
-  battery: null,
+  ev: startEvRole,
+  battery: startBatteryRole,
 };
 
 export interface AppOptions {
@@ -99,18 +104,26 @@ export async function createApp(o: AppOptions = {}): Promise<App> {
   const demo = loaded.file === null;
   const dataDir = serveDataDir(loaded);
   const roles = o.roles ?? config.roles;
+  // the rates are read before the data directory or app.log is created: a bad rates file stops
+  // the start having changed nothing
+  const meterRole = roles.includes('meter');
+  const ratesFile = meterRole && !demo ? activeRatesFile(config.rates, loaded.configDir) : null;
+  const initialRates = ratesFile ? loadRatesFile(ratesFile) : undefined;
+  const dataDirWarning = prepareDataDir(dataDir, !config.dataDir);
   const ring = new LogRing();
   const log = createLogger({
     level: config.log.level, logDir: config.log.file ? dataDir : undefined, console: o.console,
     extraStreams: [{ level: 'info', stream: ring }],
   });
+  if (dataDirWarning) log.warn(dataDirWarning);
   const hub = new StateHub(undefined, (error) => log.error({ err: (error as Error).message }, 'a state listener failed'));
   const commands = registerStateCommands(new CommandRegistry(), hub);
   const shutdown = new ShutdownRegistry(10_000, (message) => log.warn(message));
   const clock = { now: () => Date.now(), monoNow: () => performance.now() };
-  const fuse = config.site.fuse ?? null;
+  // the demo has no configuration: it shares a typical Belgian 3 x 25 A connection
+  const fuse = config.site.fuse ?? (demo ? DEMO_FUSE : null);
 
-  if (!roles.includes('meter')) {
+  if (!meterRole) {
     hub.update({ dashboard: { roles, demo, months: null, quarters: [], telegram: null, log: [] } });
     const satellite = satelliteLink(loaded, roles, hub, clock.monoNow, log);
     if (satellite) shutdown.add('final', 'link to the meter closed', () => satellite.close());
@@ -125,14 +138,13 @@ export async function createApp(o: AppOptions = {}): Promise<App> {
     };
   }
 
-  const ratesStore = new RatesStore(demo ? demoRatesFile(dataDir) : activeRatesFile(config.rates, loaded.configDir));
+  const ratesStore = ratesFile ? new RatesStore(ratesFile, initialRates) : new RatesStore(demoRatesFile(dataDir));
   // the ledger asks for the spot price per energy delta; bound to the price cache once the database is open
   let spot: SpotPrice = () => null;
   const opened = openPipeline({
     dbFile: join(dataDir, 'meter.sqlite'), rates: ratesStore.current, log, exportDir: join(dataDir, 'history'),
     spot: (time) => spot(time), limits: config.ledger,
   });
-  for (const problem of opened.problems) log.warn(problem);
   const secrets = new FileSecretStore(dataDir);
   const prices = await createPrices({
     db: opened.store.db, config: config.prices, secrets, log,
@@ -156,13 +168,17 @@ export async function createApp(o: AppOptions = {}): Promise<App> {
     : null;
   if (trips) registerTripsCommands(commands, trips);
 
-  const source = demo ? demoSource(opened, dataDir, log, o) : createP1Source(config.p1, {
+  const demoMeter = demo ? demoMeterFor(opened, dataDir, log, o) : null;
+  const source = demoMeter ? new SimulatorSource(demoMeter, o.speed ?? 1) : createP1Source(config.p1, {
     log, baseDir: loaded.configDir,
     simulator: (c) => new SimulatorSource(new SimulatedMeter({ seed: c.seed, start: simulatorStart(c.start), grid: c.grid }), o.speed ?? c.speed),
   });
   // the history (demo) is in: today's bars start from the store, not from the pipeline's list
   opened.pipeline.flush();
   opened.pipeline.quarters.length = 0;
+  // the power chart starts with the last 15 minutes the store has, not empty
+  const lastStored = opened.pipeline.last;
+  if (lastStored !== null) publisher.power.fill(opened.store.telegramBatches(lastStored - 900_000, lastStored), lastStored);
 
   // the site: one demand book, two doors (in-process roles, satellites); grants on every telegram
   const book = new DemandBook(clock.monoNow);
@@ -173,7 +189,11 @@ export async function createApp(o: AppOptions = {}): Promise<App> {
   }) : null;
   if (siteController) registerSiteCommands(commands, siteController);
   const local = inProcessLink(book, clock.monoNow);
-  const modules = await startRoles(roles, { loaded, dataDir, hub, commands, clock, log, site: local, shutdown }, log);
+  // the demo charges a simulated car when the EV role runs (and no chargers are configured)
+  const demoCharger = demo && roles.includes('ev') && !config.ev ? await startDemoCharger(demoMeter) : null;
+  if (demoCharger) shutdown.add('final', 'demo charger simulator closed', () => demoCharger.stop());
+  const roleLoaded = demoCharger ? { ...loaded, config: { ...config, ev: demoCharger.config } } : loaded;
+  const modules = await startRoles(roles, { loaded: roleLoaded, dataDir, hub, commands, clock, log, site: local, shutdown }, log);
   const controlled = modules.flatMap((m) => m.devices);
   if (controlled.length && !fuse) {
     // nothing stays open behind a refused configuration
@@ -218,7 +238,17 @@ export async function createApp(o: AppOptions = {}): Promise<App> {
       reader.start();
       fetchPricesIfDynamic();
       trips?.start();
-      flushTimer = setInterval(() => opened.pipeline.flush(), FLUSH_EVERY_MS);
+      // a failed commit is reported (once while it lasts) and retried; it never ends the process,
+      // which would skip the safe-state shutdown and crash-loop on the same data at every start
+      const commitLog = new ConditionLog(log);
+      flushTimer = setInterval(() => {
+        try {
+          opened.pipeline.flush();
+          if (commitLog.current('commit') === 'failing') commitLog.report('commit', 'ok', 'info', 'the database commits again');
+        } catch (error) {
+          commitLog.report('commit', 'failing', 'error', 'the database commit failed; retrying every 10 s', { err: (error as Error).message });
+        }
+      }, FLUSH_EVERY_MS);
       flushTimer.unref();
       for (const m of modules) m.start?.();
     },
@@ -228,12 +258,11 @@ export async function createApp(o: AppOptions = {}): Promise<App> {
   };
 }
 
-function demoSource(opened: OpenedPipeline, dataDir: string, log: Logger, o: AppOptions): P1Source {
-  const meter = prepareDemoMeter({
+function demoMeterFor(opened: OpenedPipeline, dataDir: string, log: Logger, o: AppOptions): SimulatedMeter {
+  return prepareDemoMeter({
     dataDir, log, lastTelegramTime: opened.store.resumePoint().lastTelegramTime, historyDays: o.historyDays,
     handle: (result, raw) => opened.pipeline.handle(result, raw),
   });
-  return new SimulatorSource(meter, o.speed ?? 1);
 }
 
 /** p1.start of a configured simulator: as `simulate --start` reads it (no offset: Brussels time), or now. */

@@ -3,6 +3,7 @@
  * `run(args): Promise<number>` (the exit code); they are loaded on demand so `parse` does not
  * pay for the database or the web server.
  */
+import { readFileSync } from 'node:fs';
 import { ConfigError } from './config/errors.js';
 import { UsageError } from './cli/usage.js';
 
@@ -10,7 +11,10 @@ type CommandModule = { run(args: string[]): Promise<number> };
 
 const commands: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
   parse: { summary: 'parse P1 telegrams from files or stdin, one JSON line per frame', load: () => import('./cli/parse.js') },
+  discover: { summary: 'find NRGkick chargers on the LAN (mDNS) and print their configuration lines', load: () => import('./cli/discover.js') },
+  'simulate-charger': { summary: 'a simulated NRGkick charger with a car on a real HTTP port', load: () => import('./cli/simulate-charger.js') },
   simulate: { summary: 'simulate a Belgian home\'s meter: P1 telegrams on stdout or over TCP', load: () => import('./cli/simulate.js') },
+  'simulate-battery': { summary: 'simulate a SunSpec home battery on Modbus TCP (models 1, 103, 124, 802)', load: () => import('./cli/simulate-battery.js') },
   replay: { summary: 'run a recording through the pipeline (ledger, quarters, store); prints a JSON summary', load: () => import('./cli/replay.js') },
   serve: { summary: 'run the core headless with the dashboard and the websocket on one port (the demo without configuration)', load: () => import('./cli/serve.js') },
   token: { summary: 'print the bus token (creating it); --rotate replaces it', load: () => import('./cli/token.js') },
@@ -20,22 +24,40 @@ const commands: Record<string, { summary: string; load: () => Promise<CommandMod
 };
 
 function usage(): string {
-  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
-  return `usage: digital-meter <command> [options]\n\ncommands:\n${lines.join('\n')}\n`;
+  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(17)} ${c.summary}`);
+  return `usage: digital-meter <command> [options]\n       digital-meter --version\n\ncommands:\n${lines.join('\n')}\n\n'digital-meter <command> --help' shows a command's options.\n`;
 }
+
+/** The version in package.json (two folders up from dist/main/cli.js, one from main/cli.ts). */
+function version(): string {
+  for (const up of ['../../package.json', '../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'digital-meter' && pkg.version) return pkg.version;
+    } catch { /* not there: the other layout */ }
+  }
+  return 'unknown';
+}
+
+/** the command being run, for the prefix of its error messages */
+let running: string | null = null;
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === '--version' || name === '-V' || name === 'version') {
+    process.stdout.write(`digital-meter ${version()}\n`);
+    return 0;
+  }
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(usage());
     return name ? 0 : 64;
   }
-  const command = commands[name];
-  if (!command) {
+  if (!Object.hasOwn(commands, name)) {
     process.stderr.write(`digital-meter: unknown command '${name}'\n\n${usage()}`);
     return 64;
   }
-  return (await command.load()).run(rest);
+  running = name;
+  return (await commands[name]!.load()).run(rest);
 }
 
 // `digital-meter parse big.txt | head` closes the pipe early: that is the reader's choice, not an error.
@@ -48,10 +70,12 @@ main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
   (error: unknown) => {
     if (error instanceof UsageError) {
-      process.stderr.write(`digital-meter: ${error.message}\n`);
+      // one style for every command: what was wrong, then where the options are explained
+      const message = error.message.endsWith('\n') ? error.message : `${error.message}\n`;
+      process.stderr.write(`digital-meter ${running}: ${message}(see 'digital-meter ${running} --help')\n`);
       process.exitCode = 64;
     } else if (error instanceof ConfigError) {
-      process.stderr.write(`digital-meter: ${error.message}\n`);
+      process.stderr.write(`digital-meter ${running}: ${error.message}\n`);
       process.exitCode = 78;
     } else {
       process.stderr.write(`digital-meter: ${error instanceof Error ? error.stack : String(error)}\n`);

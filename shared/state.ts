@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { batteryStateSchema } from './battery/state.js';
+import { evStateSchema } from './ev/state.js';
 import { quarterStateSchema } from './peak/quarter-state.js';
 import { tripsStateSchema } from './trips/state.js';
 import { satelliteStateSchema, siteStateSchema } from './site/state.js';
@@ -68,10 +70,14 @@ export const busStateSchema = z.object({
   dashboard: opaqueRecord.nullable().optional(),
   /** the coming trips per car from the calendars and sudden trips (shared/trips/state.ts); absent without the EV role */
   trips: tripsStateSchema.nullable().optional(),
+  /** the EV chargers, their cars and what the controller does (shared/ev/state.ts); absent without the EV role */
+  ev: evStateSchema.nullable().optional(),
   /** the site's budget and grants (meter role with a fuse configured; main/site/) */
   site: siteStateSchema.nullable().optional(),
   /** a satellite's link to the meter and its devices' grants (satellite roles only) */
   satellite: satelliteStateSchema.nullable().optional(),
+  /** the home battery (shared/battery/state.ts); absent where no battery role runs */
+  battery: batteryStateSchema.nullable().optional(),
 });
 
 export type RegisterPairState = z.infer<typeof registerPairSchema>;

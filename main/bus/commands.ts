@@ -24,6 +24,15 @@ export type CommandOutcome =
   | { ok: false; error: { code: BusErrorCode; message: string } };
 
 /**
+ * Thrown by a command's `run` when the arguments passed the schema but are still refused (a
+ * rates document that fails the rates checks): the client gets `bad-arguments`, not `internal`.
+ * The message goes to the client as it is, so it must not carry file paths.
+ */
+export class CommandArgumentError extends Error {
+  override name = 'CommandArgumentError';
+}
+
+/**
  * The commands the bus accepts, each with a zod schema for its arguments: the websocket, the
  * terminal and the MQTT command topic all go through `execute`, so they are validated alike.
  * Later issues register EV and battery commands here.
@@ -59,8 +68,9 @@ export class CommandRegistry {
       const problems = parsed.error.issues.map((i) => `${i.path.length ? i.path.join('.') : 'args'}: ${i.message}`);
       return { ok: false, error: { code: 'bad-arguments', message: `command '${name}': ${problems.join('; ')}` } };
     }
-    const failed = (error: unknown): CommandOutcome =>
-      ({ ok: false, error: { code: 'internal', message: `command '${name}' failed: ${(error as Error).message}` } });
+    const failed = (error: unknown): CommandOutcome => (error instanceof CommandArgumentError
+      ? { ok: false, error: { code: 'bad-arguments', message: `command '${name}': ${error.message}` } }
+      : { ok: false, error: { code: 'internal', message: `command '${name}' failed: ${(error as Error).message}` } });
     try {
       const value = definition.run(parsed.data, context);
       if (value instanceof Promise) return value.then((v): CommandOutcome => ({ ok: true, value: v }), failed);

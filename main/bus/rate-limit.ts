@@ -15,13 +15,18 @@ export class TokenBucket {
     this.last = now;
   }
 
-  take(now: number): boolean {
+  take(now: number, count = 1): boolean {
+    if (this.available(now) < count) return false;
+    this.tokens -= count;
+    return true;
+  }
+
+  /** Messages that may pass now (fractional: refilled continuously). */
+  available(now: number): number {
     if (now > this.last) {
       this.tokens = Math.min(this.capacity, this.tokens + ((now - this.last) / 1000) * this.perSecond);
       this.last = now;
     }
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
+    return this.tokens;
   }
 }

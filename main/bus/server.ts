@@ -7,9 +7,10 @@ import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CLOSE, MAX_MESSAGE_BYTES, type Delta } from '../../shared/bus/protocol.js';
-import { ConditionLog, silentLogger } from '../log/logger.js';
+import { silentLogger } from '../log/logger.js';
 import { bearerToken, tokensMatch, type TokenHolder } from './auth.js';
 import { CommandRegistry, registerStateCommands } from './commands.js';
+import { FloodGuard, type FloodLimits } from './flood-guard.js';
 import { CONTROL_OFF, type SatelliteDoors } from '../site/satellite-doors.js';
 import { Session, type SessionLimits, type Transport } from './session.js';
 import type { StateHub } from './state-hub.js';
@@ -28,7 +29,10 @@ export interface BusServerOptions {
   pingIntervalMs?: number;
   /** a connection that has not proven the token by then is closed */
   authTimeoutMs?: number;
+  /** clients that proved the token, served at once (connections still proving it are counted apart) */
   maxClients?: number;
+  /** what is done about floods and token guessing (flood-guard.ts) */
+  flood?: Partial<FloodLimits>;
   now?: () => number;
 }
 
@@ -69,8 +73,10 @@ export class BusServer {
   private readonly now: () => number;
   private readonly unsubscribe: Array<() => void> = [];
   private readonly pingTimer: NodeJS.Timeout;
-  /** refusals are logged when they start and when a client gets in again, not per attempt */
-  private readonly authLog: ConditionLog;
+  /** floods and wrong tokens, per address: refused and logged when they start and end, not per attempt */
+  private readonly guard: FloodGuard<Client>;
+  /** upgrade requests answered with a refusal whose socket has not closed yet: ended at close() */
+  private readonly refusing = new Set<Duplex>();
   private ownServer: HttpServer | null = null;
   private secure = false;
   private closed = false;
@@ -80,7 +86,7 @@ export class BusServer {
     this.path = options.path ?? '/ws';
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.now = options.now ?? (() => Date.now());
-    this.authLog = new ConditionLog(this.log);
+    this.guard = new FloodGuard(this.log, options.flood);
     this.commands = options.commands ?? registerStateCommands(new CommandRegistry(), options.hub);
     this.site = options.site ?? CONTROL_OFF;
     this.wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES, perMessageDeflate: false, clientTracking: false });
@@ -112,19 +118,34 @@ export class BusServer {
   /** Handle websocket upgrades at `path` on an existing HTTP(S) server. */
   attach(http: HttpServer): void {
     http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-      const pathname = new URL(request.url ?? '/', 'http://localhost').pathname;
+      let pathname: string;
+      try {
+        pathname = new URL(request.url ?? '/', 'http://localhost').pathname;
+      } catch {
+        return this.refuseUpgrade(socket, 400, 'Bad Request');
+      }
+      // Node hands every upgrade to the 'upgrade' listeners and no longer tracks its socket: one
+      // left unanswered stays open for ever (and keeps the server from closing). Other paths are
+      // refused unless someone else listens for upgrades on this server.
       if (pathname !== this.path) {
-        if (http === this.ownServer) refuseUpgrade(socket, 404, 'Not Found');
+        if (http === this.ownServer || http.listenerCount('upgrade') === 1) this.refuseUpgrade(socket, 404, 'Not Found');
         return;
       }
-      if (this.closed) return refuseUpgrade(socket, 503, 'Service Unavailable');
-      if (this.clients.size >= (this.options.maxClients ?? 256)) return refuseUpgrade(socket, 503, 'Service Unavailable');
+      if (this.closed) return this.refuseUpgrade(socket, 503, 'Service Unavailable');
+      if (this.clientCount >= (this.options.maxClients ?? 256)) return this.refuseUpgrade(socket, 503, 'Service Unavailable');
+      const remote = request.socket.remoteAddress ?? 'unknown';
       const header = bearerToken(request.headers.authorization);
-      if (request.headers.authorization !== undefined && (header === null || !tokensMatch(header, this.options.tokens.get()))) {
-        this.onAuth('refused', 'wrong bearer token');
-        return refuseUpgrade(socket, 401, 'Unauthorized');
+      if (request.headers.authorization !== undefined) {
+        if (!this.guard.mayGuess(remote, this.now())) {
+          this.guard.wrongGuess(remote, this.now(), 'too many wrong tokens');
+          return this.refuseUpgrade(socket, 429, 'Too Many Requests');
+        }
+        if (header === null || !tokensMatch(header, this.options.tokens.get())) {
+          this.guard.wrongGuess(remote, this.now(), 'wrong bearer token');
+          return this.refuseUpgrade(socket, 401, 'Unauthorized');
+        }
       }
-      this.wss.handleUpgrade(request, socket, head, (ws) => this.connected(ws, header !== null, request));
+      this.wss.handleUpgrade(request, socket, head, (ws) => this.connected(ws, header !== null, remote));
     });
   }
 
@@ -137,11 +158,16 @@ export class BusServer {
     return { host: info.address, port: info.port, url: `${scheme}://${host}:${info.port}${this.path}` };
   }
 
-  /** Clients being served: one that was dropped counts no more, even while its socket still closes. */
+  /** Clients that proved the token and are served: one that was dropped counts no more, even while its socket still closes. */
   get clientCount(): number {
     let count = 0;
-    for (const client of this.clients.values()) if (!client.session.closed) count++;
+    for (const client of this.clients.values()) if (!client.session.closed && client.session.authenticated) count++;
     return count;
+  }
+
+  /** Connections that have not proven the token yet (they live in their own, bounded pool). */
+  get pendingCount(): number {
+    return this.guard.pendingConnections;
   }
 
   disconnectAll(code: number, reason: string): void {
@@ -156,6 +182,8 @@ export class BusServer {
     this.disconnectAll(CLOSE.shutdown, 'server shutting down');
     for (const client of this.clients.values()) client.ws.terminate();
     this.clients.clear();
+    for (const socket of this.refusing) socket.destroy();
+    this.refusing.clear();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
     if (this.ownServer) {
       const http = this.ownServer;
@@ -164,7 +192,7 @@ export class BusServer {
     }
   }
 
-  private connected(ws: WebSocket, preauthorized: boolean, request: IncomingMessage): void {
+  private connected(ws: WebSocket, preauthorized: boolean, remote: string): void {
     const id = randomBytes(6).toString('hex');
     const transport: Transport = {
       send: (text) => ws.send(text, { binary: false }),
@@ -177,11 +205,18 @@ export class BusServer {
     };
     const session = new Session(id, transport, {
       hub: this.options.hub, commands: this.commands, site: this.site, tokens: this.options.tokens,
-      limits: this.limits, now: this.now, log: this.log, onAuth: (outcome, reason) => this.onAuth(outcome, reason),
+      limits: this.limits, now: this.now, log: this.log,
+      onAuth: (outcome, reason) => this.onAuth(client, remote, outcome, reason),
+      mayTryToken: () => this.guard.mayGuess(remote, this.now()),
     }, preauthorized);
     const client: Client = { ws, session, alive: true };
     this.clients.set(id, client);
-    this.log.debug({ client: id, remote: request.socket.remoteAddress }, 'bus connection');
+    this.log.debug({ client: id, remote }, 'bus connection');
+    if (!session.authenticated) {
+      const evicted = this.guard.admit(remote, client, this.now());
+      // the oldest connection of the address holding the most makes room: a flood evicts its own
+      if (evicted) evicted.ws.terminate();
+    }
     const authTimer = setTimeout(() => {
       if (!session.authenticated) session.close(CLOSE.unauthorized, 'no hello or auth line in time');
     }, this.options.authTimeoutMs ?? 5000);
@@ -192,13 +227,24 @@ export class BusServer {
     ws.on('close', () => {
       clearTimeout(authTimer);
       session.ended();
+      this.guard.release(remote, client);
       this.clients.delete(id);
     });
   }
 
-  private onAuth(outcome: 'accepted' | 'refused', reason: string): void {
-    if (outcome === 'refused') this.authLog.report('bus-auth', 'refused', 'warn', 'bus clients refused (logged once until one gets in)', { reason });
-    else if (this.authLog.current('bus-auth') === 'refused') this.authLog.report('bus-auth', 'accepted', 'info', 'a bus client proved the token again', { via: reason });
+  private onAuth(client: Client, remote: string, outcome: 'accepted' | 'refused', reason: string): void {
+    this.guard.release(remote, client);
+    if (outcome === 'refused') this.guard.wrongGuess(remote, this.now(), reason);
+    else this.guard.accepted(remote, reason);
+  }
+
+  /** Answer an upgrade with an HTTP refusal; a peer that never closes its side is cut after 1 s. */
+  private refuseUpgrade(socket: Duplex, status: number, text: string): void {
+    this.refusing.add(socket);
+    socket.once('close', () => this.refusing.delete(socket));
+    socket.on('error', () => {});
+    socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    setTimeout(() => socket.destroy(), 1000).unref();
   }
 
   private broadcast(delta: Delta): void {
@@ -215,7 +261,10 @@ export class BusServer {
   }
 
   private pingAll(): void {
+    this.guard.sweep(this.now());
     for (const client of this.clients.values()) {
+      // a connection still proving the token has its own deadline (authTimeoutMs)
+      if (!client.session.authenticated) continue;
       if (!client.alive) {
         this.log.info({ client: client.session.id }, 'bus client did not answer a ping; dropped');
         client.ws.terminate();
@@ -228,7 +277,3 @@ export class BusServer {
 }
 
 const EMPTY = Buffer.alloc(0);
-
-function refuseUpgrade(socket: Duplex, status: number, text: string): void {
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-}

@@ -41,6 +41,8 @@ export interface SessionContext {
   log: Logger;
   /** every proof or refusal of the token, so the server can log refusals once, not per attempt */
   onAuth: (outcome: 'accepted' | 'refused', reason: string) => void;
+  /** false while this connection's address guesses too fast: the token is then not even compared */
+  mayTryToken?: () => boolean;
 }
 
 type Mode = 'pending' | 'json' | 'terminal' | 'closed';
@@ -72,8 +74,9 @@ export class Session {
     this.bucket = new TokenBucket(context.limits.burst, context.limits.perSecond, context.now());
   }
 
+  /** the token is proven: by a hello or auth line, or by the upgrade's Bearer header from the start */
   get authenticated(): boolean {
-    return this.mode === 'json' || this.mode === 'terminal';
+    return this.mode === 'json' || this.mode === 'terminal' || (this.mode === 'pending' && this.preauthorized);
   }
 
   get receivesDeltas(): boolean {
@@ -97,7 +100,7 @@ export class Session {
     const text = typeof data === 'string' ? data : data.toString('utf8');
     if (this.mode === 'pending') this.first(text);
     else if (this.mode === 'json') this.json(text);
-    else for (const line of text.split(/\r?\n/)) this.terminal(line);
+    else this.terminalLines(text.split(/\r?\n/));
   }
 
   /** Called by the server for every delta, with the delta serialised once for all sessions. */
@@ -136,6 +139,10 @@ export class Session {
   }
 
   private first(text: string): void {
+    if (!this.preauthorized && this.context.mayTryToken && !this.context.mayTryToken()) {
+      const asJson = text.trimStart().startsWith('{');
+      return this.reject(CLOSE.rateLimited, 'rate-limited', 'too many wrong tokens from this address; try again in a few seconds', asJson);
+    }
     if (text.trimStart().startsWith('{')) {
       let message: unknown;
       try {
@@ -143,6 +150,8 @@ export class Session {
       } catch {
         return this.reject(CLOSE.unauthorized, 'bad-json', 'not valid JSON; the first message must be a hello', true);
       }
+      // the Bearer header already proved the token: the hello need not repeat it
+      if (this.preauthorized && isTokenlessHello(message)) message = { ...message, token: this.context.tokens.get() };
       const hello = helloSchema.safeParse(message);
       if (!hello.success) return this.reject(CLOSE.unauthorized, 'unauthorized', 'the first message must be {"type":"hello","protocol":1,"role":...,"token":...}', true);
       if (hello.data.protocol !== PROTOCOL_VERSION) {
@@ -158,7 +167,8 @@ export class Session {
       this.send(JSON.stringify({ type: 'snapshot', protocol: PROTOCOL_VERSION, seq, state }));
       this.mode = 'json';
       this.context.onAuth('accepted', 'hello');
-      this.context.log.info({ client: this.id, role: this.role, name: hello.data.name }, 'bus client connected');
+      // a satellite coming is news; a browser opening the dashboard is not (one line per page load)
+      this.context.log[this.role === 'viewer' ? 'debug' : 'info']({ client: this.id, role: this.role, name: hello.data.name }, 'bus client connected');
       return;
     }
     const lines = text.split(/\r?\n/);
@@ -176,7 +186,27 @@ export class Session {
     } else {
       return this.reject(CLOSE.unauthorized, 'unauthorized', 'the first line must be: auth <token>', false);
     }
-    for (const rest of lines.slice(1)) this.terminal(rest);
+    this.terminalLines(lines.slice(1), false);
+  }
+
+  /**
+   * Each line of a text frame is a command and pays like a message (the frame itself paid for
+   * its first line, unless `firstPaid` is false): 64 KB of `state` lines must not be answered
+   * thousands of times at once. Lines beyond the limit are dropped with one error and count as
+   * refused.
+   */
+  private terminalLines(lines: string[], firstPaid = true): void {
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i]!;
+      if (this.mode !== 'terminal') return;
+      if ((i > 0 || !firstPaid) && line.trim() !== '' && !this.bucket.take(this.context.now())) {
+        const dropped = lines.slice(i).filter((l) => l.trim() !== '').length;
+        this.send(`error: more than ${this.context.limits.perSecond} lines per second; ${dropped} lines of this message were dropped; slow down`);
+        this.countRefusal(dropped);
+        return;
+      }
+      this.terminal(line);
+    }
   }
 
   private json(text: string): void {
@@ -258,8 +288,9 @@ export class Session {
     this.countRefusal();
   }
 
-  private countRefusal(): void {
-    if (++this.refusals > this.context.limits.maxRefusals) this.close(CLOSE.rateLimited, 'too many refused messages');
+  private countRefusal(count = 1): void {
+    this.refusals += count;
+    if (this.refusals > this.context.limits.maxRefusals) this.close(CLOSE.rateLimited, 'too many refused messages');
   }
 
   /** Before authentication every failure ends the connection, after one error message. */
@@ -279,4 +310,9 @@ export class Session {
     }
     this.transport.send(text);
   }
+}
+
+function isTokenlessHello(message: unknown): message is Record<string, unknown> {
+  return typeof message === 'object' && message !== null && !Array.isArray(message)
+    && (message as Record<string, unknown>).type === 'hello' && !Object.prototype.hasOwnProperty.call(message, 'token');
 }

@@ -5,7 +5,7 @@ import type { BusConfig } from '../config/bus-schema.js';
 import { silentLogger } from '../log/logger.js';
 import { CommandRegistry, registerStateCommands } from './commands.js';
 import { MqttBridge } from './mqtt/bridge.js';
-import type { SensorEntity } from './mqtt/entities.js';
+import type { ControlEntity, SensorEntity } from './mqtt/entities.js';
 import { BusServer } from './server.js';
 import type { StateHub } from './state-hub.js';
 import { openServerToken, type ServerTokenSource } from './token-source.js';
@@ -27,8 +27,8 @@ export interface StartBusOptions {
   /** the dashboard's HTTP server: the bus then shares its port at config.path instead of listening itself */
   http?: HttpServer;
   commands?: CommandRegistry;
-  /** the Home Assistant sensors; default the meter's */
-  entities?: readonly SensorEntity[];
+  /** Home Assistant entities beyond the meter's (the EV role's sensors, selects and numbers) */
+  mqttEntities?: { sensors: readonly SensorEntity[]; controls: readonly ControlEntity[] };
   /** the site's door for satellites (the meter role with a main fuse configured) */
   site?: SatelliteDoors;
 }
@@ -78,7 +78,10 @@ export async function startBus(options: StartBusOptions): Promise<RunningBus> {
   }
   let bridge: MqttBridge | null = null;
   if (config.mqtt) {
-    bridge = new MqttBridge({ config: config.mqtt, hub: options.hub, commands, version: options.version, log, ...(options.entities ? { entities: options.entities } : {}) });
+    bridge = new MqttBridge({
+      config: config.mqtt, hub: options.hub, commands, version: options.version, log,
+      extraEntities: options.mqttEntities?.sensors, controls: options.mqttEntities?.controls,
+    });
     bridge.start();
   }
   return {

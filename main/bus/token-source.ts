@@ -29,7 +29,7 @@ export function openServerToken(options: {
     log.info('bus token from --token / DM_TOKEN');
     return { holder, file: null, stop: () => {} };
   }
-  if (created) log.info({ file }, 'bus token created; `digital-meter token` prints it');
+  if (created) log.info({ file }, 'bus token created; digital-meter token prints it');
   const watcher = new TokenFileWatcher(file, (next) => {
     if (next === holder.get()) return;
     log.warn({ file }, 'bus token rotated; disconnecting every client');

@@ -26,7 +26,7 @@ function parseSpeed(text: string | undefined, summary: boolean): number | 'max' 
   if (text === undefined) return summary ? 'max' : 1;
   if (text === 'max') return 'max';
   const n = Number(text);
-  if (!(n > 0) || !Number.isFinite(n)) throw new UsageError(`--speed must be 'max' or a positive number, got '${text}'`);
+  if (!(n > 0) || !Number.isFinite(n)) throw new UsageError(`--speed ${text}: expected max or a positive number`);
   return n;
 }
 
@@ -49,7 +49,7 @@ export async function run(args: string[]): Promise<number> {
     process.stdout.write(HELP);
     return 0;
   }
-  if (positionals.length !== 1) throw new UsageError('replay needs exactly one FILE (see digital-meter replay --help)');
+  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'which recording? expected one FILE' : `expected one FILE, got ${positionals.length}`);
   const file = positionals[0]!;
   const speed = parseSpeed(values.speed, values.summary);
   const rates = loadRatesFile(values.rates ? resolve(values.rates) : bundledRatesFile());
@@ -59,8 +59,24 @@ export async function run(args: string[]): Promise<number> {
   }
   const tempDir = values.db ? null : mkdtempSync(join(tmpdir(), 'digital-meter-replay-'));
   const dbFile = values.db ? resolve(values.db) : join(tempDir!, 'replay.sqlite');
+  // The temporary database goes however the replay ends: normally, on Ctrl-C or SIGTERM, or when
+  // the reader of stdout goes away (`| head`: EPIPE exits at once, running only 'exit' handlers).
+  const removeTemp = () => { if (tempDir) rmSync(tempDir, { recursive: true, force: true }); };
+  const onSignal = (signal: NodeJS.Signals) => {
+    removeTemp();
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.on('exit', removeTemp);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   const log = createLogger({ level: values.verbose ? 'debug' : 'warn', console: process.stderr });
-  const opened = openPipeline({ dbFile, rates, log });
+  let opened: ReturnType<typeof openPipeline>;
+  try {
+    opened = openPipeline({ dbFile, rates, log });
+  } catch (error) {
+    removeTemp();
+    throw error;
+  }
   try {
     const { pipeline } = opened;
     const resumeAfter = opened.store.resumePoint().lastTelegramTime;
@@ -104,6 +120,9 @@ export async function run(args: string[]): Promise<number> {
     return 0;
   } finally {
     opened.close();
-    if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+    removeTemp();
+    process.off('exit', removeTemp);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
 }

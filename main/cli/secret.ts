@@ -64,14 +64,16 @@ export async function run(args: string[]): Promise<number> {
   }
   const [action, name, ...extra] = positionals;
   // Never echo the extra word: it is most likely the secret itself.
-  if (extra.length) throw new UsageError('secret: too many arguments; the value is read from stdin, never from the command line (it would stay in the shell history)');
+  if (extra.length) throw new UsageError('too many arguments; the value is read from stdin, never from the command line (it would stay in the shell history)');
   const store = new FileSecretStore(loadConfig(values.config).dataDir);
   try {
     switch (action) {
       case 'list': {
-        if (name) throw new UsageError('secret list takes no name');
+        if (name) throw new UsageError('list takes no name');
         const names = await store.list();
         for (const n of names) process.stdout.write(`${n}\n`);
+        // stdout stays empty for scripts; the person at the terminal is told why
+        if (names.length === 0) process.stderr.write(`no secrets set (digital-meter secret set ${Object.keys(KNOWN_SECRETS)[0]} adds one)\n`);
         const mode = store.mode();
         if (mode !== null && (mode & 0o077) !== 0) {
           process.stderr.write(`digital-meter: warning: ${store.file} is readable by others (mode ${mode.toString(8)}); run chmod 600 on it\n`);
@@ -79,25 +81,25 @@ export async function run(args: string[]): Promise<number> {
         return 0;
       }
       case 'set': {
-        if (!name) throw new UsageError('secret set NAME: which secret?');
-        if (!isKnownSecretName(name)) throw new UsageError(`secret set: unknown secret '${name}' (known: ${Object.keys(KNOWN_SECRETS).join(', ')})`);
+        if (!name) throw new UsageError('set NAME: which secret?');
+        if (!isKnownSecretName(name)) throw new UsageError(`set: unknown secret '${name}' (known: ${Object.keys(KNOWN_SECRETS).join(', ')})`);
         const raw = process.stdin.isTTY ? await readHidden(`${name}: `) : await readAll(process.stdin);
         // Tokens are one word; the newline of `echo` or of a file is not part of them.
         const value = raw.trim();
-        if (!value) throw new UsageError(`secret set ${name}: no value on stdin`);
-        if (/\s/.test(value)) throw new UsageError(`secret set ${name}: the value contains whitespace; expected one line with the token only`);
+        if (!value) throw new UsageError(`set ${name}: no value on stdin`);
+        if (/\s/.test(value)) throw new UsageError(`set ${name}: the value contains whitespace; expected one line with the token only`);
         await store.set(name, value);
         process.stderr.write(`${name} saved in ${store.file}\n`);
         return 0;
       }
       case 'delete': {
-        if (!name) throw new UsageError('secret delete NAME: which secret?');
+        if (!name) throw new UsageError('delete NAME: which secret?');
         const existed = await store.delete(name);
         process.stderr.write(existed ? `${name} deleted\n` : `${name} was not set\n`);
         return existed ? 0 : 1;
       }
       default:
-        throw new UsageError(action ? `secret: unknown action '${action}'\n\n${HELP}` : HELP);
+        throw new UsageError(action ? `unknown action '${action}': expected set, delete or list` : 'expected an action: set NAME, delete NAME or list');
     }
   } catch (error) {
     if (error instanceof SecretError) {

@@ -10,9 +10,10 @@ import { networkInterfaces } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createApp, type Role } from '../app.js';
 import { readFileSync } from 'node:fs';
-import { METER_SENSORS } from '../bus/mqtt/entities.js';
+import type { Config } from '../config/schema.js';
 import { tripEntities } from '../ev/trips/ha-entities.js';
 import { startBus } from '../bus/start.js';
+import { evMqttEntities } from '../ev/mqtt-entities.js';
 import { staticHandler } from '../http/static-files.js';
 import { bundledRatesFile } from '../tariff/rates-load.js';
 import { parseCommandLine, UsageError } from './usage.js';
@@ -99,7 +100,7 @@ export async function run(args: string[]): Promise<number> {
     config: bus, configDir: app.loaded.configDir, dataDir: app.dataDir, hub: app.hub, log, http,
     version: (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version,
     tokenOverride: values.token, commands: app.commands, site: app.site,
-    entities: [...METER_SENSORS, ...tripEntities(app.roles.includes('ev') ? app.loaded.config.trips.cars : [])],
+    mqttEntities: app.roles.includes('ev') ? evHomeAssistantEntities(app.loaded.config) : undefined,
   });
   const tokens = running.token.holder;
   const host = values.host ?? bus.host;
@@ -127,8 +128,20 @@ export async function run(args: string[]): Promise<number> {
     process.once('SIGTERM', () => stop('SIGTERM'));
   });
   await running.stop();
+  // every connection the HTTP server still tracks (a request half sent, a keep-alive) is cut; the
+  // bus already ended the upgraded ones. A socket neither knows of must not hold the stop: after
+  // a second the shutdown goes on, so the roles' safe state and the commit always happen.
   http.closeAllConnections();
-  await new Promise<void>((resolve) => http.close(() => resolve()));
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(() => { log.warn('the HTTP server did not close within 1 s; going on'); resolve(); }, 1000);
+    http.close(() => { clearTimeout(timer); resolve(); });
+  });
   await app.stop();
   return 0;
+}
+
+/** The EV role's Home Assistant entities: per charger (sensors and controls) and per car its next trip. */
+function evHomeAssistantEntities(config: Config) {
+  const ev = evMqttEntities(config.ev);
+  return { sensors: [...ev.sensors, ...tripEntities(config.trips.cars)], controls: ev.controls };
 }

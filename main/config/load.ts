@@ -2,6 +2,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { join, resolve, dirname, isAbsolute } from 'node:path';
 import { configSchema, type Config } from './schema.js';
 import { ConfigError, describeZodIssues } from './errors.js';
+import { findJsonProblem } from './json-error.js';
 import { defaultConfigDir, defaultDataDir } from './paths.js';
 
 export interface LoadedConfig {
@@ -12,21 +13,24 @@ export interface LoadedConfig {
   dataDir: string;
 }
 
-/** Parse JSON text, naming the file and the line and column of a syntax error. */
+/**
+ * Parse JSON text, naming the file and the line and column of a syntax error. The message never
+ * quotes the file (a mistaken --config /etc/shadow must not print its first line) and names a
+ * UTF-8 byte order mark, which some editors put first and JSON does not allow.
+ */
 export function parseJsonFile(file: string, text: string): unknown {
+  if (text.startsWith('\uFEFF')) {
+    throw new ConfigError(file, ['starts with a UTF-8 byte order mark (BOM), which JSON does not allow; save it as UTF-8 without BOM']);
+  }
   try {
     return JSON.parse(text);
-  } catch (error) {
-    const message = (error as Error).message;
-    const position = /position (\d+)/.exec(message);
-    if (position) {
-      const offset = Number(position[1]);
-      const before = text.slice(0, offset);
-      const line = before.split('\n').length;
-      const column = offset - before.lastIndexOf('\n');
-      throw new ConfigError(file, [`not valid JSON at line ${line}, column ${column}: ${message}`]);
-    }
-    throw new ConfigError(file, [`not valid JSON: ${message}`]);
+  } catch {
+    const problem = findJsonProblem(text);
+    if (!problem) throw new ConfigError(file, ['not valid JSON']);
+    const before = text.slice(0, problem.offset);
+    const line = before.split('\n').length;
+    const column = problem.offset - before.lastIndexOf('\n');
+    throw new ConfigError(file, [`not valid JSON at line ${line}, column ${column}: ${problem.what}`]);
   }
 }
 

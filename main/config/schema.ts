@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { batterySchema } from './battery-schema.js';
 import { BUS_DEFAULTS, busSchema } from './bus-schema.js';
+import { evSchema } from './ev-schema.js';
 import { PRICES_DEFAULTS, pricesSchema } from './prices-schema.js';
 import { TRIPS_DEFAULTS, tripsSchema } from './trips-schema.js';
 import { siteSchema } from './site-schema.js';
@@ -66,8 +68,12 @@ export const configSchema = z.object({
   ledger: ledgerLimitsSchema.default({ maxKw: 43.5, gasM3PerHour: 16, waterM3PerHour: 10 }),
   /** trips from the calendar for the EV role (main/ev/trips/) */
   trips: tripsSchema.default({ ...TRIPS_DEFAULTS, cars: [], calendars: [] }),
+  /** cars, chargers and the EV controller (main/ev/) */
+  ev: evSchema.optional(),
   /** the main fuse and the site's devices (main/site/) */
   site: siteSchema.default({ testDevices: [] }),
+  /** the home battery (main/battery/); none by default */
+  battery: batterySchema.optional(),
 }).strict();
 
 export type Config = z.infer<typeof configSchema>;

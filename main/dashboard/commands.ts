@@ -2,12 +2,13 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { RatesDocument, RatesPreview } from '../../shared/dashboard/state.js';
 import { brusselsDateKey } from '../../shared/time/brussels.js';
-import type { CommandRegistry } from '../bus/commands.js';
+import { CommandArgumentError, type CommandRegistry } from '../bus/commands.js';
 import type { Ledger } from '../ledger/ledger.js';
 import { electricityEur, gasEur, waterEur } from '../tariff/pricing.js';
 import { parseJsonFile } from '../config/load.js';
-import { parseRates, type RatesStore } from '../tariff/rates-load.js';
-import type { Rates } from '../tariff/rates-schema.js';
+import { describeZodIssues } from '../config/errors.js';
+import type { RatesStore } from '../tariff/rates-load.js';
+import { ratesSchema, type Rates } from '../tariff/rates-schema.js';
 import type { PowerHistory } from './power-history.js';
 
 export interface DashboardCommandDeps {
@@ -19,6 +20,16 @@ export interface DashboardCommandDeps {
 }
 
 const ratesArgs = z.object({ rates: z.unknown() }).strict();
+
+/**
+ * Proposed rates checked by the rates schema; a refusal names the fields (never the file's
+ * absolute path: the client did not send a file) and answers bad-arguments.
+ */
+function checkedRates(raw: unknown): Rates {
+  const parsed = ratesSchema.safeParse(raw);
+  if (!parsed.success) throw new CommandArgumentError(`rates refused: ${describeZodIssues(parsed.error).map((p) => (p.startsWith('(top level)') ? `rates${p.slice(11)}` : `rates.${p}`)).join('; ')}`);
+  return parsed.data;
+}
 
 /**
  * Today's cost so far priced with `rates`: the day's energy per register at the register's (or
@@ -49,7 +60,7 @@ export function registerDashboardCommands(registry: CommandRegistry, deps: Dashb
     summary: "today's cost so far with proposed rates (validated, not saved)",
     args: ratesArgs,
     run: ({ rates }): RatesPreview => {
-      const proposed = parseRates(ratesStore.file, rates);
+      const proposed = checkedRates(rates);
       const now = deps.meterNow() ?? Date.now();
       const day = ledger.day(brusselsDateKey(now));
       const todayEur = day ? day.importEur - day.exportEur + day.gasEur + day.waterEur : 0;
@@ -60,6 +71,7 @@ export function registerDashboardCommands(registry: CommandRegistry, deps: Dashb
     summary: 'validate and save the rates file atomically; in force from the latest telegram on',
     args: ratesArgs,
     run: ({ rates }) => {
+      checkedRates(rates);
       ratesStore.save(rates);
       return { saved: true, file: ratesStore.file };
     },

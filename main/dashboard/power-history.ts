@@ -1,5 +1,6 @@
 import type { PowerSample } from '../../shared/dashboard/state.js';
 import type { Telegram } from '../../shared/p1/telegram.js';
+import { TelegramDecoder } from '../p1/decoder.js';
 
 /**
  * The last 15 minutes of meter time, one sample per telegram, for the live power chart of a
@@ -22,6 +23,24 @@ export class PowerHistory {
       phasesKw: t.phases.map((p) => (p.importKw ?? 0) - (p.exportKw ?? 0)),
     };
     this.next = (this.next + 1) % this.ring.length;
+  }
+
+  /**
+   * The span before `last` from the store's ring of raw telegrams (oldest first), so the chart
+   * of a page opened right after a start is not empty: the store keeps 48 hours of them.
+   */
+  fill(batches: Iterable<Uint8Array>, last: number): number {
+    let added = 0;
+    const decoder = new TelegramDecoder((result) => {
+      const time = result.ok ? result.telegram.time : null;
+      if (result.ok && time !== null && time > last - this.spanMs && time <= last) {
+        this.add(result.telegram);
+        added++;
+      }
+    });
+    for (const batch of batches) decoder.feed(batch);
+    decoder.end();
+    return added;
   }
 
   /** Samples within the span before the newest one, oldest first. */

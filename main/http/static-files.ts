@@ -57,7 +57,7 @@ export function staticHandler(root: string): (req: IncomingMessage, res: ServerR
     } catch {
       if (pathname === '/index.html') {
         res.writeHead(503, { ...SECURITY_HEADERS, 'content-type': 'text/plain; charset=utf-8' })
-          .end(`The dashboard is not built (no ${file}). Run \`npm run build\`; the websocket at /ws works meanwhile.\n`);
+          .end(`The dashboard is not built (no ${file}). Run npm run build; the websocket at /ws works meanwhile.\n`);
         return;
       }
       res.writeHead(404, { ...SECURITY_HEADERS, 'content-type': 'text/plain' }).end('not found\n');

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { pino, type Logger, type Level } from 'pino';
+import pinoPretty from 'pino-pretty';
 import { RotatingFile } from './rotating-file.js';
 
 export type { Logger };
@@ -19,13 +20,29 @@ export interface LoggerOptions {
   console?: NodeJS.WritableStream | null;
   /** more destinations, e.g. the dashboard's log panel (each gets the JSON lines at its level) */
   extraStreams?: pino.StreamEntry[];
+  /**
+   * console lines for a person (time, level, message, then the fields) instead of JSON lines;
+   * default: when the console is a terminal. app.log and pipes (journald, jq) always get JSON.
+   */
+  pretty?: boolean;
+}
+
+/** A terminal gets lines a person reads: local time, a coloured level, the message. */
+function prettyStream(destination: NodeJS.WritableStream, colorize: boolean): NodeJS.WritableStream {
+  return pinoPretty({ destination, colorize, sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' });
 }
 
 export function createLogger(options: LoggerOptions = {}): Logger {
   const streams: pino.StreamEntry[] = [];
   const level = options.level ?? 'info';
   const consoleStream = options.console === undefined ? process.stderr : options.console;
-  if (consoleStream) streams.push({ level: level === 'silent' ? 'fatal' : level, stream: consoleStream });
+  if (consoleStream) {
+    const pretty = options.pretty ?? (consoleStream as { isTTY?: boolean }).isTTY === true;
+    // colours on a terminal, unless NO_COLOR is set (no-color.org)
+    const colorize = (consoleStream as { isTTY?: boolean }).isTTY === true && !process.env.NO_COLOR;
+    const stream = pretty ? prettyStream(consoleStream, colorize) : consoleStream;
+    streams.push({ level: level === 'silent' ? 'fatal' : level, stream });
+  }
   if (options.logDir) streams.push({ level: level === 'silent' ? 'fatal' : level, stream: new RotatingFile(join(options.logDir, 'app.log')) });
   if (options.extraStreams) streams.push(...options.extraStreams);
   return pino(

@@ -5,7 +5,7 @@ import { RateSchedule } from '../ledger/rate-schedule.js';
 import { TelegramDecoder } from '../p1/decoder.js';
 import { PeakMonitor } from '../peak/peak-monitor.js';
 import { openMeterDatabase } from '../store/open-database.js';
-import { MeterStore } from '../store/meter-store.js';
+import { MeterStore, type DamagedBatch } from '../store/meter-store.js';
 import type { Rates } from '../tariff/rates-schema.js';
 import type { SpotPrice } from '../tariff/pricing.js';
 import { MeterPipeline } from './meter-pipeline.js';
@@ -88,7 +88,13 @@ export function openPipeline(o: OpenPipelineOptions): OpenedPipeline {
     const decoder = new TelegramDecoder((result) => {
       if (result.ok && result.telegram.time !== null && result.telegram.time >= from && result.telegram.time <= last) pipeline.prime(result.telegram);
     });
-    for (const batch of store.telegramBatches(from, last)) decoder.feed(batch);
+    const damaged = (b: DamagedBatch) => {
+      const problem = `${o.dbFile}: the stored telegrams from ${new Date(b.firstTime).toISOString()} to ${new Date(b.lastTime).toISOString()} `
+        + `(${b.count}) cannot be read (${b.error}); skipped: the running quarter is rebuilt without them`;
+      o.log.error({ file: o.dbFile }, problem);
+      problems.push(problem);
+    };
+    for (const batch of store.telegramBatches(from, last, damaged)) decoder.feed(batch);
     decoder.end();
   }
   return {

@@ -52,7 +52,9 @@ export class FileSecretStore implements SecretStore {
 
   async get(name: string): Promise<string | null> {
     checkSecretName(name);
-    return this.read()[name] ?? null;
+    // own keys only: a secret named `constructor` must not find Object's constructor
+    const secrets = this.read();
+    return Object.prototype.hasOwnProperty.call(secrets, name) ? secrets[name]! : null;
   }
 
   async set(name: string, value: string): Promise<void> {
@@ -64,7 +66,7 @@ export class FileSecretStore implements SecretStore {
   async delete(name: string): Promise<boolean> {
     checkSecretName(name);
     const secrets = this.read();
-    if (!(name in secrets)) return false;
+    if (!Object.prototype.hasOwnProperty.call(secrets, name)) return false;
     delete secrets[name];
     this.write(secrets);
     return true;

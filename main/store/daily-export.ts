@@ -47,9 +47,10 @@ export function dayExportCsv(quarters: StoredQuarter[]): string {
  * days (by the date in their names), so the folder holds a year by default.
  */
 export function exportDay(dir: string, day: DaySummary, quarters: StoredQuarter[], keepDays = DEFAULT_KEEP_DAYS): void {
-  mkdirSync(dir, { recursive: true });
-  writeFileAtomic(join(dir, `${day.day}.json`), JSON.stringify(dayExportJson(day, quarters), null, 2) + '\n');
-  writeFileAtomic(join(dir, `${day.day}.csv`), dayExportCsv(quarters));
+  // a day's quarters show when the family was home: readable by this user only
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  writeFileAtomic(join(dir, `${day.day}.json`), JSON.stringify(dayExportJson(day, quarters), null, 2) + '\n', 0o600);
+  writeFileAtomic(join(dir, `${day.day}.csv`), dayExportCsv(quarters), 0o600);
   const oldest = Date.parse(`${day.day}T00:00:00Z`) - keepDays * 86_400_000;
   for (const name of readdirSync(dir)) {
     const m = /^(\d{4}-\d{2}-\d{2})\.(json|csv)$/.exec(name);

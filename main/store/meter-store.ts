@@ -18,6 +18,14 @@ export interface StoredQuarter {
 }
 
 
+/** A batch of the telegram ring that cannot be read back. */
+export interface DamagedBatch {
+  firstTime: number;
+  lastTime: number;
+  count: number;
+  error: string;
+}
+
 /** What a restart needs to carry on exactly where the last commit left off. */
 export interface ResumePoint {
   /** meter time of the last telegram committed; later telegrams only are new */
@@ -186,10 +194,25 @@ export class MeterStore {
     }));
   }
 
-  /** The ring's batches that hold telegrams from `from` to `to` (inclusive), oldest first: raw P1 bytes to decode. */
-  telegramBatches(from: number, to: number): Buffer[] {
-    const rows = this.db.prepare('SELECT raw, encoding FROM telegrams WHERE last_time >= ? AND first_time <= ? ORDER BY first_time').all(from, to) as Array<{ raw: Buffer; encoding: string }>;
-    return rows.map((r) => (r.encoding === 'deflate-raw' ? inflateRawSync(r.raw) : r.raw));
+  /**
+   * The ring's batches that hold telegrams from `from` to `to` (inclusive), oldest first: raw P1
+   * bytes to decode. A batch that no longer inflates (a flipped bit on the card: SQLite's own
+   * check does not look inside a blob) is skipped and passed to `onDamaged`, never thrown: it
+   * only costs the running quarter some readings, and it leaves the ring within 48 hours.
+   */
+  telegramBatches(from: number, to: number, onDamaged: (batch: DamagedBatch) => void = () => {}): Buffer[] {
+    const rows = this.db.prepare('SELECT first_time, last_time, count, raw, encoding FROM telegrams WHERE last_time >= ? AND first_time <= ? ORDER BY first_time')
+      .all(from, to) as Array<{ first_time: number; last_time: number; count: number; raw: Buffer; encoding: string }>;
+    const batches: Buffer[] = [];
+    for (const r of rows) {
+      if (r.encoding !== 'deflate-raw') { batches.push(r.raw); continue; }
+      try {
+        batches.push(inflateRawSync(r.raw));
+      } catch (error) {
+        onDamaged({ firstTime: r.first_time, lastTime: r.last_time, count: r.count, error: (error as Error).message });
+      }
+    }
+    return batches;
   }
 
   close(): void {

@@ -1,4 +1,4 @@
-import { existsSync, renameSync, writeFileSync, readFileSync, mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, openSync, renameSync, statSync, writeFileSync, readFileSync, mkdirSync } from 'node:fs';
 import { dirname, basename } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import type { Logger } from 'pino';
@@ -55,9 +55,15 @@ function checkExisting(file: string): string | null {
  * aside with a timestamp, never silently replaced; a new database then starts beside it.
  */
 export function openMeterDatabase(file: string, log: Logger, now: number = Date.now()): OpenedDatabase {
-  mkdirSync(dirname(file), { recursive: true });
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   const problems: string[] = [];
-  if (existsSync(file)) {
+  if (existsSync(file) && statSync(file).size === 0 && existsSync(markerFile(file))) {
+    // SQLite opens an empty file as a new, valid database: after a database was created here,
+    // 0 bytes means the history was lost (a full SD card, a truncation), which must be said
+    const created = readFileSync(markerFile(file), 'utf8').trim();
+    const moved = moveAside(file, 'empty', now);
+    problems.push(`${file} is empty (0 bytes) although a database was created there ${created}; moved aside as ${moved.map((m) => basename(m)).join(', ')}; a new database was started`);
+  } else if (existsSync(file)) {
     const problem = checkExisting(file);
     if (problem) {
       const moved = moveAside(file, 'corrupt', now);
@@ -69,12 +75,21 @@ export function openMeterDatabase(file: string, log: Logger, now: number = Date.
     problems.push(`${file} is missing (a database was created there ${created}); its remains moved aside as ${moved.map((m) => basename(m)).join(', ')}; a new database was started`);
   }
   for (const problem of problems) log.error({ file }, problem);
+  // the history shows when a family is home: readable by this user only (SQLite gives its WAL
+  // and shared-memory files the database's mode); an existing file made by an older version is narrowed
+  if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
+  restrictToOwner(file);
   const db = openSqlite(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   const { from, to } = migrate(db);
   if (from !== to) log.info({ file, from, to }, from === 0 ? 'database created' : 'database schema migrated');
-  if (!existsSync(markerFile(file))) writeFileSync(markerFile(file), `${new Date(now).toISOString()}\n`);
+  for (const companion of ['-wal', '-shm']) if (existsSync(file + companion)) restrictToOwner(file + companion);
+  if (!existsSync(markerFile(file))) writeFileSync(markerFile(file), `${new Date(now).toISOString()}\n`, { mode: 0o600 });
   return { db, problems };
+}
+
+function restrictToOwner(path: string): void {
+  if (process.platform !== 'win32' && (statSync(path).mode & 0o077) !== 0) chmodSync(path, 0o600);
 }

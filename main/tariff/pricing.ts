@@ -1,5 +1,5 @@
 import { brusselsParts, brusselsLocalToUtc } from '../../shared/time/brussels.js';
-import { DEFAULT_REGISTER_NAMES, type Bands, type Rates } from './rates-schema.js';
+import { DEFAULT_REGISTER_NAMES, hasPrice, type Bands, type Rates } from './rates-schema.js';
 
 /** Day-ahead spot price in EUR/MWh at an instant, or null when none is known (then register rates apply). */
 export type SpotPrice = (time: number) => number | null;
@@ -52,8 +52,9 @@ export function nextBandEdge(rates: Rates, time: number): number | null {
 export function electricityBand(rates: Rates, register: 1 | 2, time: number): string {
   const e = rates.Electricity;
   if (e.bands) return bandAt(e.bands, time);
-  const names = e.registers ?? DEFAULT_REGISTER_NAMES;
-  return names[register === 1 ? '1' : '2'] ?? DEFAULT_REGISTER_NAMES[register === 1 ? '1' : '2'];
+  const key = register === 1 ? '1' : '2';
+  const names = e.registers;
+  return names !== undefined && Object.prototype.hasOwnProperty.call(names, key) ? names[key]! : DEFAULT_REGISTER_NAMES[key];
 }
 
 function formulaEurPerKwh(rates: Rates, side: '+' | '-', spotEurMwh: number): number | null {
@@ -75,7 +76,9 @@ export function electricityPrice(rates: Rates, side: '+' | '-', band: string, ti
       if (dynamicPrice !== null) return dynamicPrice;
     }
   }
-  return rates.Electricity[side]?.[band] ?? 0;
+  // own keys only: a band named `constructor` must not find Object's constructor (NaN costs)
+  const table = rates.Electricity[side];
+  return hasPrice(table, band) ? table![band]! : 0;
 }
 
 export interface ElectricityMoney {

@@ -27,11 +27,11 @@ export function loadRatesFile(file: string): Rates {
  * Write a file so that a crash leaves either the old or the new content, never half of each:
  * write a temporary file beside it, fsync it, rename it over the target, fsync the directory.
  */
-export function writeFileAtomic(file: string, content: string): void {
+export function writeFileAtomic(file: string, content: string, mode = 0o666): void {
   mkdirSync(dirname(file), { recursive: true });
   const temp = `${file}.${process.pid}.tmp`;
   try {
-    const fd = openSync(temp, 'w');
+    const fd = openSync(temp, 'w', mode);
     try {
       writeFileSync(fd, content);
       fsyncSync(fd);

@@ -10,16 +10,36 @@ import { z } from 'zod';
  * charge VAT on what it injects); without it the prices are used as written.
  */
 
-const price = z.number().finite().describe('a price in EUR');
+/**
+ * Prices are bounded so no sum of a year's figures can overflow to Infinity: 1,000 EUR per kWh
+ * or m3 is far beyond any real contract, yet 1e308 would make every cost Infinity (then NaN).
+ */
+export const MAX_PRICE = 1000;
+const price = z.number().min(-MAX_PRICE).max(MAX_PRICE).describe('a price in EUR');
 const fraction = z.number().min(0).max(1).describe('a fraction such as 0.06 for 6%');
 
+/** Band and register names are short labels: the dashboard shows them, and they become keys. */
+export const MAX_NAME_LENGTH = 64;
+/**
+ * A band or register name. Names become keys of price tables, so `__proto__` (which a plain
+ * object cannot hold as its own key) is refused; every other name, `constructor` included, is
+ * looked up with own-property checks only (see hasPrice).
+ */
+const bandName = z.string().min(1).max(MAX_NAME_LENGTH)
+  .refine((name) => name !== '__proto__', 'the name "__proto__" cannot be used; choose another name');
+
 /** A price per named band: register names (Day/Night) or clock bands (Peak/OffPeak). */
-const namedPrices = z.record(z.string().min(1), price);
+const namedPrices = z.record(bandName, price);
+
+/** The price of a band in a table, only when the table itself holds it (never an inherited `constructor`). */
+export function hasPrice(table: Readonly<Record<string, number>> | undefined, name: string): boolean {
+  return table !== undefined && Object.prototype.hasOwnProperty.call(table, name) && typeof table[name] === 'number';
+}
 
 /** price = factor x spot + base, spot in EUR/MWh; the result's unit says how to read it. */
 export const spotFormulaSchema = z.object({
-  factor: z.number().finite(),
-  base: z.number().finite(),
+  factor: z.number().min(-MAX_PRICE).max(MAX_PRICE),
+  base: z.number().min(-100 * MAX_PRICE).max(100 * MAX_PRICE),
 }).strict();
 
 export const dynamicSchema = z.object({
@@ -31,11 +51,11 @@ export const dynamicSchema = z.object({
   spotUnit: z.literal('EUR/MWh').default('EUR/MWh'),
 }).strict();
 
-const clockTime = z.string().regex(/^([01]\d|2[0-4]):[0-5]\d$/, 'expected a time "HH:MM" (00:00 to 24:00)');
+const clockTime = z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'expected a time "HH:MM" (00:00 to 24:00)');
 
 /** A clock-time band (Brussels civil time), e.g. Wallonia 2026 peak 07:00-11:00 and 17:00-22:00. */
 export const bandSchema = z.object({
-  name: z.string().min(1),
+  name: bandName,
   from: clockTime,
   to: clockTime,
   /** ISO weekdays (1 = Monday ... 7 = Sunday); default every day */
@@ -44,15 +64,15 @@ export const bandSchema = z.object({
 
 export const bandsSchema = z.object({
   /** the band name outside every listed period */
-  default: z.string().min(1),
-  periods: z.array(bandSchema),
+  default: bandName,
+  periods: z.array(bandSchema).max(100),
 }).strict();
 
 export const electricitySchema = z.object({
   '+': namedPrices.describe('import price per band name, EUR/kWh'),
   '-': namedPrices.optional().describe('export compensation per band name, EUR/kWh'),
   /** meter register number -> band name; Belgium: 1 = Day, 2 = Night */
-  registers: z.record(z.enum(['1', '2']), z.string().min(1)).optional(),
+  registers: z.record(z.enum(['1', '2']), bandName).optional(),
   /** clock-based bands: when present, prices are chosen by clock time instead of register */
   bands: bandsSchema.optional(),
   dynamic: dynamicSchema.optional(),
@@ -62,7 +82,7 @@ export const electricitySchema = z.object({
 export const gasSchema = z.object({
   '+': price.describe('price per m3 (or per kWh when "per" is "kWh")'),
   /** m3 -> kWh conversion for display (and pricing when per = kWh) */
-  cnv: z.tuple([z.literal('kWh'), z.number().positive()]).optional(),
+  cnv: z.tuple([z.literal('kWh'), z.number().positive().max(1000)]).optional(),
   per: z.enum(['m3', 'kWh']).default('m3'),
   vat: fraction.optional(),
 }).strict();
@@ -73,15 +93,15 @@ export const waterSchema = z.object({
 }).strict();
 
 export const capacitySchema = z.object({
-  eurPerKwYear: z.number().min(0),
+  eurPerKwYear: z.number().min(0).max(100 * MAX_PRICE),
   /** each month counts as at least this much (Flanders: 2.5 kW) */
-  minimumKw: z.number().min(0).default(2.5),
+  minimumKw: z.number().min(0).max(1000).default(2.5),
   vat: fraction.optional(),
 }).strict();
 
 export const fixedFeeSchema = z.object({
-  name: z.string().min(1),
-  eurPerYear: z.number().finite(),
+  name: z.string().min(1).max(MAX_NAME_LENGTH),
+  eurPerYear: z.number().min(-1000 * MAX_PRICE).max(1000 * MAX_PRICE),
   carrier: z.enum(['Electricity', 'Gas', 'Water']).optional(),
   vat: fraction.optional(),
 }).strict();
@@ -92,18 +112,19 @@ export const ratesSchema = z.object({
   Water: waterSchema.optional(),
   /** Flemish capacity tariff; absent = no measured-peak charge (Wallonia, Brussels) */
   Capacity: capacitySchema.optional(),
-  FixedFees: z.array(fixedFeeSchema).optional(),
+  FixedFees: z.array(fixedFeeSchema).max(100).optional(),
 }).strict().superRefine((rates, ctx) => {
   // every band name a delta can be given must have a price, or cost would silently be 0
   const e = rates.Electricity;
   const names = e.bands
     ? [e.bands.default, ...e.bands.periods.map((p) => p.name)]
-    : Object.values(e.registers ?? DEFAULT_REGISTER_NAMES);
+    : Object.values({ ...DEFAULT_REGISTER_NAMES, ...e.registers });
   for (const side of ['+', '-'] as const) {
     const table = e[side];
     if (!table) continue;
     for (const name of new Set(names)) {
-      if (!(name in table)) {
+      // own keys only: `name in table` would find `constructor` or `toString` on every object
+      if (!hasPrice(table, name)) {
         ctx.addIssue({ code: 'custom', path: ['Electricity', side, name], message: `expected a price for "${name}" (used by ${e.bands ? 'Electricity.bands' : 'the register names'})` });
       }
     }

@@ -9,9 +9,16 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const wanted = process.argv.slice(2);
-const modules = readdirSync(here)
+const available = readdirSync(here)
   .filter((f) => f.endsWith('.js') && f !== 'run.js' && !f.startsWith("_") && f !== "stats.js")
-  .filter((f) => wanted.length === 0 || wanted.includes(f.replace(/\.js$/, '')));
+  .map((f) => f.replace(/\.js$/, ''));
+const unknown = wanted.filter((name) => !available.includes(name));
+if (unknown.length) {
+  // a typo must not look like a benchmark that ran and printed nothing
+  console.error(`bench: no benchmark named ${unknown.map((n) => `'${n}'`).join(', ')}; there are: ${available.join(', ')}`);
+  process.exit(64);
+}
+const modules = available.filter((name) => wanted.length === 0 || wanted.includes(name)).map((name) => `${name}.js`);
 
 for (const file of modules) {
   const module = (await import(join(here, file))) as { bench?: () => Promise<void> };

@@ -71,7 +71,7 @@ describe.skipIf(!executable)('the dashboard in headless Chromium', () => {
 
   test('every panel renders, with numbers that change as telegrams arrive', async () => {
     for (const id of ['header', 'quarter', 'live-power', 'rates', 'month-peaks', 'gas-water', 'usage', 'day-costs',
-      'quarters-today', 'telegram', 'log', 'placeholder-ev', 'placeholder-battery', 'placeholder-trips']) {
+      'quarters-today', 'telegram', 'log', 'ev-demo', 'placeholder-battery', 'placeholder-trips']) {
       await expect.poll(() => page.getByTestId(id).isVisible(), { message: `panel ${id}` }).toBe(true);
     }
     // figures from the 35 days of history, with their units
@@ -130,6 +130,22 @@ describe.skipIf(!executable)('the dashboard in headless Chromium', () => {
     await page.getByTestId('theme').selectOption('light');
   });
 
+  test('the demo charges a simulated car: the EV panel shows its power per phase, SoC and reason (screenshot)', async () => {
+    const panel = page.getByTestId('ev-demo');
+    await panel.waitFor();
+    // the demo car charges in mode "now": several kW within seconds (3 x 230 V x 16 A = 11 kW unless the fuse limits it)
+    const kwShown = async () => Number(/^([\d.]+)/.exec((await panel.getByTestId('ev-power').textContent()) ?? '')?.[1] ?? 0);
+    await expect.poll(kwShown, { timeout: 30_000 }).toBeGreaterThan(4);
+    expect(await panel.getByTestId('ev-plugged').textContent()).toBe('Plugged in');
+    // nobody has said the car's state of charge yet: the panel asks, and takes the answer
+    await panel.getByTestId('ev-soc-input').fill('35');
+    await panel.getByTestId('ev-soc-submit').click();
+    await expect.poll(async () => (await panel.getByTestId('ev-soc').textContent())?.replace(/\s+/g, ' ').trim(), { timeout: 10_000 }).toMatch(/^3\d % \((as you said|estimated)\)$/);
+    expect(((await panel.getByTestId('ev-reason-text').textContent()) ?? '').length).toBeGreaterThan(5);
+    await panel.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(OUTPUT, 'dashboard-ev-charging.png'), fullPage: true });
+  });
+
   test('a bad rate is refused inline; a good one is saved and changes today\'s cost', async () => {
     await page.getByTestId('edit-rates').click();
     const editor = page.getByTestId('rates-editor');
@@ -137,7 +153,7 @@ describe.skipIf(!executable)('the dashboard in headless Chromium', () => {
     await day.waitFor();
     await day.fill('abc');
     await expect.poll(() => editor.getByTestId('field-error').count()).toBe(1);
-    expect(await editor.getByTestId('field-error').textContent()).toMatch(/expected number/i);
+    expect(await editor.getByTestId('field-error').textContent()).toBe('"abc" is not a number: write it like 0.45 or 0,45.');
     expect(await editor.getByTestId('editor-save').isDisabled()).toBe(true);
     await page.screenshot({ path: join(OUTPUT, 'rates-editor-refused.png') });
 
@@ -183,6 +199,9 @@ describe.skipIf(!executable)('the dashboard in headless Chromium', () => {
     await banner.waitFor({ state: 'detached', timeout: 15_000 });
     networkCut = false;
     await expect.poll(() => page.getByTestId('meter-time').textContent(), { timeout: 5000 }).not.toBe(during);
+    // the chart came back with its minutes from the core, not from empty (30x: a minute is 2 s)
+    const chart = page.getByTestId('power-chart');
+    await expect.poll(async () => Number(await chart.getAttribute('data-to')) - Number(await chart.getAttribute('data-from'))).toBeGreaterThan(60_000);
     // a second page load finds the token in the browser's storage
     await page.goto(`http://127.0.0.1:${proxy.port}/`);
     await page.getByTestId('meter-time').filter({ hasText: /\d\d:\d\d:\d\d/ }).waitFor();

@@ -231,11 +231,24 @@ describe('bus server: ordering', () => {
     // like the dashboard's log panel: every log line becomes state
     const log = pino({ level: 'info' }, { write: (line: string) => { hub.update({ costs: { lastLog: JSON.parse(line).msg } }); } });
     const { url } = await start({ hub, log });
-    const client = await probe(url);
+    // a satellite's connection is logged (a browser's is not: one line per page load said nothing)
+    const client = await probe(url, 'ev');
     await client.until(() => client.messages.length >= 2, 'the logged connection as a delta');
     const [first, second] = client.json();
     expect(first!.type).toBe('snapshot');
     expect(second).toMatchObject({ type: 'delta', set: { costs: { lastLog: 'bus client connected' } } });
     expect(second!.seq).toBe((first!.seq as number) + 1);
+  });
+
+  it('does not log a dashboard page (a viewer) connecting at info', async () => {
+    const { pino } = await import('pino');
+    const lines: string[] = [];
+    const log = pino({ level: 'info' }, { write: (line: string) => { lines.push(JSON.parse(line).msg); } });
+    const { url } = await start({ hub: new StateHub(), log });
+    const viewer = await probe(url, 'viewer');
+    const satellite = await probe(url, 'battery');
+    await satellite.until(() => lines.includes('bus client connected'), 'the satellite logged');
+    expect(viewer.json()[0]!.type).toBe('snapshot');
+    expect(lines.filter((l) => l === 'bus client connected')).toHaveLength(1);
   });
 });

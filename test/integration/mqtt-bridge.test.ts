@@ -8,6 +8,7 @@ import { StateHub } from '../../main/bus/state-hub.js';
 import type { MeterState } from '../../shared/state.js';
 import { emptySiteState } from '../../shared/site/state.js';
 import { startMosquitto, type Broker } from '../support/mosquitto.js';
+import { captureLog } from '../support/capture-log.js';
 import { eventually } from '../support/ws-probe.js';
 import { quarterState } from '../support/quarter-state.js';
 
@@ -247,4 +248,37 @@ describe('MQTT bridge against a real Mosquitto', () => {
     expect(obs.seen[1]!.retain).toBe(false); // sent live to the subscriber
     expect(obs.seen.at(-1)!.payload).toBe('2.500');
   });
+
+  it('answers a storm of homeassistant/status online with one announcement at once and one when the wait ends', async () => {
+    const hub = fullHub();
+    const config = mqttSchema.parse({ url: broker.url, minIntervalS: 60 });
+    const b = new MqttBridge({ config, hub, commands: registerStateCommands(new CommandRegistry(), hub), version: '0.1.0', announceMinMs: 3000 });
+    cleanups.push(() => b.stop());
+    b.start();
+    await eventually(() => b.connected, 'connected');
+    const obs = await observer('homeassistant/sensor/digital_meter/power_import_kw/config');
+    await eventually(() => obs.seen.length === 1, 'the retained discovery config');
+    for (let i = 0; i < 20; i++) await obs.client.publishAsync('homeassistant/status', 'online');
+    await eventually(() => obs.seen.length === 3, 'the config once at once and once after the wait', 10_000);
+    // before: 1 + 20 (one announcement of all 23 messages per "online")
+    await new Promise((r) => setTimeout(r, 500));
+    expect(obs.seen).toHaveLength(3);
+  }, 30_000);
+
+  it('logs a broker that is down once, not at every retry', async () => {
+    const { log, lines } = captureLog();
+    const url = broker.url;
+    await broker.stop();
+    const config = mqttSchema.parse({ url, minIntervalS: 1 });
+    const b = new MqttBridge({ config, hub: new StateHub(), commands: registerStateCommands(new CommandRegistry(), new StateHub()), version: '0.1.0', reconnectMs: 50, log });
+    cleanups.push(() => b.stop());
+    b.start();
+    // at least 10 failed attempts (each an error and a close)
+    await eventually(() => lines.filter((l) => l.msg !== undefined).length >= 1, 'a line');
+    await new Promise((r) => setTimeout(r, 1000));
+    const warnings = lines.filter((l) => l.level === 40);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]!.msg).toBe('MQTT broker unreachable; retrying every 50 ms (logged once until it is back)');
+    expect(String(warnings[0]!.err)).toContain('ECONNREFUSED');
+  }, 30_000);
 });

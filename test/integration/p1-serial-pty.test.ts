@@ -25,6 +25,7 @@ afterEach(async () => {
   await cable?.pullOut();
 });
 
+if (!haveSocat) console.warn('serial pty tests skipped: socat is not installed (apt-get install socat; .ci/run does)');
 describe.skipIf(!haveSocat)(`serial source on a socat pseudo-terminal${haveSocat ? '' : ' (skipped: socat is not installed; apt-get install socat)'}`, () => {
   it('reads telegrams, shrugs off garbage and a half telegram, reports 30 s of silence, an unplug and a replug', async () => {
     cable = new PtyCable(mkdtempSync(join(tmpdir(), 'p1-pty-')));

@@ -95,6 +95,19 @@ describe('file secret store', () => {
     await expect(store.list()).rejects.not.toThrow('s3cr3t-value');
   });
 
+  it('a secret named like what every object inherits is only ever its own entry', async () => {
+    const store = new FileSecretStore(dir);
+    await store.set('entsoe-token', 'x');
+    for (const name of ['constructor', 'valueof', 'tostring']) {
+      // 'constructor' passes the name rule: before, get() answered Object's constructor and delete() claimed a success
+      expect(await store.get(name)).toBeNull();
+      expect(await store.delete(name)).toBe(false);
+    }
+    await store.set('constructor', 'own');
+    expect(await store.get('constructor')).toBe('own');
+    expect(await store.list()).toEqual(['constructor', 'entsoe-token']);
+  });
+
   it('refuses names that are not lowercase words', async () => {
     await expect(new FileSecretStore(dir).set('../evil', 'x')).rejects.toThrow("'../evil' is not a secret name (lowercase letters, digits and dashes)");
   });

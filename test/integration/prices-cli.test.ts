@@ -67,10 +67,13 @@ describe('digital-meter secret and prices', () => {
     expect(argv.stderr).toContain('the value is read from stdin');
     expect(argv.stderr).not.toContain(TOKEN);
     const unknown = await cli(['secret', 'set', 'entsoe-tokn', '--config', config], 'x');
-    expect(unknown.stderr).toBe("digital-meter: secret set: unknown secret 'entsoe-tokn' (known: entsoe-token, google-calendar-client-secret, google-calendar-token, ical-url-NAME)\n");
+    expect(unknown.stderr).toBe("digital-meter secret: set: unknown secret 'entsoe-tokn' (known: entsoe-token, google-calendar-client-secret, google-calendar-token, ical-url-NAME)\n(see 'digital-meter secret --help')\n");
 
     expect((await cli(['secret', 'delete', 'entsoe-token', '--config', config])).status).toBe(0);
-    expect((await cli(['secret', 'list', '--config', config])).stdout).toBe('');
+    // nothing on stdout for scripts, and a word for the person at the terminal
+    const empty = await cli(['secret', 'list', '--config', config]);
+    expect(empty.stdout).toBe('');
+    expect(empty.stderr).toBe('no secrets set (digital-meter secret set entsoe-token adds one)\n');
   });
 
   it('prints the autumn DST day as 100 quarters in JSON, fetched from ENTSO-E with the stored token', async () => {
@@ -144,6 +147,6 @@ describe('digital-meter secret and prices', () => {
 
     const bad = await cli(['prices', '--date', '2026-02-30', '--config', config]);
     expect(bad.status).toBe(64);
-    expect(bad.stderr).toBe("digital-meter: --date: '2026-02-30' is not a date YYYY-MM-DD\n");
+    expect(bad.stderr).toBe("digital-meter prices: --date 2026-02-30: expected a date YYYY-MM-DD\n(see 'digital-meter prices --help')\n");
   });
 });

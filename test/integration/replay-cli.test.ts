@@ -86,7 +86,7 @@ describe('replay: refusals', () => {
     writeFileSync(rates, JSON.stringify({ Electricity: { '+': { Day: 0.4, Night: 'cheap' } } }));
     const result = replay([join(import.meta.dirname, 'replay-cli.test.ts'), '--summary', '--rates', rates]);
     expect(result.status).toBe(78);
-    expect(result.stderr).toBe(`digital-meter: ${rates}: Electricity.+.Night: Invalid input: expected number, received string\n`);
+    expect(result.stderr).toBe(`digital-meter replay: ${rates}: Electricity.+.Night: Invalid input: expected number, received string\n`);
     rmSync(dir, { recursive: true });
   });
 
@@ -96,7 +96,7 @@ describe('replay: refusals', () => {
     expect(missing.stderr).toBe('digital-meter replay: /nonexistent/recording.txt: no such file\n');
     const speed = replay([join(import.meta.dirname, 'replay-cli.test.ts'), '--speed', 'fast']);
     expect(speed.status).toBe(64);
-    expect(speed.stderr).toBe("digital-meter: --speed must be 'max' or a positive number, got 'fast'\n");
+    expect(speed.stderr).toBe("digital-meter replay: --speed fast: expected max or a positive number\n(see 'digital-meter replay --help')\n");
   });
 });
 

@@ -9,3 +9,5 @@ export const firstTelegramExpectedPath = join(sharedDir, 'fixtures/p1/first-tele
 export const haveRecording = existsSync(recordingPath);
 /** Reason printed by tests that skip without ../shared. */
 export const noRecordingReason = `skipped: ${recordingPath} is absent (the team's ../shared folder is not next to the checkout)`;
+// vitest counts skipped tests without their names: say why in the output of every file that skips
+if (!haveRecording) console.warn(noRecordingReason);

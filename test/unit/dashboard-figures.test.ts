@@ -20,6 +20,14 @@ describe('telegramLines', () => {
       ],
     });
   });
+
+  test('the equipment ids are shown as the text the meter encoded in hex, anything else as sent', () => {
+    // '1SAG3105056625' in ASCII: 31 53 41 47 33 31 30 35 30 35 36 36 32 35 (the seed's example meter)
+    const raw = new TextEncoder().encode(telegramFromLines('FLU5\\253769484_A', [
+      '0-0:96.1.1(3153414733313035303536363235)', '0-1:96.1.0(3746)', '0-0:96.13.0(3153)', '0-1:96.1.0(0102)',
+    ]));
+    expect(telegramLines(raw).lines.map((l) => l.value)).toEqual(['1SAG3105056625', '7F', '3153', '0102']);
+  });
 });
 
 function day(key: string, start: number, importWh: [number, number], importEur: number): DaySummary {

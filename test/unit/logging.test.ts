@@ -13,6 +13,20 @@ function capture() {
 }
 
 describe('logging', () => {
+  it('on a terminal: lines a person reads (time, level, message, fields), secrets still hidden; elsewhere JSON', () => {
+    let text = '';
+    const terminal = Object.assign(new Writable({ write(chunk, _enc, done) { text += String(chunk); done(); } }), { isTTY: false });
+    createLogger({ console: terminal, pretty: true }).warn({ port: '/dev/ttyUSB0', token: 'abc123' }, 'P1 port silent');
+    // e.g. "[05:12:09.123] WARN: P1 port silent\n    port: \"/dev/ttyUSB0\"\n    token: \"[secret]\""
+    expect(text).toMatch(/^\[\d\d:\d\d:\d\d\.\d{3}\] WARN: P1 port silent\n/);
+    expect(text).toContain('port: "/dev/ttyUSB0"');
+    expect(text).toContain('token: "[secret]"');
+    expect(text).not.toContain('abc123');
+    const { lines, stream } = capture();
+    createLogger({ console: stream }).warn('P1 port silent');
+    expect(lines[0]).toMatchObject({ level: 40, msg: 'P1 port silent' });
+  });
+
   it('never writes a secret, at any depth', () => {
     const { lines, stream } = capture();
     const log = createLogger({ console: stream });

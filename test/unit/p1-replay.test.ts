@@ -62,6 +62,12 @@ describe('replay source', () => {
     expect(run.statuses[2]!.message).toBe('Replay of home.txt finished: 3 telegrams');
   });
 
+  it('says "as fast as possible" at max, never "at as fast as possible"', async () => {
+    const run = startReplay(recording, 'max');
+    await settle();
+    expect(run.statuses[1]!.message).toBe('Replaying home.txt: 3 telegrams as fast as possible');
+  });
+
   it('plays at real speed by the meter clock', async () => {
     const run = startReplay(recording, 1);
     await settle();

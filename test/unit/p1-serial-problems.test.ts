@@ -26,7 +26,7 @@ describe('serial open errors', () => {
 
   it('asks whether the cable is plugged in when no serial port exists at all', () => {
     const message = serialOpenMessage('no-such-port', { path: '/dev/ttyUSB0', existingPorts: [], user: 'pi', detail: '' });
-    expect(message).toContain('there is no /dev/ttyUSB* or /dev/ttyAMA* port at all: is the P1 cable plugged into this machine?');
+    expect(message).toContain('there is no /dev/ttyUSB*, /dev/ttyACM* or /dev/ttyAMA* port at all: is the P1 cable plugged into this machine?');
   });
 
   it('gives the exact dialout command for permission denied', () => {

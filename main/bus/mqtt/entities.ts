@@ -14,13 +14,21 @@ export interface SensorEntity {
   name: string;
   /** dotted path into the bus state */
   path: string;
-  deviceClass: 'energy' | 'gas' | 'water' | 'power' | 'monetary' | 'timestamp' | 'battery';
-  /** null for a timestamp (Home Assistant wants none) */
+  /**
+   * null: a text sensor (e.g. the EV controller's reason), published as the string it holds;
+   * timestamp: epoch ms in the bus state, published as ISO 8601 (a trip's departure)
+   */
+  deviceClass: 'energy' | 'gas' | 'water' | 'power' | 'monetary' | 'battery' | 'timestamp' | null;
+  /** null for a text sensor or a timestamp (Home Assistant wants none) */
   unit: 'kWh' | 'm³' | 'kW' | 'EUR' | '%' | null;
-  /** null for a timestamp */
+  /** null for a text sensor or a timestamp */
   stateClass: 'total_increasing' | 'total' | 'measurement' | null;
   /** digits after the decimal point in the published value */
   decimals: number;
+  /** announced only once the state has a value at this path (a battery that is configured) */
+  onlyWith?: string;
+  /** a Home Assistant select (component "select") that runs a bus command with the chosen option */
+  select?: { options: readonly string[]; command: string; argument: string };
   /** the value, when it is not at a fixed path (a device's row found by its id) */
   read?: (state: BusState) => unknown;
 }
@@ -46,6 +54,21 @@ export const METER_SENSORS: readonly SensorEntity[] = [
   { objectId: 'cost_today_eur', name: 'Cost today', path: 'costs.periods.today.totalEur', deviceClass: 'monetary', unit: 'EUR', stateClass: 'total', decimals: 2 },
 ];
 
+/** The battery role's entities (shared/battery/state.ts): SoC, power (+ charging), and its mode as a select. */
+export const BATTERY_ENTITIES: readonly SensorEntity[] = [
+  { objectId: 'battery_soc', name: 'Battery state of charge', path: 'battery.socPct', deviceClass: 'battery', unit: '%', stateClass: 'measurement', decimals: 1, onlyWith: 'battery' },
+  { ...power('battery_power_kw', 'Battery power (+ charging)', 'battery.powerKw'), onlyWith: 'battery' },
+  { ...money('battery_saved_today_eur', 'Battery saved today', 'battery.today.savedEur'), onlyWith: 'battery' },
+  {
+    objectId: 'battery_mode', name: 'Battery mode', path: 'battery.mode', deviceClass: 'battery', unit: '%', stateClass: 'measurement', decimals: 0,
+    onlyWith: 'battery', select: { options: ['auto', 'hold', 'charge', 'discharge', 'off'], command: 'battery.mode', argument: 'mode' },
+  },
+];
+
+function money(objectId: string, name: string, path: string): SensorEntity {
+  return { objectId, name, path, deviceClass: 'monetary', unit: 'EUR', stateClass: 'total', decimals: 2 };
+}
+
 /** The site's base load: what the house draws without the flexible devices (meter role with a fuse). */
 export const SITE_BASE_SENSOR: SensorEntity = power('site_base_kw', 'Base load (without flexible devices)', 'site.baseKw');
 
@@ -63,11 +86,40 @@ export function siteSensors(state: BusState): SensorEntity[] {
   }))];
 }
 
-/** The entity's value as published text, or null when the state has no number there. */
+/** The entity's value as published text, or null when the state has no number there (a select: its option). */
 export function sensorValue(state: BusState, entity: SensorEntity): string | null {
   const value = entity.read ? entity.read(state) : valueAtPath(state, entity.path);
+  if (entity.select) return typeof value === 'string' && entity.select.options.includes(value) ? value : null;
+  if (entity.deviceClass === null) return typeof value === 'string' ? value.slice(0, 255) : null;
   if (typeof value !== 'number' || !Number.isFinite(value)) return null;
   // a timestamp sensor's state is ISO 8601 with the zone (epoch ms in the bus state)
   if (entity.deviceClass === 'timestamp') return new Date(value).toISOString();
   return value.toFixed(entity.decimals);
+}
+
+/**
+ * A Home Assistant control (select or number) whose state is a value in the bus state and whose
+ * command topic runs a bus command, validated like any other (the EV mode and SoC).
+ */
+export interface ControlEntity {
+  component: 'select' | 'number';
+  objectId: string;
+  name: string;
+  /** dotted path of the value shown */
+  path: string;
+  /** select: the allowed values */
+  options?: readonly string[];
+  /** number: range, step and unit */
+  min?: number;
+  max?: number;
+  step?: number;
+  unit?: '%';
+  /** the bus command a value from Home Assistant becomes; null: refuse it */
+  command(value: string): { name: string; args: unknown } | null;
+}
+
+export function controlValue(state: BusState, entity: ControlEntity): string | null {
+  const value = valueAtPath(state, entity.path);
+  if (typeof value === 'number' && Number.isFinite(value)) return String(Math.round(value));
+  return typeof value === 'string' ? value : null;
 }

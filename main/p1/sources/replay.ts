@@ -89,8 +89,8 @@ export class ReplaySource implements P1Source {
     }
     this.gaps = gapsBetween(this.telegrams);
     const { speed, loop } = this.options;
-    const pace = speed === 'max' ? 'as fast as possible' : speed === 1 ? 'real speed' : `${speed}x real speed`;
-    this.setStatus('open', 'replaying', `Replaying ${basename(this.description)}: ${this.telegrams.length} telegrams at ${pace}${loop ? ', looping' : ''}`);
+    const pace = speed === 'max' ? 'as fast as possible' : speed === 1 ? 'at real speed' : `at ${speed}x real speed`;
+    this.setStatus('open', 'replaying', `Replaying ${basename(this.description)}: ${this.telegrams.length} telegrams ${pace}${loop ? ', looping' : ''}`);
     this.startedAt = this.timers.now();
     if (speed === 'max') this.deliverBatch();
     else this.deliverDue();

@@ -32,7 +32,7 @@ export function serialOpenMessage(problem: SerialOpenProblem, context: SerialPro
     case 'no-such-port':
       return existingPorts.length > 0
         ? `Serial port ${path} does not exist. Serial ports on this machine: ${existingPorts.join(', ')}. Set p1.port in the configuration to the one the P1 cable is on.`
-        : `Serial port ${path} does not exist, and there is no /dev/ttyUSB* or /dev/ttyAMA* port at all: is the P1 cable plugged into this machine?`;
+        : `Serial port ${path} does not exist, and there is no /dev/ttyUSB*, /dev/ttyACM* or /dev/ttyAMA* port at all: is the P1 cable plugged into this machine?`;
     case 'permission-denied':
       return `No permission to open ${path}. Add your user to the dialout group: sudo usermod -a -G dialout ${user} — then log out and in again (or reboot) for it to take effect.`;
     case 'port-busy':

@@ -41,7 +41,8 @@ function dateFormat(locale: Locale, kind: 'datetime' | 'time' | 'hm' | 'day' | '
     if (kind === 'time') Object.assign(options, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
     if (kind === 'hm') Object.assign(options, { hour: '2-digit', minute: '2-digit' });
     if (kind === 'day') Object.assign(options, { day: 'numeric', month: 'short' });
-    if (kind === 'month') Object.assign(options, { month: 'short', year: '2-digit' });
+    // "Nov 2026": with a two-digit year "Nov 26" reads as a date
+    if (kind === 'month') Object.assign(options, { month: 'short', year: 'numeric' });
     f = new Intl.DateTimeFormat(INTL[locale], options);
     timeFormats.set(key, f);
   }

@@ -3,12 +3,12 @@
  * table is the reference (a key missing elsewhere falls back to it).
  */
 const en = {
-  app: { title: 'Digital Meter', demo: 'demo', nav: { now: 'Now', costs: 'Costs', peaks: 'Peaks', meter: 'Meter', more: 'More' } },
-  header: { meterTime: 'Meter time', language: 'Language', theme: 'Theme', themes: { auto: 'Auto', light: 'Light', dark: 'Dark' }, editRates: 'Edit rates', noData: 'waiting for the meter' },
+  app: { title: 'Digital Meter', demo: 'demo', colon: ':', pages: 'Pages', nav: { now: 'Now', costs: 'Costs', peaks: 'Peaks', home: 'Home', meter: 'Meter' } },
+  header: { meterTime: 'Meter time', language: 'Language', theme: 'Theme', themes: { auto: 'Auto', light: 'Light', dark: 'Dark' }, editRates: 'Edit rates', editRatesShort: 'Rates', noData: 'waiting for the meter' },
   age: { old: '{age} old', seconds: '{n} s', minutes: '{n} min', hours: '{n} h' },
   connection: { connecting: 'Connecting to the meter…', lost: 'Connection lost: reconnecting…', unauthorized: 'The token was refused.' },
-  token: { title: 'Token needed', text: 'This dashboard needs the token of the meter it shows. Run `digital-meter token` on the machine that runs `serve`, or open the address `serve` printed.', label: 'Token', submit: 'Connect' },
-  rates: { title: 'Rates', band: 'Band', import: 'Import', export: 'Export', active: 'active', register: 'register {n}', gas: 'Gas', water: 'Water', capacity: 'Capacity', vat: 'VAT' },
+  token: { title: 'Token needed', text: 'This dashboard needs the token of the meter it shows. Run {command} on the machine that runs {serve}, or open the address {serve} printed.', label: 'Token', submit: 'Connect' },
+  rates: { title: 'Rates', band: 'Band', import: 'Import', export: 'Export', active: 'active', register: 'register {n}', gas: 'Gas', water: 'Water', capacity: 'Capacity', vat: 'VAT', perKwYear: '€/kW/year' },
   usage: {
     title: 'Usage and cost', periods: { 'day-3': 'Day-3', 'day-2': 'Day-2', yesterday: 'Day-1', today: 'Today', week: 'Week', month: 'Month', year: 'Year' },
     importDay: 'Import day', importNight: 'Import night', exportDay: 'Export day', exportNight: 'Export night',
@@ -28,12 +28,15 @@ const en = {
   gasWater: { title: 'Gas and water', gas: 'Gas', water: 'Water', meter: 'Meter reading', today: 'Today', month: 'This month', none: 'no gas or water meter' },
   days: { title: 'Cost per day, last 30 days', electricity: 'Electricity', gas: 'Gas', water: 'Water' },
   log: { title: 'Log', empty: 'nothing to report' },
-  placeholder: { ev: 'EV charging', battery: 'Home battery', trips: 'Trips', soon: 'Comes with a later version.' },
+  placeholder: { site: 'Power sharing', ev: 'EV charging', battery: 'Home battery', trips: 'Trips', soon: 'Comes with a later version.' },
   editor: {
     title: 'Edit rates', file: 'File', importPrices: 'Import price (EUR/kWh)', exportPrices: 'Export compensation (EUR/kWh)',
     gas: 'Gas (EUR per m³)', water: 'Water (EUR per m³)', capacity: 'Capacity tariff (EUR per kW per year)',
     previewToday: "Today's cost so far", withNew: 'with these rates', save: 'Save', cancel: 'Close', saving: 'Saving…',
     saved: 'Saved. The new rates count from the latest telegram on.', refused: 'Refused: {message}', invalid: 'Fix the marked fields first.',
+    errors: { empty: 'Enter a price here.', notNumber: '"{text}" is not a number: write it like 0.45 or 0,45.', tooSmall: 'This cannot be below {min}.', other: 'Not accepted: {message}' },
+    warnings: { negativeImport: 'A negative import price: you would be paid for every kWh you take. Is that right?', tooHigh: '{price} per kWh is far above any Belgian contract. Is that right?' },
+    labels: { gas: 'Gas', water: 'Water', capacity: 'Price' },
     loading: 'Loading the rates file…',
   },
 };
@@ -41,12 +44,12 @@ const en = {
 type Messages = typeof en;
 
 const nl: Messages = {
-  app: { title: 'Digitale Meter', demo: 'demo', nav: { now: 'Nu', costs: 'Kosten', peaks: 'Pieken', meter: 'Meter', more: 'Meer' } },
-  header: { meterTime: 'Metertijd', language: 'Taal', theme: 'Thema', themes: { auto: 'Auto', light: 'Licht', dark: 'Donker' }, editRates: 'Tarieven aanpassen', noData: 'wachten op de meter' },
+  app: { title: 'Digitale Meter', demo: 'demo', colon: ':', pages: 'Pagina\'s', nav: { now: 'Nu', costs: 'Kosten', peaks: 'Pieken', home: 'Woning', meter: 'Meter' } },
+  header: { meterTime: 'Metertijd', language: 'Taal', theme: 'Thema', themes: { auto: 'Auto', light: 'Licht', dark: 'Donker' }, editRates: 'Tarieven aanpassen', editRatesShort: 'Tarieven', noData: 'wachten op de meter' },
   age: { old: '{age} oud', seconds: '{n} s', minutes: '{n} min', hours: '{n} u' },
   connection: { connecting: 'Verbinden met de meter…', lost: 'Verbinding verbroken: opnieuw verbinden…', unauthorized: 'Het token werd geweigerd.' },
-  token: { title: 'Token nodig', text: 'Dit dashboard heeft het token nodig van de meter die het toont. Voer `digital-meter token` uit op de machine waarop `serve` draait, of open het adres dat `serve` toonde.', label: 'Token', submit: 'Verbinden' },
-  rates: { title: 'Tarieven', band: 'Tarief', import: 'Afname', export: 'Injectie', active: 'actief', register: 'register {n}', gas: 'Gas', water: 'Water', capacity: 'Capaciteit', vat: 'btw' },
+  token: { title: 'Token nodig', text: 'Dit dashboard heeft het token nodig van de meter die het toont. Voer {command} uit op de machine waarop {serve} draait, of open het adres dat {serve} toonde.', label: 'Token', submit: 'Verbinden' },
+  rates: { title: 'Tarieven', band: 'Tarief', import: 'Afname', export: 'Injectie', active: 'actief', register: 'register {n}', gas: 'Gas', water: 'Water', capacity: 'Capaciteit', vat: 'btw', perKwYear: '€/kW/jaar' },
   usage: {
     title: 'Verbruik en kosten', periods: { 'day-3': 'Dag-3', 'day-2': 'Dag-2', yesterday: 'Dag-1', today: 'Vandaag', week: 'Week', month: 'Maand', year: 'Jaar' },
     importDay: 'Afname dag', importNight: 'Afname nacht', exportDay: 'Injectie dag', exportNight: 'Injectie nacht',
@@ -66,23 +69,26 @@ const nl: Messages = {
   gasWater: { title: 'Gas en water', gas: 'Gas', water: 'Water', meter: 'Meterstand', today: 'Vandaag', month: 'Deze maand', none: 'geen gas- of watermeter' },
   days: { title: 'Kosten per dag, laatste 30 dagen', electricity: 'Elektriciteit', gas: 'Gas', water: 'Water' },
   log: { title: 'Logboek', empty: 'niets te melden' },
-  placeholder: { ev: 'Elektrische wagen', battery: 'Thuisbatterij', trips: 'Ritten', soon: 'Komt in een latere versie.' },
+  placeholder: { site: 'Verdeling van het vermogen', ev: 'Elektrische wagen', battery: 'Thuisbatterij', trips: 'Ritten', soon: 'Komt in een latere versie.' },
   editor: {
     title: 'Tarieven aanpassen', file: 'Bestand', importPrices: 'Afnameprijs (EUR/kWh)', exportPrices: 'Injectievergoeding (EUR/kWh)',
     gas: 'Gas (EUR per m³)', water: 'Water (EUR per m³)', capacity: 'Capaciteitstarief (EUR per kW per jaar)',
     previewToday: 'Kosten vandaag tot nu', withNew: 'met deze tarieven', save: 'Opslaan', cancel: 'Sluiten', saving: 'Opslaan…',
     saved: 'Opgeslagen. De nieuwe tarieven gelden vanaf het laatste telegram.', refused: 'Geweigerd: {message}', invalid: 'Verbeter eerst de gemarkeerde velden.',
+    errors: { empty: 'Vul hier een prijs in.', notNumber: '"{text}" is geen getal: schrijf het als 0,45.', tooSmall: 'Dit kan niet lager zijn dan {min}.', other: 'Niet aanvaard: {message}' },
+    warnings: { negativeImport: 'Een negatieve afnameprijs: u zou betaald worden voor elke kWh die u afneemt. Klopt dat?', tooHigh: '{price} per kWh is veel meer dan een Belgisch contract vraagt. Klopt dat?' },
+    labels: { gas: 'Gas', water: 'Water', capacity: 'Prijs' },
     loading: 'Tariefbestand laden…',
   },
 };
 
 const fr: Messages = {
-  app: { title: 'Compteur Digital', demo: 'démo', nav: { now: 'Maintenant', costs: 'Coûts', peaks: 'Pointes', meter: 'Compteur', more: 'Plus' } },
-  header: { meterTime: 'Heure du compteur', language: 'Langue', theme: 'Thème', themes: { auto: 'Auto', light: 'Clair', dark: 'Sombre' }, editRates: 'Modifier les tarifs', noData: 'en attente du compteur' },
+  app: { title: 'Compteur Digital', demo: 'démo', colon: '\u202f:', pages: 'Pages', nav: { now: 'Direct', costs: 'Coûts', peaks: 'Pointes', home: 'Maison', meter: 'Compteur' } },
+  header: { meterTime: 'Heure du compteur', language: 'Langue', theme: 'Thème', themes: { auto: 'Auto', light: 'Clair', dark: 'Sombre' }, editRates: 'Modifier les tarifs', editRatesShort: 'Tarifs', noData: 'en attente du compteur' },
   age: { old: 'il y a {age}', seconds: '{n} s', minutes: '{n} min', hours: '{n} h' },
   connection: { connecting: 'Connexion au compteur…', lost: 'Connexion perdue : reconnexion…', unauthorized: 'Le jeton a été refusé.' },
-  token: { title: 'Jeton requis', text: 'Ce tableau de bord a besoin du jeton du compteur qu\'il affiche. Lancez `digital-meter token` sur la machine qui exécute `serve`, ou ouvrez l\'adresse affichée par `serve`.', label: 'Jeton', submit: 'Se connecter' },
-  rates: { title: 'Tarifs', band: 'Tarif', import: 'Prélèvement', export: 'Injection', active: 'actif', register: 'registre {n}', gas: 'Gaz', water: 'Eau', capacity: 'Capacité', vat: 'TVA' },
+  token: { title: 'Jeton requis', text: 'Ce tableau de bord a besoin du jeton du compteur qu\'il affiche. Lancez {command} sur la machine qui exécute {serve}, ou ouvrez l\'adresse affichée par {serve}.', label: 'Jeton', submit: 'Se connecter' },
+  rates: { title: 'Tarifs', band: 'Tarif', import: 'Prélèvement', export: 'Injection', active: 'actif', register: 'registre {n}', gas: 'Gaz', water: 'Eau', capacity: 'Capacité', vat: 'TVA', perKwYear: '€/kW/an' },
   usage: {
     title: 'Consommation et coût', periods: { 'day-3': 'J-3', 'day-2': 'J-2', yesterday: 'J-1', today: 'Aujourd\'hui', week: 'Semaine', month: 'Mois', year: 'Année' },
     importDay: 'Prélèvement jour', importNight: 'Prélèvement nuit', exportDay: 'Injection jour', exportNight: 'Injection nuit',
@@ -102,12 +108,15 @@ const fr: Messages = {
   gasWater: { title: 'Gaz et eau', gas: 'Gaz', water: 'Eau', meter: 'Index', today: 'Aujourd\'hui', month: 'Ce mois-ci', none: 'pas de compteur de gaz ou d\'eau' },
   days: { title: 'Coût par jour, 30 derniers jours', electricity: 'Électricité', gas: 'Gaz', water: 'Eau' },
   log: { title: 'Journal', empty: 'rien à signaler' },
-  placeholder: { ev: 'Voiture électrique', battery: 'Batterie domestique', trips: 'Trajets', soon: 'Arrive dans une version ultérieure.' },
+  placeholder: { site: 'Partage de la puissance', ev: 'Voiture électrique', battery: 'Batterie domestique', trips: 'Trajets', soon: 'Arrive dans une version ultérieure.' },
   editor: {
     title: 'Modifier les tarifs', file: 'Fichier', importPrices: 'Prix de prélèvement (EUR/kWh)', exportPrices: 'Compensation d\'injection (EUR/kWh)',
     gas: 'Gaz (EUR par m³)', water: 'Eau (EUR par m³)', capacity: 'Tarif de capacité (EUR par kW par an)',
     previewToday: 'Coût d\'aujourd\'hui jusqu\'ici', withNew: 'avec ces tarifs', save: 'Enregistrer', cancel: 'Fermer', saving: 'Enregistrement…',
     saved: 'Enregistré. Les nouveaux tarifs comptent à partir du dernier télégramme.', refused: 'Refusé : {message}', invalid: 'Corrigez d\'abord les champs marqués.',
+    errors: { empty: 'Indiquez un prix ici.', notNumber: '« {text} » n\'est pas un nombre : écrivez-le comme 0,45.', tooSmall: 'Ceci ne peut pas être inférieur à {min}.', other: 'Refusé : {message}' },
+    warnings: { negativeImport: 'Un prix de prélèvement négatif : vous seriez payé pour chaque kWh prélevé. Est-ce correct ?', tooHigh: '{price} par kWh, c\'est bien plus qu\'un contrat belge. Est-ce correct ?' },
+    labels: { gas: 'Gaz', water: 'Eau', capacity: 'Prix' },
     loading: 'Chargement du fichier de tarifs…',
   },
 };

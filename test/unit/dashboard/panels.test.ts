@@ -63,12 +63,13 @@ describe('RatesPanel', () => {
     expect(active[0]!.findAll('td').map((td) => plain(td.text())).slice(1)).toEqual(['0.300 €/kWh', '0.050 €/kWh']);
     expect(active[0]!.get('td').text()).toMatch(/^Night\s+register 2/);
     expect(active[0]!.get('.badge').text()).toBe('active');
-    expect(w.findAll('.facts dd').map((dd) => plain(dd.text()))).toEqual(['1.576 €/m³', '6.10 €/m³', '53.26 €/kW/yr']);
+    expect(w.findAll('.facts dd').map((dd) => plain(dd.text()))).toEqual(['1.576 €/m³', '6.10 €/m³', '53.26 €/kW/year']);
   });
 
   test('a clock-band tariff highlights the band in force, whatever the register', () => {
     const w = mountPanel(RatesPanel, { rates: { ...rates, importEur: { Peak: 0.5, OffPeak: 0.25 }, exportEur: null, bandNow: 'OffPeak' }, register: 1, stale: false, age: null });
-    expect(plain(w.get('tr[data-active=true]').text())).toContain('OffPeak');
+    // the file's name OffPeak, in words
+    expect(plain(w.get('tr[data-active=true]').text())).toContain('Off-peak');
   });
 });
 
@@ -115,7 +116,7 @@ describe('MonthPeaksPanel', () => {
     expect(plain(w.get('[data-testid=month-yearly]').text())).toBe('182.84 €');
     expect(plain(w.get('[data-testid=month-one-more]').text())).toBe('4.44 €');
     expect(w.findAll('[data-testid=closed-months] li').map((li) => [li.get('.bar-label').text(), plain(li.get('.num').text())]))
-      .toEqual([['Dec 25', '4.600 kW'], ['Nov 25', '1.800 kW']]);
+      .toEqual([['Dec 2025', '4.600 kW'], ['Nov 2025', '1.800 kW']]);
   });
 });
 
@@ -136,7 +137,7 @@ describe('GasWaterPanel', () => {
     const w = mountPanel(GasWaterPanel, { gasM3: 4309.615, waterM3: null, today: figures(1, 1), month: figures(2, 2), stale: false, age: null });
     expect(plain(w.get('[data-testid=gas-meter]').text())).toBe('4,309.615 m³');
     expect(w.find('[data-testid=water-meter]').exists()).toBe(false);
-    expect(w.get('tbody tr').findAll('td').map((td) => plain(td.text()))).toEqual(['4,309.615 m³', '1.50 m³0.75 €', '1.5 m³0.75 €']);
+    expect(w.get('tbody tr').findAll('td').map((td) => plain(td.text()))).toEqual(['4,309.615 m³', '1.50 m³0.75 €', '1.50 m³0.75 €']);
   });
 });
 

@@ -23,11 +23,49 @@ describe('RatesEditor', () => {
   test('a price that is not a number is refused inline and Save is disabled', async () => {
     const w = mountPanel(RatesEditor, { document, preview: null, saving: false, message: null });
     await w.get('[data-testid="rate-Electricity.+.Night"]').setValue('0.3x');
-    expect(w.get('[data-testid=field-error]').text()).toMatch(/expected number/);
+    expect(w.get('[data-testid=field-error]').text()).toBe('"0.3x" is not a number: write it like 0.45 or 0,45.');
     expect(w.get('[data-testid="rate-Electricity.+.Night"]').attributes('aria-invalid')).toBe('true');
     expect(w.get('[data-testid=editor-save]').attributes('disabled')).toBeDefined();
     await w.get('[data-testid="rate-Electricity.+.Night"]').setValue('');
-    expect(w.get('[data-testid=field-error]').text()).toMatch(/expected number/);
+    expect(w.get('[data-testid=field-error]').text()).toBe('Enter a price here.');
+  });
+
+  test('in Dutch: band names, the message and the warnings in Dutch', async () => {
+    const w = mountPanel(RatesEditor, { document, preview: null, saving: false, message: null }, 'nl');
+    expect(w.findAll('.field > span').map((x) => x.text())).toEqual(['Dag', 'Nacht', 'Dag', 'Nacht', 'Gas']);
+    await w.get('[data-testid="rate-Electricity.+.Night"]').setValue('abc');
+    expect(w.get('[data-testid=field-error]').text()).toBe('"abc" is geen getal: schrijf het als 0,45.');
+  });
+
+  test('a negative import price and one over 2 EUR/kWh are questioned, not refused', async () => {
+    const w = mountPanel(RatesEditor, { document, preview: null, saving: false, message: null });
+    await w.get('[data-testid="rate-Electricity.+.Day"]').setValue('-0,05');
+    await w.get('[data-testid="rate-Electricity.+.Night"]').setValue('2.5');
+    // an export compensation below zero is a real contract (negative prices): no warning for it
+    await w.get('[data-testid="rate-Electricity.-.Day"]').setValue('-0.02');
+    const warnings = w.findAll('[data-testid=field-warning]').map((x) => x.text().replace(/\s/g, ' '));
+    expect(warnings).toEqual([
+      'A negative import price: you would be paid for every kWh you take. Is that right?',
+      '2.50 € per kWh is far above any Belgian contract. Is that right?',
+    ]);
+    expect(w.findAll('[data-testid=field-error]')).toHaveLength(0);
+    expect(w.get('[data-testid=editor-save]').attributes('disabled')).toBeUndefined();
+  });
+
+  test('in French: the colon after a thin space, as French typography has it', () => {
+    const w = mountPanel(RatesEditor, { document, preview: { todayEur: 1.2, previewEur: 1.35 }, saving: false, message: null }, 'fr');
+    expect(w.get('[data-testid=rates-preview]').text()).toContain('Coût d\'aujourd\'hui jusqu\'ici\u202f:');
+  });
+
+  test('Escape closes it, wherever the focus is', async () => {
+    const w = mountPanel(RatesEditor, { document, preview: null, saving: false, message: null });
+    window.document.body.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+    const closes = w.emitted('close')!;
+    expect(closes).toHaveLength(1);
+    w.unmount();
+    // closed: the page's Escape is its own again
+    window.document.body.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+    expect(closes).toHaveLength(1);
   });
 
   test('a valid change asks for a preview (Belgian decimal comma accepted) and Save sends the whole file', async () => {

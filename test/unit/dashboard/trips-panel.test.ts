@@ -65,6 +65,6 @@ describe('TripsPanel', () => {
     await form.get('input[type=time]').setValue('17:00');
     await form.get('input[type=text]').setValue('80%');
     await form.trigger('submit');
-    expect(w.emitted('sudden')).toEqual([[{ car: 'zoe', by: '17:00', need: '80%' }]]);
+    expect(w.emitted('command')).toEqual([['trips.sudden', { car: 'zoe', by: '17:00', need: '80%' }]]);
   });
 });

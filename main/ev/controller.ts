@@ -1,0 +1,286 @@
+import { grantIsFresh, type GrantReason, type SiteDemandInput, type SiteGrant } from '../../shared/site/contract.js';
+import type { CarConfig, ChargeMode, EvControlConfig } from '../config/ev-schema.js';
+import type { ChargerHealth, ChargerReading } from './charger.js';
+import { chargeConductors, chargePowerKw, currentForPowerA, usablePhases, type GridType } from './grid.js';
+import type { SocValue } from './soc.js';
+
+/**
+ * The EV controller for one charger (issue 17, site-control.md). Pure: each call to `decide`
+ * gets everything it needs (the charger's reading, the car's SoC, the mode, the latest grant
+ * with its receipt time on the monotonic clock) and returns the demand to file, the command for
+ * the charger and the reason in words. It keeps only its own timing memory (when it last
+ * changed, started, stopped, switched phases).
+ *
+ * Order (issue 17 "Controller"): emergency first (below the car's minimum SoC), then a plan or
+ * a trip when one is given, then the cheap register hours, then solar surplus. The broker turns
+ * the demand into a grant; this follows the grant: a cut at once, an increase only after the
+ * hold time, a restart only after the minimum off time, and the safe state (pause or the
+ * configured safe current) whenever the grant is not fresh or the meter has gone quiet.
+ */
+export interface ControllerSetup {
+  device: string;
+  grid: GridType;
+  car: CarConfig | null;
+  chargerMaxCurrentA: number;
+  chargerMinCurrentA: number;
+  /** the charger can switch phases (capability present and enabled) */
+  phaseSwitching: boolean;
+  phaseSwitchGuardMs: number;
+  firstPhase: 1 | 2 | 3;
+  /** 0: pause without a fresh grant; >= 6: hold this current */
+  safeCurrentA: number;
+  control: EvControlConfig;
+}
+
+/** What a plan (the plan issue) or a trip (the trips issue) asks of this charger. */
+export interface ChargeIntent {
+  /** energy the plan placed in the running quarter for this car, kWh */
+  plannedKwh?: number | null;
+  /** a trip: the energy (kWh, drawn from the grid) needed by `time` (epoch ms) */
+  trip?: { time: number; kwh: number; label?: string } | null;
+  /** when the cheap register next starts (epoch ms), for the reason shown while waiting */
+  nextCheapAt?: number | null;
+}
+
+export interface ControllerInputs {
+  nowMono: number;
+  mode: ChargeMode;
+  reading: ChargerReading | null;
+  health: ChargerHealth;
+  soc: SocValue | null;
+  /** active tariff register: 2 = the cheap (night/weekend) rate */
+  tariff: number | null;
+  /** monotonic ms since the last telegram arrived (null: none yet) */
+  meterAgeMs: number | null;
+  grant: { grant: SiteGrant; receivedAtMonoMs: number } | null;
+  intent?: ChargeIntent;
+}
+
+export type ReasonCode =
+  | 'unplugged' | 'off' | 'charger-problem' | 'safe-no-grant' | 'safe-meter-stale' | 'emergency' | 'now'
+  | 'plan' | 'trip' | 'cheap-hours' | 'solar' | 'waiting-cheap' | 'reduced' | 'held' | 'min-off' | 'no-budget' | 'full';
+
+export interface ControllerDecision {
+  /** the demand to file; null withdraws it */
+  demand: SiteDemandInput | null;
+  /** what the charger should do: currentA below its minimum pauses */
+  command: { currentA: number; phases: 1 | 3 };
+  /** the grant's kW this decision follows (null in the safe state) */
+  grantedKw: number | null;
+  reason: { code: ReasonCode; text: string };
+  /** true in the safe state (no fresh grant, stale meter) */
+  safe: boolean;
+}
+
+/** a charger that has not answered for this long is treated as out of control */
+const CHARGER_PROBLEM_GRACE_MS = 5000;
+/** a budget cut smaller than this waits for the next grant (never a fuse cut) */
+const CUT_DEADBAND_KW = 0.25;
+/** an increase smaller than this is not worth a command */
+const RAISE_STEP_A = 0.5;
+
+export class EvController {
+  private current: { currentA: number; phases: 1 | 3 };
+  private lastChangeAt: number | null = null;
+  private runningSince: number | null = null;
+  private stoppedAt: number | null = null;
+  private lastPhaseSwitchAt: number | null = null;
+
+  constructor(private readonly setup: ControllerSetup) {
+    this.current = { currentA: 0, phases: this.maxPhases() };
+  }
+
+  /** the phases the car can use on this grid */
+  private maxPhases(): 1 | 3 {
+    return usablePhases(this.setup.grid, this.setup.car?.maxPhases ?? 3);
+  }
+
+  private maxCurrentA(): number {
+    return Math.min(this.setup.chargerMaxCurrentA, this.setup.car?.maxCurrentA ?? this.setup.chargerMaxCurrentA);
+  }
+
+  decide(inputs: ControllerInputs): ControllerDecision {
+    const demand = this.buildDemand(inputs);
+    const decision = this.follow(inputs, demand);
+    this.apply(decision.command, inputs.nowMono);
+    return decision;
+  }
+
+  /** The demand for the broker: which class, what band (site-control.md "Messages"). */
+  buildDemand(inputs: ControllerInputs): SiteDemandInput | null {
+    const { reading, mode, soc } = inputs;
+    if (!reading || reading.state === 'unplugged' || reading.state === 'error' || mode === 'off') return null;
+    const { grid } = this.setup;
+    const car = this.setup.car;
+    const phases = this.current.phases;
+    const maxKw = chargePowerKw(grid, this.setup.phaseSwitching ? this.maxPhases() : phases, this.maxCurrentA());
+    const minRunKw = chargePowerKw(grid, this.setup.phaseSwitching ? 1 : phases, this.setup.chargerMinCurrentA);
+    const running = this.current.currentA >= this.setup.chargerMinCurrentA;
+    // a charge inside its minimum on-time asks for at least its running power: the broker decides
+    // whether the budget allows that, instead of the car stopping on every passing cloud
+    const inMinOn = running && this.runningSince !== null && inputs.nowMono - this.runningSince < this.setup.control.minOnSeconds * 1000;
+    const base = {
+      device: this.setup.device,
+      kind: 'ev' as const,
+      conductors: chargeConductors(grid, phases, this.setup.firstPhase),
+      measuredKw: round3(reading.powerKw),
+      minRunKw: round3(minRunKw),
+      interruptible: true,
+    };
+    const band = (minKw: number) => ({ minKw: round3(minKw), maxKw: round3(maxKw) });
+    // full power now, within the fuse (the broker caps at the fuse whatever the band asks), even
+    // above the quarter's target: asking for the whole band says so; the broker prices the raise
+    if (soc && car && soc.percent < car.minSocPercent) {
+      if (this.setup.control.emergencyMayRaisePeak) return { ...base, class: 'emergency', priority: 100, band: band(maxKw) };
+      return { ...base, class: 'plan', priority: 100, band: band(0), plannedKwh: round3(maxKw / 4) };
+    }
+    if (mode === 'now') return { ...base, class: 'emergency', priority: 50, band: band(maxKw) };
+    const keep = inMinOn ? minRunKw : 0;
+    if (mode === 'smart') {
+      const intent = inputs.intent;
+      if (intent?.trip && intent.trip.kwh > 0) {
+        return { ...base, class: 'deadline', priority: 60, band: band(keep), deadline: { time: intent.trip.time, kwh: round3(intent.trip.kwh) } };
+      }
+      if (intent?.plannedKwh !== undefined && intent.plannedKwh !== null) {
+        if (intent.plannedKwh > 0) return { ...base, class: 'plan', priority: 50, band: band(keep), plannedKwh: round3(intent.plannedKwh) };
+      } else if (inputs.tariff === 2) {
+        // no plan yet: the cheap register's hours stand in for one (a full quarter's energy)
+        return { ...base, class: 'plan', priority: 40, band: band(keep), plannedKwh: round3(maxKw / 4) };
+      }
+    }
+    return { ...base, class: 'opportunistic', priority: 30, band: band(keep) };
+  }
+
+  private follow(inputs: ControllerInputs, demand: SiteDemandInput | null): ControllerDecision {
+    const now = inputs.nowMono;
+    const hold = { currentA: this.current.currentA, phases: this.current.phases };
+    const pause = { currentA: 0, phases: this.current.phases };
+    if (!inputs.reading || inputs.reading.state === 'unplugged') {
+      return { demand: null, command: pause, grantedKw: null, safe: false, reason: { code: 'unplugged', text: 'no car plugged in' } };
+    }
+    if (inputs.reading.state === 'error') {
+      return { demand: null, command: pause, grantedKw: null, safe: false, reason: { code: 'charger-problem', text: `charger error: ${inputs.reading.chargerWords}` } };
+    }
+    if (inputs.mode === 'off') return { demand: null, command: pause, grantedKw: null, safe: false, reason: { code: 'off', text: 'mode off' } };
+    const safeCommand = { currentA: this.setup.safeCurrentA >= this.setup.chargerMinCurrentA ? Math.min(this.setup.safeCurrentA, this.current.currentA || this.setup.safeCurrentA) : 0, phases: this.current.phases };
+    const safeWords = safeCommand.currentA > 0 ? `held at the safe ${safeCommand.currentA} A` : 'paused';
+    const staleMs = this.setup.control.meterStaleSeconds * 1000;
+    if (inputs.meterAgeMs === null || inputs.meterAgeMs > staleMs) {
+      const since = inputs.meterAgeMs === null ? 'no meter data yet' : `no meter data for ${Math.round(inputs.meterAgeMs / 1000)} s`;
+      return { demand, command: safeCommand, grantedKw: null, safe: true, reason: { code: 'safe-meter-stale', text: `${since}: ${safeWords}` } };
+    }
+    const granted = inputs.grant;
+    if (!granted || !grantIsFresh(granted.receivedAtMonoMs, granted.grant, now)) {
+      const text = granted ? `the budget grant expired ${Math.round((now - granted.receivedAtMonoMs) / 1000)} s ago: ${safeWords}` : `no budget grant yet: ${safeWords}`;
+      return { demand, command: safeCommand, grantedKw: null, safe: true, reason: { code: 'safe-no-grant', text } };
+    }
+    const health = inputs.health;
+    if (!health.ok && health.problem !== null) {
+      // one lost poll is not a reason to stop a charge; a refusal (credentials, the charger's own
+      // solar mode, a command that did not take) is: we no longer know what the charger does
+      const lasting = health.problem === 'auth' || health.problem === 'solar-mode' || health.problem === 'read-back'
+        || now - health.sinceMonoMs >= CHARGER_PROBLEM_GRACE_MS;
+      if (lasting) {
+        return { demand, command: safeCommand, grantedKw: null, safe: true, reason: { code: 'charger-problem', text: `${health.message ?? health.problem}; ${safeWords} until it answers` } };
+      }
+    }
+    const target = this.target(granted.grant.kw, now);
+    const wanted = target.command;
+    const grantKw = granted.grant.kw;
+    const running = this.current.currentA >= this.setup.chargerMinCurrentA;
+    const wantsRun = wanted.currentA >= this.setup.chargerMinCurrentA;
+    let command = wanted;
+    let held: { code: ReasonCode; text: string } | null = null;
+    if (wantsRun && !running) {
+      if (this.stoppedAt !== null && now - this.stoppedAt < this.setup.control.minOffSeconds * 1000) {
+        command = pause;
+        held = { code: 'min-off', text: `starting again in ${Math.ceil((this.setup.control.minOffSeconds * 1000 - (now - this.stoppedAt)) / 1000)} s (minimum off time)` };
+      }
+    } else if (wantsRun && running && wanted.phases === this.current.phases && wanted.currentA > this.current.currentA) {
+      if (wanted.currentA - this.current.currentA < RAISE_STEP_A) {
+        command = hold;
+      } else if (this.lastChangeAt !== null && now - this.lastChangeAt < this.setup.control.increaseHoldSeconds * 1000) {
+        command = hold;
+        held = { code: 'held', text: `${fmtKw(grantKw)} kW allowed; raising after ${this.setup.control.increaseHoldSeconds} s without a cut` };
+      }
+    } else if (wantsRun && running && wanted.phases === this.current.phases && wanted.currentA < this.current.currentA && granted.grant.reason.code !== 'fuse') {
+      // the quarter budget is an average: an excess this small for a second is absorbed by the
+      // broker's next grant (it sees the energy in E); chasing it would command every second
+      const excessKw = chargePowerKw(this.setup.grid, this.current.phases, this.current.currentA) - chargePowerKw(this.setup.grid, this.current.phases, wanted.currentA);
+      if (excessKw < CUT_DEADBAND_KW) command = hold;
+    }
+    const reason = held ?? this.reasonFor(inputs, demand, granted.grant.reason, grantKw, command);
+    return { demand, command, grantedKw: grantKw, safe: false, reason };
+  }
+
+  /** The current and phases that draw at most `kw` (never more), switching phases for low power when allowed. */
+  private target(kw: number, now: number): { command: { currentA: number; phases: 1 | 3 } } {
+    const { grid, chargerMinCurrentA: minA } = this.setup;
+    let phases = this.current.phases;
+    const maxPhases = this.maxPhases();
+    const canSwitch = this.setup.phaseSwitching && maxPhases === 3 && (this.lastPhaseSwitchAt === null || now - this.lastPhaseSwitchAt >= this.setup.phaseSwitchGuardMs);
+    if (canSwitch) {
+      const threePhaseMinKw = chargePowerKw(grid, 3, minA);
+      const onePhaseMinKw = chargePowerKw(grid, 1, minA);
+      // a margin above the three-phase minimum so that a surplus hovering at it does not flip phases
+      if (phases === 3 && kw < threePhaseMinKw && kw >= onePhaseMinKw) phases = 1;
+      else if (phases === 1 && kw >= threePhaseMinKw * 1.15) phases = 3;
+    }
+    // 1e-6: 2.07 kW / 230 V is 9 A, not 8.9999 A (floating point), while never rounding up past the grant
+    const amps = Math.floor(Math.min(this.maxCurrentA(), currentForPowerA(grid, phases, kw)) * 10 + 1e-6) / 10;
+    return { command: { currentA: amps >= minA ? amps : 0, phases } };
+  }
+
+  private apply(command: { currentA: number; phases: 1 | 3 }, now: number): void {
+    const minA = this.setup.chargerMinCurrentA;
+    const was = this.current;
+    const wasRunning = was.currentA >= minA;
+    const runs = command.currentA >= minA;
+    if (command.phases !== was.phases) this.lastPhaseSwitchAt = now;
+    if (Math.abs(command.currentA - was.currentA) >= 0.05 || command.phases !== was.phases) this.lastChangeAt = now;
+    if (runs && !wasRunning) this.runningSince = now;
+    if (!runs && wasRunning) { this.stoppedAt = now; this.runningSince = null; }
+    this.current = { currentA: runs ? command.currentA : 0, phases: command.phases };
+  }
+
+  private reasonFor(inputs: ControllerInputs, demand: SiteDemandInput | null, grantReason: GrantReason, grantKw: number, command: { currentA: number; phases: 1 | 3 }): { code: ReasonCode; text: string } {
+    const running = command.currentA >= this.setup.chargerMinCurrentA;
+    const kwNow = chargePowerKw(this.setup.grid, command.phases, command.currentA);
+    const car = this.setup.car;
+    if (inputs.soc && inputs.soc.percent >= 100) return { code: 'full', text: 'the car is full' };
+    const cut = demand !== null && grantKw < demand.band.maxKw - 0.05;
+    if (cut && (grantReason.code === 'budget' || grantReason.code === 'fuse' || grantReason.code === 'no-budget')) {
+      return { code: 'reduced', text: running ? `reduced to ${fmtKw(kwNow)} kW: ${grantReason.text}` : `paused: ${grantReason.text}` };
+    }
+    switch (demand?.class) {
+      case 'emergency':
+        if (inputs.mode === 'now' && !(inputs.soc && car && inputs.soc.percent < car.minSocPercent)) return { code: 'now', text: `charging now at ${fmtKw(kwNow)} kW` };
+        // the broker's words say whether (and by how much, in euros) this raises the quarter above its target
+        return { code: 'emergency', text: `emergency: below ${car?.minSocPercent ?? 20}%, charging at ${fmtKw(kwNow)} kW (${grantReason.text})` };
+      case 'deadline':
+        return { code: 'trip', text: running ? `charging ${fmtKw(kwNow)} kW for the trip${inputs.intent?.trip?.label ? ` ${inputs.intent.trip.label}` : ''}` : `waiting: ${grantReason.text}` };
+      case 'plan':
+        if (inputs.intent?.plannedKwh != null) return { code: 'plan', text: running ? `charging ${fmtKw(kwNow)} kW as planned` : `planned, but: ${grantReason.text}` };
+        return { code: 'cheap-hours', text: running ? `register 2 (cheap rate): charging ${fmtKw(kwNow)} kW` : `register 2, but: ${grantReason.text}` };
+      default:
+        if (running) return { code: 'solar', text: `solar surplus ${fmtKw(grantKw)} kW` };
+        if (inputs.mode === 'smart') {
+          const at = inputs.intent?.nextCheapAt;
+          return { code: 'waiting-cheap', text: at ? `waiting for register 2 at ${brusselsTime(at)}` : 'waiting for register 2 (cheap rate) or solar surplus' };
+        }
+        return { code: 'no-budget', text: 'waiting for solar surplus' };
+    }
+  }
+}
+
+function round3(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}
+
+function fmtKw(kw: number): string {
+  return kw.toFixed(1);
+}
+
+function brusselsTime(epochMs: number): string {
+  return new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Brussels', hour: '2-digit', minute: '2-digit' }).format(new Date(epochMs));
+}

@@ -1,0 +1,37 @@
+import type { ControlEntity, SensorEntity } from '../bus/mqtt/entities.js';
+import type { EvConfig } from '../config/ev-schema.js';
+
+/**
+ * Home Assistant entities for each configured charger (issue 17 "Dashboard, MQTT"): power,
+ * session energy, the car's SoC and the controller's reason as sensors; the mode as a select and
+ * the SoC as a number, both through the ev.* bus commands. Paths index `ev.chargers` by the
+ * configuration's order, which is the order the EV role publishes them in.
+ */
+export function evMqttEntities(config: EvConfig | undefined): { sensors: SensorEntity[]; controls: ControlEntity[] } {
+  const sensors: SensorEntity[] = [];
+  const controls: ControlEntity[] = [];
+  (config?.chargers ?? []).forEach((charger, i) => {
+    const at = `ev.chargers.${i}`;
+    const id = charger.id.replace(/-/g, '_');
+    sensors.push(
+      { objectId: `ev_${id}_power_kw`, name: `EV ${charger.id} power`, path: `${at}.powerKw`, deviceClass: 'power', unit: 'kW', stateClass: 'measurement', decimals: 2 },
+      { objectId: `ev_${id}_session_kwh`, name: `EV ${charger.id} session energy`, path: `${at}.sessionKwh`, deviceClass: 'energy', unit: 'kWh', stateClass: 'total_increasing', decimals: 2 },
+      { objectId: `ev_${id}_soc`, name: `EV ${charger.id} state of charge`, path: `${at}.soc.percent`, deviceClass: 'battery', unit: '%', stateClass: 'measurement', decimals: 0 },
+      { objectId: `ev_${id}_reason`, name: `EV ${charger.id} reason`, path: `${at}.reason.text`, deviceClass: null, unit: null, stateClass: null, decimals: 0 },
+    );
+    controls.push(
+      {
+        component: 'select', objectId: `ev_${id}_mode`, name: `EV ${charger.id} mode`, path: `${at}.mode`, options: ['smart', 'now', 'solar', 'off'],
+        command: (value) => (['smart', 'now', 'solar', 'off'].includes(value) ? { name: 'ev.mode', args: { charger: charger.id, mode: value } } : null),
+      },
+      {
+        component: 'number', objectId: `ev_${id}_soc_set`, name: `EV ${charger.id} state of charge (set)`, path: `${at}.soc.percent`, min: 0, max: 100, step: 1, unit: '%',
+        command: (value) => {
+          const percent = Number(value);
+          return value.trim() !== '' && Number.isFinite(percent) && percent >= 0 && percent <= 100 ? { name: 'ev.soc', args: { charger: charger.id, percent } } : null;
+        },
+      },
+    );
+  });
+  return { sensors, controls };
+}

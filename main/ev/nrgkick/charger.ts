@@ -1,0 +1,305 @@
+import { backoffDelay, type BackoffOptions } from '../../bus/backoff.js';
+import { ConditionLog, silentLogger, type Logger } from '../../log/logger.js';
+import type { TimerHandle, Timers } from '../../p1/sources/timers.js';
+import type {
+  Charger, ChargerCommand, ChargerHealth, ChargerReading, EnergyLimit, PhaseReading, PhaseSwitching,
+} from '../charger.js';
+import { ChargerFailure, type NrgkickControlAnswer, type NrgkickLink } from './link.js';
+import { mapNrgkickStatus } from './status.js';
+
+/**
+ * The pure half of the NRGkick driver (the model is main/p1/sources/reconnecting.ts): polls
+ * /values every 1-2 s, sends /control only when what the controller wants differs from what
+ * the charger last confirmed, checks that the answer echoes what was written, and turns every
+ * failure into a health change said once. Failures are retried with the bus's backoff; a 405
+ * (the charger's own solar mode) is backed off for longer instead of fought. All timing comes
+ * from the injected timers, whose `now` is monotonic.
+ */
+export interface NrgkickChargerOptions {
+  id: string;
+  link: NrgkickLink;
+  /** monotonic clock and timers */
+  timers: Timers;
+  maxCurrentA: number;
+  /** /values polled this often while healthy; default 1500 ms */
+  pollMs?: number;
+  /** the least time between phase switches; default 120 s */
+  phaseSwitchGuardMs?: number;
+  /** whether phase switching is enabled in the charger's app (config) */
+  phaseSwitching?: boolean;
+  log?: Logger;
+  random?: () => number;
+}
+
+const MIN_CURRENT_A = 6;
+const RETRY: BackoffOptions = { initialMs: 1000, maxMs: 15_000, factor: 2, jitter: 0.2 };
+/** the charger's own solar mode will not go away by itself in seconds: ask again rarely */
+const SOLAR_MODE_RETRY: BackoffOptions = { initialMs: 30_000, maxMs: 300_000, factor: 2, jitter: 0.2 };
+
+interface ControlState {
+  currentSetA: number;
+  paused: boolean;
+  phaseCount: number;
+  energyLimitWh: number;
+}
+
+export class NrgkickCharger implements Charger, PhaseSwitching, EnergyLimit {
+  readonly id: string;
+  readonly description: string;
+  readonly minCurrentA = MIN_CURRENT_A;
+  readonly maxCurrentA: number;
+  readonly phaseSwitchGuardMs: number;
+  readonly phaseSwitchingEnabled: boolean;
+  private readonly link: NrgkickLink;
+  private readonly timers: Timers;
+  private readonly pollMs: number;
+  private readonly conditions: ConditionLog;
+  private readonly random: () => number;
+  private readonly listeners = new Set<() => void>();
+  private last: ChargerReading | null = null;
+  private pollProblem: ChargerFailure | null = null;
+  private commandProblem: ChargerFailure | null = null;
+  private healthNow: ChargerHealth;
+  /** what the charger last confirmed (an answer from /control); null until we asked */
+  private confirmed: ControlState | null = null;
+  /** what we want; fields left undefined are not ours to change */
+  private wanted: Partial<ControlState> = {};
+  private commandInFlight = false;
+  private commandRetryTimer: TimerHandle | null = null;
+  private commandFailures = 0;
+  private pollTimer: TimerHandle | null = null;
+  private pollFailures = 0;
+  private lastPhaseSwitchAt: number | null = null;
+  private running = false;
+  private inFlight = 0;
+
+  constructor(private readonly options: NrgkickChargerOptions) {
+    this.id = options.id;
+    this.link = options.link;
+    this.description = options.link.description;
+    this.timers = options.timers;
+    this.maxCurrentA = options.maxCurrentA;
+    this.pollMs = options.pollMs ?? 1500;
+    this.phaseSwitchGuardMs = options.phaseSwitchGuardMs ?? 120_000;
+    this.phaseSwitchingEnabled = options.phaseSwitching === true;
+    this.random = options.random ?? Math.random;
+    this.conditions = new ConditionLog(options.log ?? silentLogger());
+    this.healthNow = { ok: false, problem: null, message: `${this.description}: not read yet`, sinceMonoMs: this.timers.now() };
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    void this.poll();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.pollTimer !== null) this.timers.clearTimeout(this.pollTimer);
+    if (this.commandRetryTimer !== null) this.timers.clearTimeout(this.commandRetryTimer);
+    this.pollTimer = null;
+    this.commandRetryTimer = null;
+    await this.link.close();
+  }
+
+  /** requests on their way (a poll, a command): lets a caller on a simulated clock wait for the answers */
+  requestsInFlight(): number {
+    return this.inFlight;
+  }
+
+  reading(): ChargerReading | null {
+    return this.last;
+  }
+
+  health(): ChargerHealth {
+    return this.healthNow;
+  }
+
+  onUpdate(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  command(command: ChargerCommand): void {
+    if (command.currentA < MIN_CURRENT_A) {
+      this.wanted.paused = true;
+    } else {
+      this.wanted.paused = false;
+      this.wanted.currentSetA = Math.round(Math.min(this.maxCurrentA, command.currentA) * 10) / 10;
+    }
+    this.sendIfChanged();
+  }
+
+  switchPhases(phases: 1 | 3): void {
+    if (!this.phaseSwitchingEnabled) return;
+    this.wanted.phaseCount = phases;
+    this.sendIfChanged();
+  }
+
+  setEnergyLimitKwh(kwh: number): void {
+    this.wanted.energyLimitWh = Math.max(0, Math.round(kwh * 1000));
+    this.sendIfChanged();
+  }
+
+  /** the /control parameters that differ from what the charger confirmed (all of them before the first answer) */
+  private pendingChanges(): Record<string, number> {
+    const changes: Record<string, number> = {};
+    const had = this.confirmed;
+    const wanted = this.wanted;
+    if (wanted.currentSetA !== undefined && !wanted.paused && (!had || Math.abs(had.currentSetA - wanted.currentSetA) >= 0.05)) {
+      changes.current_set = wanted.currentSetA;
+    }
+    if (wanted.paused !== undefined && (!had || had.paused !== wanted.paused)) changes.charge_pause = wanted.paused ? 1 : 0;
+    if (wanted.phaseCount !== undefined && (!had || had.phaseCount !== wanted.phaseCount)) {
+      const now = this.timers.now();
+      if (this.lastPhaseSwitchAt === null || now - this.lastPhaseSwitchAt >= this.phaseSwitchGuardMs) changes.phase_count = wanted.phaseCount;
+    }
+    if (wanted.energyLimitWh !== undefined && (!had || had.energyLimitWh !== wanted.energyLimitWh)) changes.energy_limit = wanted.energyLimitWh;
+    return changes;
+  }
+
+  private sendIfChanged(): void {
+    if (!this.running || this.commandInFlight || this.commandRetryTimer !== null) return;
+    const changes = this.pendingChanges();
+    if (Object.keys(changes).length === 0) return;
+    void this.send(changes);
+  }
+
+  private async send(changes: Record<string, number>): Promise<void> {
+    this.commandInFlight = true;
+    this.inFlight++;
+    try {
+      const raw = await this.link.get('/control', changes);
+      const answer = readControl(raw, this.description);
+      for (const [key, value] of Object.entries(changes)) {
+        const echoed = (raw as Record<string, unknown>)[key];
+        if (typeof echoed !== 'number' || Math.abs(echoed - value) > 0.05) {
+          throw new ChargerFailure('read-back', `${this.description} was told ${key}=${value} but answered ${key}=${String(echoed)}: the command did not take, the charger is treated as not under control`);
+        }
+      }
+      if ('phase_count' in changes) this.lastPhaseSwitchAt = this.timers.now();
+      this.confirmed = answer;
+      this.commandFailures = 0;
+      this.setCommandProblem(null);
+    } catch (error) {
+      const failure = toFailure(error);
+      this.setCommandProblem(failure);
+      // a read-back mismatch means our idea of the charger is wrong: ask afresh next time
+      if (failure.problem === 'read-back') this.confirmed = null;
+      const delay = backoffDelay(this.commandFailures++, failure.problem === 'solar-mode' ? SOLAR_MODE_RETRY : RETRY, this.random);
+      this.commandRetryTimer = this.timers.setTimeout(() => {
+        this.commandRetryTimer = null;
+        this.sendIfChanged();
+      }, delay);
+    } finally {
+      this.commandInFlight = false;
+      this.inFlight--;
+    }
+    this.sendIfChanged();
+  }
+
+  private async poll(): Promise<void> {
+    this.pollTimer = null;
+    if (!this.running) return;
+    let delay = this.pollMs;
+    this.inFlight++;
+    try {
+      const values = await this.link.get('/values', { general: '', powerflow: '', energy: '' });
+      if (this.confirmed === null && !this.commandInFlight) {
+        // learn what the charger is set to, so that the first command sends only what changes
+        this.confirmed = readControl(await this.link.get('/control'), this.description);
+      }
+      this.last = readValues(values, this.confirmed, this.timers.now(), this.description);
+      this.pollFailures = 0;
+      this.setPollProblem(null);
+    } catch (error) {
+      this.setPollProblem(toFailure(error));
+      delay = Math.max(this.pollMs, backoffDelay(this.pollFailures++, RETRY, this.random));
+    } finally {
+      this.inFlight--;
+    }
+    if (!this.running) return;
+    this.notify();
+    this.sendIfChanged();
+    this.pollTimer = this.timers.setTimeout(() => void this.poll(), delay);
+  }
+
+  private setPollProblem(problem: ChargerFailure | null): void {
+    this.pollProblem = problem;
+    this.updateHealth();
+  }
+
+  private setCommandProblem(problem: ChargerFailure | null): void {
+    this.commandProblem = problem;
+    this.updateHealth();
+  }
+
+  private updateHealth(): void {
+    const problem = this.commandProblem ?? this.pollProblem;
+    const ok = problem === null && this.last !== null;
+    const code = problem?.problem ?? null;
+    if (ok === this.healthNow.ok && code === this.healthNow.problem && (problem?.message ?? null) === this.healthNow.message) return;
+    const wasBad = !this.healthNow.ok && this.healthNow.problem !== null;
+    this.healthNow = { ok, problem: code, message: problem?.message ?? null, sinceMonoMs: this.timers.now() };
+    if (problem) this.conditions.report(`ev ${this.id}`, problem.problem, problem.problem === 'solar-mode' || problem.problem === 'auth' ? 'error' : 'warn', problem.message);
+    else if (ok) this.conditions.report(`ev ${this.id}`, 'ok', 'info', wasBad ? `${this.description} answers again` : `${this.description} answers`);
+    this.notify();
+  }
+
+  private notify(): void {
+    for (const listener of this.listeners) listener();
+  }
+}
+
+function toFailure(error: unknown): ChargerFailure {
+  if (error instanceof ChargerFailure) return error;
+  return new ChargerFailure('bad-answer', error instanceof Error ? error.message : String(error));
+}
+
+function num(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
+
+function readControl(answer: unknown, description: string): ControlState {
+  const a = (answer ?? {}) as NrgkickControlAnswer;
+  const current = num(a.current_set);
+  const pause = num(a.charge_pause);
+  if (current === null || pause === null) {
+    throw new ChargerFailure('bad-answer', `${description} answered /control without current_set and charge_pause`);
+  }
+  return { currentSetA: current, paused: pause === 1, phaseCount: num(a.phase_count) ?? 3, energyLimitWh: num(a.energy_limit) ?? 0 };
+}
+
+interface ValuesAnswer {
+  general?: { status?: unknown; error_code?: unknown };
+  powerflow?: { total_active_power?: unknown; l1?: PhaseAnswer; l2?: PhaseAnswer; l3?: PhaseAnswer };
+  energy?: { charged_energy?: unknown };
+}
+interface PhaseAnswer { current?: unknown; active_power?: unknown }
+
+function readValues(answer: unknown, control: ControlState | null, atMonoMs: number, description: string): ChargerReading {
+  if (answer === null || typeof answer !== 'object') throw new ChargerFailure('bad-answer', `${description} answered /values with no object`);
+  const values = answer as ValuesAnswer;
+  const status = mapNrgkickStatus(values.general?.status);
+  const errorCode = values.general?.error_code;
+  const words = status.state === 'error' && errorCode !== undefined && errorCode !== null && errorCode !== 0 && errorCode !== 'NO_ERROR'
+    ? `${status.words} (${String(errorCode)})` : status.words;
+  const phases: PhaseReading[] = [];
+  const lines: [1 | 2 | 3, PhaseAnswer | undefined][] = [[1, values.powerflow?.l1], [2, values.powerflow?.l2], [3, values.powerflow?.l3]];
+  for (const [phase, line] of lines) {
+    phases.push({ phase, currentA: num(line?.current) ?? 0, powerKw: (num(line?.active_power) ?? 0) / 1000 });
+  }
+  const totalW = num(values.powerflow?.total_active_power);
+  const activePhases = phases.filter((p) => p.currentA > 0.5).length;
+  return {
+    state: status.state,
+    chargerWords: words,
+    powerKw: (totalW ?? phases.reduce((sum, p) => sum + p.powerKw * 1000, 0)) / 1000,
+    phases,
+    sessionKwh: (num(values.energy?.charged_energy) ?? 0) / 1000,
+    currentSetA: control?.currentSetA ?? 0,
+    paused: control?.paused ?? true,
+    phaseCount: (control?.phaseCount ?? (activePhases || 3)) as 1 | 2 | 3,
+    atMonoMs,
+  };
+}

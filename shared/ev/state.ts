@@ -1,0 +1,42 @@
+import { z } from 'zod';
+
+/**
+ * The EV role's part of the bus state (`ev`): one entry per charger, plain JSON, read by the
+ * dashboard's EV panel, the MQTT bridge and satellites alike. Owned by main/ev/role.ts.
+ */
+export const chargeModeSchema = z.enum(['smart', 'now', 'solar', 'off']);
+export type ChargeModeName = z.infer<typeof chargeModeSchema>;
+
+export const evChargerStateSchema = z.object({
+  id: z.string(),
+  description: z.string(),
+  car: z.object({ id: z.string(), name: z.string(), minSocPercent: z.number() }).nullable(),
+  /** every car that may be put on this charger (the dashboard's choice at plug-in) */
+  cars: z.array(z.object({ id: z.string(), name: z.string() })),
+  plugged: z.boolean(),
+  /** unplugged, connected, charging, error; unknown before the first reading */
+  state: z.enum(['unplugged', 'connected', 'charging', 'error', 'unknown']),
+  chargerWords: z.string().nullable(),
+  soc: z.object({ percent: z.number(), source: z.enum(['user', 'vehicle', 'estimate']), basedOn: z.enum(['user', 'vehicle']) }).nullable(),
+  /** the car is plugged and no SoC is known: the dashboard asks for one */
+  socPrompt: z.boolean(),
+  powerKw: z.number().nullable(),
+  phases: z.array(z.object({ phase: z.number(), currentA: z.number(), powerKw: z.number() })),
+  sessionKwh: z.number().nullable(),
+  mode: chargeModeSchema,
+  /** the current commanded (0 = paused) and on how many phases */
+  commandA: z.number(),
+  commandPhases: z.number(),
+  grantedKw: z.number().nullable(),
+  reason: z.object({ code: z.string(), text: z.string() }),
+  safe: z.boolean(),
+  /** the charger link's problem in words, null while it answers */
+  problem: z.string().nullable(),
+});
+
+export const evStateSchema = z.object({
+  chargers: z.array(evChargerStateSchema),
+});
+
+export type EvChargerState = z.infer<typeof evChargerStateSchema>;
+export type EvState = z.infer<typeof evStateSchema>;

@@ -1,0 +1,71 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ChargerSimulator } from '../../../main/ev/simulator/server.js';
+import { freePort } from '../../support/mosquitto.js';
+import { waitFor } from '../../support/scaled-timers.js';
+import { startServe, type ServeProcess } from '../../support/serve-process.js';
+
+/**
+ * The EV role as users run it: `digital-meter serve` with a configuration, beside the meter in
+ * one process, and as a satellite (`serve --roles ev` with the meter's address and token) in a
+ * second process talking to the meter over the websocket. The charger is the simulator on real
+ * HTTP in this test's process; the car is in mode "now", so a grant must reach the charger as
+ * a 16 A command. Real time, real processes: generous timeouts.
+ */
+const processes: ServeProcess[] = [];
+let sim: ChargerSimulator | null = null;
+afterEach(async () => {
+  for (const p of processes.splice(0).reverse()) await p.stop();
+  await sim?.close();
+  sim = null;
+});
+
+function configFile(dir: string, name: string, config: unknown): string {
+  const file = join(dir, name);
+  writeFileSync(file, JSON.stringify(config, null, 2));
+  return file;
+}
+
+const ev = (url: string) => ({
+  cars: [{ id: 'car_1', name: 'Zoe', batteryKwh: 52 }],
+  chargers: [{ id: 'garage', type: 'nrgkick', url, car: 'car_1', mode: 'now' }],
+});
+const meterPart = { p1: { type: 'simulator', seed: 3, speed: 1, grid: '3x400' }, site: { fuse: { grid: '3x400', phases: 3, amps: 40 } } };
+
+async function chargerSim(): Promise<{ sim: ChargerSimulator; url: string }> {
+  sim = new ChargerSimulator({ grid: '3x400' });
+  const url = await sim.listen();
+  sim.plug({ batteryKwh: 52, maxPhases: 3, maxCurrentA: 16, socPercent: 40 });
+  return { sim, url };
+}
+
+describe('EV role in serve', () => {
+  it('beside the meter: the charger gets 16 A within seconds of the first telegrams', async () => {
+    const { sim, url } = await chargerSim();
+    const dir = mkdtempSync(join(tmpdir(), 'dm-ev-'));
+    const file = configFile(dir, 'config.json', { ...meterPart, roles: ['meter', 'ev'], log: { level: 'warn', file: false }, ev: ev(url) });
+    processes.push(await startServe(['--config', file, '--port', String(await freePort())], { home: dir }));
+    await waitFor('16 A at the charger', () => sim.current().currentSetA === 16 && !sim.current().paused, 30_000);
+  }, 60_000);
+
+  it('as a satellite over the websocket: the same command, and the pause when the meter goes away', async () => {
+    const { sim, url } = await chargerSim();
+    const dir = mkdtempSync(join(tmpdir(), 'dm-ev-sat-'));
+    const meterFile = configFile(dir, 'meter.json', { ...meterPart, roles: ['meter'], log: { level: 'warn', file: false } });
+    const meter = await startServe(['--config', meterFile, '--port', String(await freePort())], { home: join(dir, 'meter') });
+    processes.push(meter);
+    const satFile = configFile(dir, 'satellite.json', {
+      roles: ['ev'], log: { level: 'warn', file: false }, bus: { meter: { url: `${meter.origin.replace('http', 'ws')}/ws`, token: meter.token, name: 'garage-pi' } },
+      ev: { ...ev(url), grid: '3x400' },
+    });
+    const satellite = await startServe(['--config', satFile, '--port', String(await freePort())], { home: join(dir, 'sat') });
+    processes.push(satellite);
+    await waitFor('16 A at the charger', () => sim.current().currentSetA === 16 && !sim.current().paused, 30_000);
+    // the meter stops: no grants, so the satellite pauses the charger on its own within 3 s (+ a poll)
+    await meter.stop();
+    await waitFor('paused', () => sim.current().paused, 15_000);
+    expect(sim.current().paused).toBe(true);
+  }, 90_000);
+});
