@@ -46,6 +46,8 @@ import { RemoteSiteLink } from './site/remote-link.js';
 import { CONTROL_OFF, satelliteDoors, type SatelliteDoors } from './site/satellite-doors.js';
 import { publishSatelliteStatus } from './site/satellite-status.js';
 import { SiteController } from './site/site-controller.js';
+import { registerTripsCommands } from './ev/trips/commands.js';
+import { createTrips } from './ev/trips/start-trips.js';
 import { registerSiteCommands } from './site/commands.js';
 
 export type Role = 'meter' | 'ev' | 'battery';
@@ -151,8 +153,9 @@ export async function createApp(o: AppOptions = {}): Promise<App> {
     dbFile: join(dataDir, 'meter.sqlite'), rates: ratesStore.current, log, exportDir: join(dataDir, 'history'),
     spot: (time) => spot(time), limits: config.ledger,
   });
+  const secrets = new FileSecretStore(dataDir);
   const prices = await createPrices({
-    db: opened.store.db, config: config.prices, secrets: new FileSecretStore(dataDir), log,
+    db: opened.store.db, config: config.prices, secrets, log,
     onStatus: (status) => hub.update({ sources: { ...hub.current.sources, prices: priceSourceState(status) } }),
   });
   spot = prices.spot;
@@ -167,6 +170,11 @@ export async function createApp(o: AppOptions = {}): Promise<App> {
     publisher.publishFigures();
   });
   registerDashboardCommands(commands, { ratesStore, ledger: opened.ledger, power: publisher.power, meterNow: () => opened.pipeline.last, log });
+  // trips from the calendars, for the EV role, once cars are configured (kept in the meter's database)
+  const trips = roles.includes('ev') && config.trips.cars.length > 0
+    ? createTrips({ config: config.trips, db: opened.store.db, secrets, log, onState: (state) => hub.update({ trips: state }) })
+    : null;
+  if (trips) registerTripsCommands(commands, trips);
 
   const demoMeter = demo ? demoMeterFor(opened, dataDir, log, o) : null;
   const source = demoMeter ? new SimulatorSource(demoMeter, o.speed ?? 1) : createP1Source(config.p1, {
@@ -223,6 +231,7 @@ export async function createApp(o: AppOptions = {}): Promise<App> {
     siteController?.stop();
     local.close();
     prices.stop();
+    trips?.stop();
     opened.pipeline.flush();
     opened.close();
     log.info('stopped; everything committed');
@@ -236,6 +245,7 @@ export async function createApp(o: AppOptions = {}): Promise<App> {
       log.info({ source: source.description }, 'reading the meter');
       reader.start();
       fetchPricesIfDynamic();
+      trips?.start();
       // a failed commit is reported (once while it lasts) and retried; it never ends the process,
       // which would skip the safe-state shutdown and crash-loop on the same data at every start
       const commitLog = new ConditionLog(log);

@@ -20,6 +20,7 @@ const commands: Record<string, { summary: string; load: () => Promise<CommandMod
   token: { summary: 'print the bus token (creating it); --rotate replaces it; --satellite/--viewer NAME, --list, --revoke', load: () => import('./cli/token.js') },
   cert: { summary: 'make a self-signed certificate for bus.tls and print its fingerprint for satellites', load: () => import('./cli/cert.js') },
   prices: { summary: 'day-ahead spot and consumer prices per quarter hour for a day (--date, --json)', load: () => import('./cli/prices.js') },
+  calendar: { summary: 'trips from the calendar: authorize or revoke Google Calendar, print the coming trips', load: () => import('./cli/calendar.js') },
   secret: { summary: 'set (from stdin), delete or list secrets such as the entsoe-token', load: () => import('./cli/secret.js') },
 };
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { batteryStateSchema } from './battery/state.js';
 import { evStateSchema } from './ev/state.js';
 import { quarterStateSchema } from './peak/quarter-state.js';
+import { tripsStateSchema } from './trips/state.js';
 import { satelliteStateSchema, siteStateSchema } from './site/state.js';
 
 /**
@@ -67,6 +68,8 @@ export const busStateSchema = z.object({
   sources: z.record(z.string(), sourceStatusSchema),
   /** the dashboard's figures (shared/dashboard/state.ts); absent where no dashboard is composed */
   dashboard: opaqueRecord.nullable().optional(),
+  /** the coming trips per car from the calendars and sudden trips (shared/trips/state.ts); absent without the EV role */
+  trips: tripsStateSchema.nullable().optional(),
   /** the EV chargers, their cars and what the controller does (shared/ev/state.ts); absent without the EV role */
   ev: evStateSchema.nullable().optional(),
   /** the site's budget and grants (meter role with a fuse configured; main/site/) */

@@ -1,6 +1,6 @@
 import { loadConfig } from '../config/load.js';
 import { FileSecretStore } from '../secrets/file-secret-store.js';
-import { KNOWN_SECRETS, SecretError } from '../secrets/secret-store.js';
+import { isKnownSecretName, KNOWN_SECRETS, SecretError } from '../secrets/secret-store.js';
 import { parseCommandLine, UsageError } from './usage.js';
 
 const HELP = `usage: digital-meter secret set NAME      (reads the value from stdin)
@@ -82,7 +82,7 @@ export async function run(args: string[]): Promise<number> {
       }
       case 'set': {
         if (!name) throw new UsageError('set NAME: which secret?');
-        if (!(name in KNOWN_SECRETS)) throw new UsageError(`set: unknown secret '${name}' (known: ${Object.keys(KNOWN_SECRETS).join(', ')})`);
+        if (!isKnownSecretName(name)) throw new UsageError(`set: unknown secret '${name}' (known: ${Object.keys(KNOWN_SECRETS).join(', ')})`);
         const raw = process.stdin.isTTY ? await readHidden(`${name}: `) : await readAll(process.stdin);
         // Tokens are one word; the newline of `echo` or of a file is not part of them.
         const value = raw.trim();

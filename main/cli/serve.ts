@@ -11,6 +11,8 @@ import { networkInterfaces } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createApp, type Role } from '../app.js';
 import { readFileSync } from 'node:fs';
+import type { Config } from '../config/schema.js';
+import { tripEntities } from '../ev/trips/ha-entities.js';
 import { startBus } from '../bus/start.js';
 import { evMqttEntities } from '../ev/mqtt-entities.js';
 import { ShutdownRegistry } from '../lifecycle/shutdown.js';
@@ -114,7 +116,7 @@ export async function run(args: string[]): Promise<number> {
     config: bus, configDir: app.loaded.configDir, dataDir: app.dataDir, hub: app.hub, log, http,
     version: (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version,
     tokenOverride: values.token, commands: app.commands, site: app.site,
-    mqttEntities: app.roles.includes('ev') ? evMqttEntities(app.loaded.config.ev) : undefined,
+    mqttEntities: app.roles.includes('ev') ? evHomeAssistantEntities(app.loaded.config) : undefined,
   });
   shutdown.add('bus', 'bus, MQTT (offline) and HTTP closed', async () => {
     await running.stop();
@@ -161,4 +163,10 @@ export async function run(args: string[]): Promise<number> {
   });
   await app.stop();
   return exitCode;
+}
+
+/** The EV role's Home Assistant entities: per charger (sensors and controls) and per car its next trip. */
+function evHomeAssistantEntities(config: Config) {
+  const ev = evMqttEntities(config.ev);
+  return { sensors: [...ev.sensors, ...tripEntities(config.trips.cars)], controls: ev.controls };
 }

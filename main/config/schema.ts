@@ -3,6 +3,7 @@ import { batterySchema } from './battery-schema.js';
 import { BUS_DEFAULTS, busSchema } from './bus-schema.js';
 import { evSchema } from './ev-schema.js';
 import { PRICES_DEFAULTS, pricesSchema } from './prices-schema.js';
+import { TRIPS_DEFAULTS, tripsSchema } from './trips-schema.js';
 import { siteSchema } from './site-schema.js';
 
 /**
@@ -65,6 +66,8 @@ export const configSchema = z.object({
   bus: busSchema.default({ ...BUS_DEFAULTS }),
   prices: pricesSchema.default({ ...PRICES_DEFAULTS, sources: [...PRICES_DEFAULTS.sources] }),
   ledger: ledgerLimitsSchema.default({ maxKw: 43.5, gasM3PerHour: 16, waterM3PerHour: 10 }),
+  /** trips from the calendar for the EV role (main/ev/trips/) */
+  trips: tripsSchema.default({ ...TRIPS_DEFAULTS, cars: [], calendars: [] }),
   /** cars, chargers and the EV controller (main/ev/) */
   ev: evSchema.optional(),
   /** the main fuse and the site's devices (main/site/) */

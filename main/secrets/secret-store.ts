@@ -19,7 +19,18 @@ export const SECRET_NAME = /^[a-z][a-z0-9-]{0,63}$/;
 /** The secrets the product knows; `secret set` refuses other names to catch typos. */
 export const KNOWN_SECRETS: Record<string, string> = {
   'entsoe-token': 'ENTSO-E transparency platform security token (day-ahead prices)',
+  'google-calendar-client-secret': "the client secret of your own Google OAuth client (Desktop app) for trips",
+  'google-calendar-token': 'written by `calendar authorize`: the Google refresh token (delete with `calendar revoke`)',
+  'ical-url-NAME': "the private iCal address of trips calendar NAME (it holds a key: never put it in the config file)",
 };
+
+/** The private address of a configured iCal calendar: `ical-url-<calendar name>`. */
+export const ICAL_URL_SECRET = /^ical-url-[a-z0-9][a-z0-9-]{0,47}$/;
+
+/** A name `secret set` accepts: a known one, or an iCal calendar's address. */
+export function isKnownSecretName(name: string): boolean {
+  return Object.hasOwn(KNOWN_SECRETS, name) || ICAL_URL_SECRET.test(name);
+}
 
 export class SecretError extends Error {
   override name = 'SecretError';

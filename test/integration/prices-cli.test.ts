@@ -67,7 +67,7 @@ describe('digital-meter secret and prices', () => {
     expect(argv.stderr).toContain('the value is read from stdin');
     expect(argv.stderr).not.toContain(TOKEN);
     const unknown = await cli(['secret', 'set', 'entsoe-tokn', '--config', config], 'x');
-    expect(unknown.stderr).toBe("digital-meter secret: set: unknown secret 'entsoe-tokn' (known: entsoe-token)\n(see 'digital-meter secret --help')\n");
+    expect(unknown.stderr).toBe("digital-meter secret: set: unknown secret 'entsoe-tokn' (known: entsoe-token, google-calendar-client-secret, google-calendar-token, ical-url-NAME)\n(see 'digital-meter secret --help')\n");
 
     expect((await cli(['secret', 'delete', 'entsoe-token', '--config', config])).status).toBe(0);
     // nothing on stdout for scripts, and a word for the person at the terminal

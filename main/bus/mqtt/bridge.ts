@@ -191,7 +191,7 @@ export class MqttBridge {
   private onDelta(delta: Delta): void {
     for (const path of Object.keys(delta.set)) {
       if (path.startsWith('battery') && this.client?.connected) this.publishDiscovery(this.client);
-      if (path.startsWith('meter') || path.startsWith('quarter') || path.startsWith('costs') || path.startsWith('site') || path.startsWith('battery') || path.startsWith('ev')) return this.publishValues();
+      if (path.startsWith('meter') || path.startsWith('quarter') || path.startsWith('costs') || path.startsWith('site') || path.startsWith('battery') || path.startsWith('ev') || path.startsWith('trips')) return this.publishValues();
     }
   }
 

@@ -36,7 +36,9 @@ export function discoveryPayload(names: DiscoveryNames, entity: SensorEntity): R
       command_topic: `${names.topicPrefix}/command`,
       command_template: `{"type":"command","id":"ha-${entity.objectId}","name":"${entity.select.command}","args":{"${entity.select.argument}":"{{ value }}"}}`,
     }
-    : entity.deviceClass === null ? {} : {
+    : entity.deviceClass === null ? {}
+    // a timestamp has no unit, state class or precision in Home Assistant
+    : entity.deviceClass === 'timestamp' ? { device_class: 'timestamp' } : {
       device_class: entity.deviceClass,
       unit_of_measurement: entity.unit,
       state_class: entity.stateClass,

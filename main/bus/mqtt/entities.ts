@@ -14,9 +14,14 @@ export interface SensorEntity {
   name: string;
   /** dotted path into the bus state */
   path: string;
-  /** null: a text sensor (e.g. the EV controller's reason), published as the string it holds */
-  deviceClass: 'energy' | 'gas' | 'water' | 'power' | 'monetary' | 'battery' | null;
+  /**
+   * null: a text sensor (e.g. the EV controller's reason), published as the string it holds;
+   * timestamp: epoch ms in the bus state, published as ISO 8601 (a trip's departure)
+   */
+  deviceClass: 'energy' | 'gas' | 'water' | 'power' | 'monetary' | 'battery' | 'timestamp' | null;
+  /** null for a text sensor or a timestamp (Home Assistant wants none) */
   unit: 'kWh' | 'm³' | 'kW' | 'EUR' | '%' | null;
+  /** null for a text sensor or a timestamp */
   stateClass: 'total_increasing' | 'total' | 'measurement' | null;
   /** digits after the decimal point in the published value */
   decimals: number;
@@ -87,6 +92,8 @@ export function sensorValue(state: BusState, entity: SensorEntity): string | nul
   if (entity.select) return typeof value === 'string' && entity.select.options.includes(value) ? value : null;
   if (entity.deviceClass === null) return typeof value === 'string' ? value.slice(0, 255) : null;
   if (typeof value !== 'number' || !Number.isFinite(value)) return null;
+  // a timestamp sensor's state is ISO 8601 with the zone (epoch ms in the bus state)
+  if (entity.deviceClass === 'timestamp') return new Date(value).toISOString();
   return value.toFixed(entity.decimals);
 }
 

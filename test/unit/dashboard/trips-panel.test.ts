@@ -1,0 +1,70 @@
+// @vitest-environment happy-dom
+/** The trips panel with literal props: what a person reads, in their language. */
+import { describe, expect, test } from 'vitest';
+import TripsPanel from '../../../renderer/src/panels/TripsPanel.vue';
+import type { Trip, TripsState } from '../../../shared/trips/state.js';
+import { mountPanel, plain } from './mount.js';
+
+const trip = (over: Partial<Trip>): Trip => ({
+  id: 'x', car: 'tesla', departure: Date.parse('2026-03-23T06:00:00Z'), eventStart: Date.parse('2026-03-23T06:30:00Z'),
+  needSocPct: 80, needKwh: 60, needFrom: '80%', source: 'ical', sourceName: 'gezin', eventUid: 'u', eventTitle: 'Werk Gent @car_tesla@ 80%',
+  urgent: false, met: true, shortKwh: null, ...over,
+});
+
+const state: TripsState = {
+  trips: [
+    trip({ id: 'a' }),
+    trip({ id: 'b', departure: Date.parse('2026-03-24T15:00:00Z'), source: 'sudden', sourceName: 'sudden', urgent: true, met: false, shortKwh: 4.25, needSocPct: 90, needKwh: 67.5 }),
+  ],
+  next: [{ car: 'tesla', trip: trip({ id: 'a' }) }, { car: 'zoe', trip: null }],
+  calendars: [{ name: 'gezin', kind: 'ical', status: 'error', message: 'cannot reach https://calendar.google.com/…: ENOTFOUND', lastGoodAt: Date.parse('2026-03-22T08:00:00Z'), failingSince: Date.parse('2026-03-22T09:15:00Z') }],
+  problems: ["\"Oma @car_golf@\" (gezin, 2026-03-25T07:00Z): no car named 'golf' (known: tesla, zoe)"],
+  horizonDays: 7,
+  updatedAt: Date.parse('2026-03-22T10:00:00Z'),
+};
+
+describe('TripsPanel', () => {
+  test('per car: departure in Brussels time, need in % and kWh, source, verdict; sudden trips say they charge at once', () => {
+    const w = mountPanel(TripsPanel, { trips: state, stale: false, age: null });
+    const rows = w.get('[data-testid=trips-car-tesla]').findAll('[data-testid=trip]');
+    expect(rows).toHaveLength(2);
+    // 06:00Z on 23 March = 07:00 CET
+    expect(plain(rows[0]!.get('[data-testid=trip-when]').text())).toBe('23 Mar 07:00');
+    expect(plain(rows[0]!.get('[data-testid=trip-need]').text())).toBe('80 % (60.0 kWh)');
+    expect(rows[0]!.get('[data-testid=trip-from]').text()).toBe('Werk Gent @car_tesla@ 80%');
+    expect(rows[0]!.get('[data-testid=trip-verdict]').text()).toBe('will be met');
+    // 15:00Z on 24 March = 16:00 CET
+    expect(plain(rows[1]!.get('[data-testid=trip-when]').text())).toBe('24 Mar 16:00');
+    expect(plain(rows[1]!.get('[data-testid=trip-from]').text())).toBe('sudden tripcharging at once, whatever the rate');
+    expect(plain(rows[1]!.get('[data-testid=trip-verdict]').text())).toBe('short by 4.3 kWh');
+    expect(w.get('[data-testid=trips-car-zoe]').text()).toContain('No trips in the coming 7 days');
+  });
+
+  test('a calendar that cannot be read says since when and which list it shows; problems are listed', () => {
+    const w = mountPanel(TripsPanel, { trips: state, stale: false, age: null });
+    const line = plain(w.get('[data-testid=trips-calendars]').text());
+    // 09:15Z = 10:15:00 CET; the list from 08:00Z = 09:00:00 CET
+    expect(line).toMatch(/^gezin: not read since Sun 22 Mar, 10:15:00: cannot reach https:\/\/calendar\.google\.com\/…: ENOTFOUND — showing the list read Sun 22 Mar, 09:00:00$/);
+    expect(w.get('[data-testid=trips-problems]').text()).toContain("no car named 'golf'");
+  });
+
+  test('in Dutch and French', () => {
+    const nl = mountPanel(TripsPanel, { trips: state, stale: false, age: null }, 'nl');
+    expect(nl.get('[data-testid=trips] h2').text()).toBe('Ritten');
+    expect(plain(nl.findAll('[data-testid=trip-verdict]')[1]!.text())).toBe('4,3 kWh te kort');
+    expect(nl.get('[data-testid=trips-car-zoe]').text()).toContain('Geen ritten in de komende 7 dagen');
+    const fr = mountPanel(TripsPanel, { trips: state, stale: false, age: null }, 'fr');
+    expect(fr.get('[data-testid=trips] h2').text()).toBe('Trajets');
+    expect(plain(fr.findAll('[data-testid=trip-verdict]')[0]!.text())).toBe('sera atteint');
+  });
+
+  test('the sudden-trip form asks for "ready by 17:00 with 80%"', async () => {
+    const w = mountPanel(TripsPanel, { trips: state, stale: false, age: null });
+    const form = w.get('[data-testid=trips-sudden]');
+    await form.get('select').setValue('zoe');
+    await form.get('input[type=time]').setValue('17:00');
+    await form.get('input[type=text]').setValue('80%');
+    await form.trigger('submit');
+    expect(w.emitted('command')).toEqual([['trips.sudden', { car: 'zoe', by: '17:00', need: '80%' }]]);
+  });
+});
