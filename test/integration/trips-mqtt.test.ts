@@ -33,7 +33,8 @@ describe('Home Assistant: the next trip per car, and a sudden trip asked for ove
     observer.on('message', (topic, payload) => seen.set(topic, payload.toString()));
     await observer.subscribeAsync(['homeassistant/#', 'digital-meter/#'], { qos: 1 });
     const bridge = new MqttBridge({
-      config: mqttSchema.parse({ url: broker.url, minIntervalS: 0.1, commands: true }), hub, commands, version: '0.1.0',
+      // a sudden trip changes what the charger does: Home Assistant needs MQTT commands with the dashboard role
+      config: mqttSchema.parse({ url: broker.url, minIntervalS: 0.1, commands: true, role: 'dashboard' }), hub, commands, version: '0.1.0',
       entities: [...METER_SENSORS, ...tripEntities(cars)], reconnectMs: 200,
     });
     bridge.start();
