@@ -4,7 +4,7 @@
  */
 import { createLogger } from '../log/logger.js';
 import { SunspecBatterySimulator, type SimulatorLayout } from '../battery/simulator/sunspec-simulator.js';
-import { parseCommandLine, UsageError } from './usage.js';
+import { numberOption, parseCommandLine, UsageError } from './usage.js';
 
 const HELP = `usage: digital-meter simulate-battery [options]
 
@@ -20,12 +20,6 @@ model, 124 (storage controls, with the revert timeout honoured) and 802 (battery
   --power-sign S    how 802 W is signed: discharge-positive (default) or charge-positive
   --own-kw KW       what the inverter does in its own mode, + charging (default 0)
 `;
-
-function numberOption(name: string, text: string, min: number, max: number): number {
-  const value = Number(text);
-  if (!Number.isFinite(value) || value < min || value > max) throw new UsageError(`--${name} ${text}: expected a number from ${min} to ${max}`);
-  return value;
-}
 
 export async function run(args: string[]): Promise<number> {
   const { values } = parseCommandLine({

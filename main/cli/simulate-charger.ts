@@ -6,7 +6,7 @@
 import { once } from 'node:events';
 import type { GridType } from '../ev/grid.js';
 import { ChargerSimulator } from '../ev/simulator/server.js';
-import { parseCommandLine, UsageError } from './usage.js';
+import { numberOption, parseCommandLine, UsageError } from './usage.js';
 
 const HELP = `usage: digital-meter simulate-charger [options]
 
@@ -25,12 +25,6 @@ it, so the EV controller can be tried without a charger.
   --password TEXT
   --phase-switching accept phase_count writes
 `;
-
-function numberOption(name: string, text: string, min: number, max: number): number {
-  const value = Number(text);
-  if (!Number.isFinite(value) || value < min || value > max) throw new UsageError(`--${name} ${text}: expected a number from ${min} to ${max}`);
-  return value;
-}
 
 export async function run(args: string[]): Promise<number> {
   const { values } = parseCommandLine({

@@ -60,3 +60,10 @@ export function parseCommandLine<T extends ParseArgsConfig>(config: T) {
     throw new UsageError(message);
   }
 }
+
+/** A numeric option's value, or a usage error naming the option as typed and the range it takes. */
+export function numberOption(name: string, text: string, min: number, max: number): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value < min || value > max) throw new UsageError(`--${name} ${text}: expected a number from ${min} to ${max}`);
+  return value;
+}
