@@ -49,7 +49,10 @@ export interface SimulatorFaults {
 
 /** Every control write to 124 that the simulator accepted, with the time it arrived (for the benchmark and tests). */
 export interface ControlWrite {
+  /** the simulator's clock (monotonic unless a test injects one) */
   at: number;
+  /** wall-clock ms (Date.now): comparable with another process's events, e.g. the controller's exit */
+  wallMs: number;
   storCtlMod: number | null;
   inWRte: number | null;
   outWRte: number | null;
@@ -245,7 +248,7 @@ export class SunspecBatterySimulator {
     const base = (img.value(124, 'WChaMax') ?? 0) / 1000;
     const revertS = img.getRaw(124, 'InOutWRte_RvrtTms') ?? 0;
     const write: ControlWrite = {
-      at: now, storCtlMod: mode, inWRte: img.value(124, 'InWRte'), outWRte: img.value(124, 'OutWRte'),
+      at: now, wallMs: Date.now(), storCtlMod: mode, inWRte: img.value(124, 'InWRte'), outWRte: img.value(124, 'OutWRte'),
       revertS, chaGriSet: img.getRaw(124, 'ChaGriSet'),
     };
     if (mode === 0) {

@@ -72,6 +72,11 @@ export class NrgkickCharger implements Charger, PhaseSwitching, EnergyLimit {
   private lastPhaseSwitchAt: number | null = null;
   private running = false;
   private inFlight = 0;
+  /** the /control request on its way, if any (stop waits for it) */
+  private sending: Promise<void> | null = null;
+  private stopping = false;
+  private failedWhileStopping = false;
+  private stopped: Promise<void> | null = null;
 
   constructor(private readonly options: NrgkickChargerOptions) {
     this.id = options.id;
@@ -90,15 +95,35 @@ export class NrgkickCharger implements Charger, PhaseSwitching, EnergyLimit {
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.stopping = false;
+    this.failedWhileStopping = false;
+    this.stopped = null;
     void this.poll();
   }
 
-  async stop(): Promise<void> {
-    this.running = false;
+  /**
+   * Stop polling. The last command (on a shutdown: the pause) reaches the charger first: a
+   * command in flight is waited for, one waiting for its retry is sent now, and the answer is
+   * awaited (each try bounded by the link's timeout; a failure is not retried), so a process
+   * that exits after `stop()` has paused the charger if the charger could be reached at all.
+   */
+  stop(): Promise<void> {
+    // a second stop while the first waits for the charger's answer waits for the same
+    this.stopped ??= this.stopNow();
+    return this.stopped;
+  }
+
+  private async stopNow(): Promise<void> {
     if (this.pollTimer !== null) this.timers.clearTimeout(this.pollTimer);
     if (this.commandRetryTimer !== null) this.timers.clearTimeout(this.commandRetryTimer);
     this.pollTimer = null;
     this.commandRetryTimer = null;
+    if (this.running && !this.stopping) {
+      this.stopping = true;
+      this.sendIfChanged();
+      while (this.sending) await this.sending;
+    }
+    this.running = false;
     await this.link.close();
   }
 
@@ -159,10 +184,12 @@ export class NrgkickCharger implements Charger, PhaseSwitching, EnergyLimit {
   }
 
   private sendIfChanged(): void {
-    if (!this.running || this.commandInFlight || this.commandRetryTimer !== null) return;
+    if (!this.running || this.commandInFlight || this.commandRetryTimer !== null || this.failedWhileStopping) return;
     const changes = this.pendingChanges();
     if (Object.keys(changes).length === 0) return;
-    void this.send(changes);
+    const sending = this.send(changes);
+    this.sending = sending;
+    void sending.finally(() => { if (this.sending === sending) this.sending = null; });
   }
 
   private async send(changes: Record<string, number>): Promise<void> {
@@ -186,6 +213,11 @@ export class NrgkickCharger implements Charger, PhaseSwitching, EnergyLimit {
       this.setCommandProblem(failure);
       // a read-back mismatch means our idea of the charger is wrong: ask afresh next time
       if (failure.problem === 'read-back') this.confirmed = null;
+      // stopping: one try only, the process is on its way out
+      if (this.stopping) {
+        this.failedWhileStopping = true;
+        return;
+      }
       const delay = backoffDelay(this.commandFailures++, failure.problem === 'solar-mode' ? SOLAR_MODE_RETRY : RETRY, this.random);
       this.commandRetryTimer = this.timers.setTimeout(() => {
         this.commandRetryTimer = null;
@@ -218,7 +250,7 @@ export class NrgkickCharger implements Charger, PhaseSwitching, EnergyLimit {
     } finally {
       this.inFlight--;
     }
-    if (!this.running) return;
+    if (!this.running || this.stopping) return;
     this.notify();
     this.sendIfChanged();
     this.pollTimer = this.timers.setTimeout(() => void this.poll(), delay);

@@ -42,6 +42,8 @@ export interface RecordedRequest {
   query: Record<string, string>;
   /** process.hrtime.bigint() when the request line arrived, for latency benchmarks */
   arrivedNs: bigint;
+  /** wall-clock ms (Date.now) when it arrived: comparable with another process's events, e.g. its exit */
+  atMs: number;
 }
 
 const NO_FAULTS: ChargerFaults = { solarMode: false, delayMs: 0, drop: false, echoOffsetA: 0, httpStatus: 0 };
@@ -115,7 +117,7 @@ export class ChargerSimulator {
     const arrivedNs = process.hrtime.bigint();
     const url = new URL(req.url ?? '/', 'http://charger');
     const query = Object.fromEntries(url.searchParams.entries());
-    const recorded: RecordedRequest = { path: url.pathname, query, arrivedNs };
+    const recorded: RecordedRequest = { path: url.pathname, query, arrivedNs, atMs: Date.now() };
     this.requests.push(recorded);
     if (this.requests.length > 10_000) this.requests.splice(0, 5000);
     for (const listener of this.requestListeners) listener(recorded);

@@ -138,4 +138,51 @@ describe('NRGkick driver over HTTP', () => {
     timers.advance(60_000); // 120 s since the first switch: the guard is over
     await waitFor('three phases', () => sim.current().phaseCount === 3);
   });
+
+  it('stop delivers the pause first: after a command still in flight, and instead of waiting for a retry', async () => {
+    const { sim, charger } = await setup();
+    sim.plug(CAR);
+    charger.start();
+    await waitFor('first reading', () => charger.reading() !== null);
+    // a slow charger: the 10 A command is still on its way when the shutdown pauses and stops
+    sim.faults.delayMs = 300;
+    charger.command({ currentA: 10 });
+    await waitFor('10 A on its way', () => charger.requestsInFlight() > 0 && writes(sim).length === 1);
+    charger.command({ currentA: 0 });
+    await charger.stop();
+    // stop() resolved only once the charger had answered the pause: nothing left to wait for here
+    expect(sim.current().paused).toBe(true);
+    expect(writes(sim).map((w) => w.query)).toEqual([{ current_set: '10', charge_pause: '0' }, { charge_pause: '1' }]);
+  });
+
+  it('stop sends a pause that waits for its retry at once, and tries only once', async () => {
+    const { sim, charger } = await setup();
+    sim.plug(CAR);
+    charger.start();
+    await waitFor('first reading', () => charger.reading() !== null);
+    charger.command({ currentA: 10 });
+    await waitFor('10 A set', () => sim.current().currentSetA === 10 && !sim.current().paused);
+    // the pause fails once (HTTP 500): its retry waits 1 s on the driver's manual clock, which never moves here
+    sim.faults.httpStatus = 500;
+    charger.command({ currentA: 0 });
+    await waitFor('pause refused', () => charger.health().ok === false && charger.requestsInFlight() === 0);
+    sim.clearFaults();
+    await charger.stop();
+    expect(sim.current().paused).toBe(true);
+    expect(writes(sim).map((w) => w.query)).toEqual([
+      { current_set: '10', charge_pause: '0' }, { charge_pause: '1' }, { charge_pause: '1' },
+    ]);
+    await sim.close();
+    // a charger that refuses at the stop: one try, then stop() returns
+    const { sim: gone, charger: second } = await setup();
+    gone.plug(CAR);
+    second.start();
+    await waitFor('first reading', () => second.reading() !== null);
+    second.command({ currentA: 10 });
+    await waitFor('10 A set', () => gone.current().currentSetA === 10);
+    gone.faults.httpStatus = 500;
+    second.command({ currentA: 0 });
+    await second.stop();
+    expect(writes(gone).filter((w) => w.query.charge_pause === '1')).toHaveLength(1);
+  });
 });
