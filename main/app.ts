@@ -25,6 +25,8 @@ import { SimulatedMeter } from './p1/simulator/meter.js';
 import { createP1Source } from './p1/sources/factory.js';
 import { openPipeline, type OpenedPipeline } from './pipeline/open-pipeline.js';
 import { FileSecretStore } from './secrets/file-secret-store.js';
+import type { SecretStore } from './secrets/secret-store.js';
+import { RestartGate } from './lifecycle/restart-veto.js';
 import type { SpotPrice } from './tariff/pricing.js';
 import { createPrices, priceSourceState } from './tariff/prices/start-prices.js';
 import { activeRatesFile, loadRatesFile, RatesStore } from './tariff/rates-load.js';
@@ -80,6 +82,16 @@ export interface AppOptions {
    * them in that order. Default: the core's own.
    */
   shutdown?: ShutdownRegistry;
+  /**
+   * The restart gate of whoever restarts the process for an update (the Electron shell): roles
+   * register their vetoes there. Default: the core's own (`serve` never restarts itself).
+   */
+  restartGate?: RestartGate;
+  /**
+   * The secret store for the data directory (the shell's encrypts with the OS keychain).
+   * Default: the data directory's 0600 file.
+   */
+  secrets?: (dataDir: string) => SecretStore;
 }
 
 export interface App {
@@ -100,6 +112,8 @@ export interface App {
   stop(): Promise<void>;
   /** the registry `stop` runs: the bus registers its close in its 'bus' phase */
   shutdown: ShutdownRegistry;
+  /** the gate an update's restart asks (the roles' vetoes are in it) */
+  restartGate: RestartGate;
 }
 
 /** Commit at least this often in wall time, so a slow demo or a quiet meter still saves. */
@@ -127,6 +141,7 @@ export async function createApp(o: AppOptions = {}): Promise<App> {
   const hub = new StateHub(undefined, (error) => log.error({ err: (error as Error).message }, 'a state listener failed'));
   const commands = registerStateCommands(new CommandRegistry(), hub);
   const shutdown = o.shutdown ?? new ShutdownRegistry(10_000, (message) => log.warn(message));
+  const restartGate = o.restartGate ?? new RestartGate();
   const clock = { now: () => Date.now(), monoNow: () => performance.now() };
   // the demo has no configuration: it shares a typical Belgian 3 x 25 A connection
   const fuse = config.site.fuse ?? (demo ? DEMO_FUSE : null);
@@ -135,9 +150,9 @@ export async function createApp(o: AppOptions = {}): Promise<App> {
     hub.update({ dashboard: { roles, demo, months: null, quarters: [], telegram: null, log: [] } });
     const satellite = satelliteLink(loaded, roles, hub, clock.monoNow, log);
     if (satellite) shutdown.add('bus', 'link to the meter closed', () => satellite.close());
-    const modules = await startRoles(roles, { loaded, dataDir, hub, commands, clock, log, site: satellite?.link ?? NO_METER, shutdown }, log);
+    const modules = await startRoles(roles, { loaded, dataDir, hub, commands, clock, log, site: satellite?.link ?? NO_METER, shutdown, restartGate }, log);
     return {
-      loaded, dataDir, demo, roles, log, hub, commands, site: CONTROL_OFF, siteController: null, shutdown,
+      loaded, dataDir, demo, roles, log, hub, commands, site: CONTROL_OFF, siteController: null, shutdown, restartGate,
       start: () => {
         satellite?.start();
         for (const m of modules) m.start?.();
@@ -153,7 +168,7 @@ export async function createApp(o: AppOptions = {}): Promise<App> {
     dbFile: join(dataDir, 'meter.sqlite'), rates: ratesStore.current, log, exportDir: join(dataDir, 'history'),
     spot: (time) => spot(time), limits: config.ledger,
   });
-  const secrets = new FileSecretStore(dataDir);
+  const secrets = o.secrets ? o.secrets(dataDir) : new FileSecretStore(dataDir);
   const prices = await createPrices({
     db: opened.store.db, config: config.prices, secrets, log,
     onStatus: (status) => hub.update({ sources: { ...hub.current.sources, prices: priceSourceState(status) } }),
@@ -201,7 +216,7 @@ export async function createApp(o: AppOptions = {}): Promise<App> {
   const demoCharger = demo && roles.includes('ev') && !config.ev ? await startDemoCharger(demoMeter) : null;
   if (demoCharger) shutdown.add('final', 'demo charger simulator closed', () => demoCharger.stop());
   const roleLoaded = demoCharger ? { ...loaded, config: { ...config, ev: demoCharger.config } } : loaded;
-  const modules = await startRoles(roles, { loaded: roleLoaded, dataDir, hub, commands, clock, log, site: local, shutdown }, log);
+  const modules = await startRoles(roles, { loaded: roleLoaded, dataDir, hub, commands, clock, log, site: local, shutdown, restartGate }, log);
   const controlled = modules.flatMap((m) => m.devices);
   if (controlled.length && !fuse) {
     // nothing stays open behind a refused configuration
@@ -238,7 +253,7 @@ export async function createApp(o: AppOptions = {}): Promise<App> {
   });
 
   return {
-    loaded, dataDir, demo, roles, log, hub, commands, shutdown,
+    loaded, dataDir, demo, roles, log, hub, commands, shutdown, restartGate,
     site: fuse ? satelliteDoors(book) : CONTROL_OFF,
     siteController,
     start() {

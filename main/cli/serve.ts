@@ -93,7 +93,9 @@ export async function run(args: string[]): Promise<number> {
   const portOption = parsePort(values.port);
   const speed = parsePositive('speed', values.speed);
   const historyDays = parsePositive('history-days', values['history-days']);
-  // the core takes serve's registry: devices safe, then the bus and MQTT, then the store
+  // the core takes serve's registry: devices safe, then the bus and MQTT, then the store (its
+  // restart gate and secret store are the core's defaults: serve never restarts itself, and keeps
+  // secrets in the data directory's 0600 file)
   const shutdown = new ShutdownRegistry(10_000, (message) => process.stderr.write(`digital-meter: ${message}\n`));
   const app = await createApp({ configFile: values.config, roles, speed, historyDays, shutdown });
   const { log } = app;
@@ -148,20 +150,29 @@ export async function run(args: string[]): Promise<number> {
   process.stdout.write(`Dashboard: ${tls ? 'https' : 'http'}://${displayHost(address.address)}:${address.port}/#token=${tokens.get()}\n`);
   log.info({ host: address.address, port: address.port, demo: app.demo, dataDir: app.dataDir }, 'serving the dashboard and the bus');
 
-  const exitCode = await new Promise<number>((resolve) => {
+  // SIGINT, SIGTERM and an uncaught error all take the same ordered way out: devices safe first,
+  // then the bus and MQTT (retained offline), then the store. The error listener stays for the
+  // whole stop: a second error while stopping is logged and the stop goes on (exit 70).
+  let exitCode = 0;
+  await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       log.info(`${signal}: shutting down`);
-      resolve(0);
+      resolve();
     };
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
-    // an uncaught error still takes the ordered way out: devices safe first, then the rest
-    process.once('uncaughtException', (error) => {
-      log.fatal({ err: error.message, stack: error.stack }, 'uncaught error: shutting down');
-      resolve(70);
+    process.on('uncaughtException', (error) => {
+      log.fatal({ err: error.message, stack: error.stack }, shutdown.started ? 'uncaught error while shutting down; going on' : 'uncaught error: shutting down');
+      exitCode = 70;
+      resolve();
     });
   });
   await app.stop();
+  if (exitCode !== 0) {
+    // after an error something may still hold the event loop (a socket of the failed part): the
+    // devices are safe and the store is closed, so leave rather than hang until systemd kills
+    setTimeout(() => process.exit(exitCode), 5000).unref();
+  }
   return exitCode;
 }
 

@@ -18,6 +18,8 @@ export async function startElectronCore(options: CoreOptions & { env?: NodeJS.Pr
     ...(options.env ? { env: options.env } : {}),
     ...(options.console ? { console: options.console } : {}),
     shutdown: options.shutdown,
+    restartGate: options.restartGate,
+    secrets: options.secrets,
   });
   let busUrl: string | null = null;
   // the meter role serves the bus (a satellite's own shell connects out through bus.meter instead)

@@ -13,7 +13,7 @@ import { CrashRecovery } from './crash-recovery.js';
 import { addSecurityHeaders } from './csp.js';
 import { denyPermissions, guardNavigation } from './guards.js';
 import { TypedIpcMain } from './ipc-main.js';
-import { installQuitSequence, quitOnSignals } from './quit.js';
+import { installQuitSequence, quitOnSignals, quitOnUncaughtError } from './quit.js';
 import { ELECTRON_STORE_CHANNELS, openSettingsFile, SettingsStore, type KeyValueFile } from './settings.js';
 import { parseShellArgs, type ShellArgs } from './shell-args.js';
 import { UpdateController, type Updater } from './updater.js';
@@ -53,6 +53,8 @@ export interface ShellDeps {
   /** electron-updater's autoUpdater, loaded only in a packaged app */
   loadUpdater?: () => Promise<Updater>;
   settingsFile?: () => KeyValueFile;
+  /** where signals and uncaught errors are heard (default: this process; tests hand in an emitter) */
+  processEvents?: Pick<NodeJS.Process, 'on'>;
 }
 
 export interface Shell {
@@ -89,8 +91,10 @@ export function runShell(deps: ShellDeps): Shell | null {
     window.focus();
   });
   app.on('window-all-closed', () => app.quit());
-  installQuitSequence(app, registry, (m) => say.info(m));
-  quitOnSignals(app, process);
+  const quit = installQuitSequence(app, registry, (m) => say.info(m));
+  const events = deps.processEvents ?? process;
+  quitOnSignals(app, events);
+  quitOnUncaughtError(app, quit, events, (m) => say.error(m));
 
   const ready = app.whenReady().then(async () => {
     denyPermissions(session.defaultSession, denied);
@@ -126,7 +130,16 @@ export function runShell(deps: ShellDeps): Shell | null {
     bridge.register();
     registry.add('final', 'ipc', () => { bridge.close(); ipc.removeAll(); });
 
-    const updates = app.isPackaged && deps.loadUpdater ? new UpdateController(await deps.loadUpdater(), gate, (m) => say.info(m)) : null;
+    // an update's restart: devices safe, bus closed, store committed, and only then the install
+    // (an AppImage starts the new version at once; it must find the port and the lock free). An
+    // install that fails leaves a window without its core: quit then, systemd or the session restarts it.
+    const restartForUpdate = (install: () => void): void => quit.shutdownThen(() => {
+      install();
+      setTimeout(() => app.quit(), 10_000);
+    });
+    const updates = app.isPackaged && deps.loadUpdater
+      ? new UpdateController(await deps.loadUpdater(), gate, (m) => say.info(m), undefined, undefined, undefined, restartForUpdate)
+      : null;
     const applyUpdates = (): void => {
       if (!updates) return;
       const { autoUpdate, updateChannel } = settings.get();

@@ -44,6 +44,11 @@ export class UpdateController {
     private readonly retryMs = 5 * 60_000,
     /** a kiosk runs for months: look again this often while updates are on */
     private readonly checkEveryMs = 6 * 3600_000,
+    /**
+     * How the install is started: the shell runs the ordered shutdown first (devices safe, bus
+     * closed, store committed), because the install may start the new version at once.
+     */
+    private readonly restart: (install: () => void) => void = (install) => install(),
   ) {
     updater.on('update-downloaded', (info) => {
       this.pendingVersion = info.version;
@@ -86,7 +91,8 @@ export class UpdateController {
     const decision = this.gate.check();
     if (decision.allowed) {
       this.log(`restarting into update ${this.pendingVersion}`);
-      this.updater.quitAndInstall(false, true);
+      this.stop();
+      this.restart(() => this.updater.quitAndInstall(false, true));
       return true;
     }
     const reasons = decision.reasons.join('; ');

@@ -16,6 +16,7 @@ import type { SiteLink } from '../../shared/site/contract.js';
 import type { CommandRegistry } from '../bus/commands.js';
 import type { StateHub } from '../bus/state-hub.js';
 import type { LoadedConfig } from '../config/load.js';
+import type { RestartGate } from '../lifecycle/restart-veto.js';
 import type { ShutdownRegistry } from '../lifecycle/shutdown.js';
 
 export interface RoleClock {
@@ -36,6 +37,8 @@ export interface RoleContext {
   site: SiteLink;
   /** add the role's stop (safe state first) to the `roles` phase */
   shutdown: ShutdownRegistry;
+  /** a role that must not be interrupted by an update's restart (a promised charge) adds its veto here */
+  restartGate: RestartGate;
 }
 
 export interface RoleModule {

@@ -29,12 +29,12 @@ function packageRoot(): string {
 const BIN = join(packageRoot(), 'bin', 'digital-meter.js');
 
 /**
- * `digital-meter serve` as a user starts it, in a temporary home (its own config and data
+ * `digital-meter serve` as a user starts it (`nodeArgs`: options for node itself, e.g. a test's --import), in a temporary home (its own config and data
  * directories, so the demo starts fresh), resolved when it prints its one stdout line.
  */
-export async function startServe(args: string[], options: { home?: string; timeoutMs?: number } = {}): Promise<ServeProcess> {
+export async function startServe(args: string[], options: { home?: string; timeoutMs?: number; nodeArgs?: string[] } = {}): Promise<ServeProcess> {
   const home = options.home ?? mkdtempSync(join(tmpdir(), 'dm-serve-'));
-  const child = spawn(process.execPath, [BIN, 'serve', ...args], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), BIN, 'serve', ...args], {
     env: { ...process.env, XDG_CONFIG_HOME: join(home, 'config'), XDG_DATA_HOME: join(home, 'data'), DM_TOKEN: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -101,7 +101,9 @@ function fakeCore(order: string[]) {
   };
 }
 
-const signalListeners = { SIGTERM: process.listeners('SIGTERM'), SIGINT: process.listeners('SIGINT') };
+// the shell listens on the process for signals and uncaught errors: what it added goes after each test
+const PROCESS_EVENTS = ['SIGTERM', 'SIGINT', 'uncaughtException'] as const;
+const processListeners = new Map(PROCESS_EVENTS.map((event) => [event, process.listeners(event as NodeJS.Signals)]));
 beforeEach(() => {
   fake.app.removeAllListeners();
   fake.app.lock = true;
@@ -114,8 +116,8 @@ beforeEach(() => {
   fake.errors.length = 0;
 });
 afterEach(() => {
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    for (const l of process.listeners(signal)) if (!signalListeners[signal].includes(l)) process.removeListener(signal, l);
+  for (const event of PROCESS_EVENTS) {
+    for (const l of process.listeners(event as NodeJS.Signals)) if (!processListeners.get(event)!.includes(l)) process.removeListener(event, l);
   }
 });
 

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it, vi } from 'vitest';
 import { ShutdownRegistry } from '../../main/lifecycle/shutdown.js';
-import { installQuitSequence } from '../../main/electron/quit.js';
+import { installQuitSequence, quitOnUncaughtError } from '../../main/electron/quit.js';
 
 /** A hook that records when it starts and ends, finishing after `ms` of (fake) time. */
 function recorder(log: string[]) {
@@ -84,6 +84,9 @@ describe('quit sequence (Electron app mocked)', () => {
       this.emit('before-quit', { preventDefault: () => { prevented = true; } });
       if (!prevented) this.emit('quitted');
     }
+    exit(code: number): void {
+      this.emit('exited', code);
+    }
   }
 
   it('holds the first quit until roles are safe and the store flushed, then quits for real', async () => {
@@ -98,7 +101,43 @@ describe('quit sequence (Electron app mocked)', () => {
     app.quit(); // the user closed the window
     app.quit(); // and pressed Ctrl-Q while it shut down: same shutdown, not a second one
     await quitted;
-    expect(order).toEqual(['shutting down: roles to their safe state, then the store', 'ev: safe', 'store flush', 'quit']);
+    expect(order).toEqual(['shutting down: roles to their safe state, then the bus, then the store', 'ev: safe', 'store flush', 'quit']);
     expect(app.quits).toBe(3);
+  });
+
+  it('an update\'s restart: the shutdown runs first, then the install (which quits for real)', async () => {
+    const app = new FakeApp();
+    const order: string[] = [];
+    const registry = new ShutdownRegistry();
+    registry.add('store', 'store flush', () => { order.push('store flush'); });
+    registry.add('roles', 'ev: safe', async () => { await new Promise((r) => setTimeout(r, 20)); order.push('ev: safe'); });
+    const sequence = installQuitSequence(app, registry, () => {});
+    const quitted = new Promise<void>((resolve) => app.once('quitted', () => { order.push('quit'); resolve(); }));
+    // electron-updater's quitAndInstall: spawns the installer (or the new AppImage), then app.quit()
+    sequence.shutdownThen(() => { order.push('install'); app.quit(); });
+    app.quit(); // a quit meanwhile joins the same shutdown and does not replace the install
+    await quitted;
+    expect(order).toEqual(['ev: safe', 'store flush', 'install', 'quit']);
+  });
+
+  it('an uncaught error: the same shutdown, then exit 70; a second error while it runs changes nothing', async () => {
+    const app = new FakeApp();
+    const order: string[] = [];
+    const registry = new ShutdownRegistry();
+    registry.add('store', 'store flush', () => { order.push('store flush'); });
+    registry.add('bus', 'bus closed', () => { order.push('bus closed'); });
+    registry.add('roles', 'battery: idle', async () => { await new Promise((r) => setTimeout(r, 20)); order.push('battery: idle'); });
+    const sequence = installQuitSequence(app, registry, () => {});
+    const events = new EventEmitter();
+    const logged: string[] = [];
+    quitOnUncaughtError(app, sequence, events as unknown as NodeJS.Process, (m) => logged.push(m));
+    const exited = new Promise<number>((resolve) => app.once('exited', resolve));
+    events.emit('uncaughtException', new Error('a role failed'));
+    events.emit('uncaughtException', new Error('and another'));
+    expect(await exited).toBe(70);
+    expect(order).toEqual(['battery: idle', 'bus closed', 'store flush']);
+    expect(app.quits).toBe(0);
+    expect(logged).toHaveLength(2);
+    expect(logged[0]).toMatch(/^uncaught error: Error: a role failed/);
   });
 });
