@@ -8,6 +8,12 @@ export interface QuittableApp {
   exit(code: number): void;
 }
 
+/** Where signals and uncaught errors are heard: the process (tests hand in an emitter). */
+export interface ProcessEvents {
+  on(event: 'SIGTERM' | 'SIGINT', listener: () => void): unknown;
+  on(event: 'uncaughtException', listener: (error: Error) => void): unknown;
+}
+
 export interface QuitSequence {
   /**
    * Run the ordered shutdown, then `end` instead of a plain quit: an update's install, or an
@@ -55,7 +61,7 @@ export function installQuitSequence(app: QuittableApp, registry: ShutdownRegistr
 }
 
 /** SIGTERM (systemd, a kiosk session ending) and SIGINT (Ctrl-C in a terminal) quit gracefully. */
-export function quitOnSignals(app: Pick<QuittableApp, 'quit'>, process: Pick<NodeJS.Process, 'on'>): void {
+export function quitOnSignals(app: Pick<QuittableApp, 'quit'>, process: ProcessEvents): void {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => app.quit());
 }
 
@@ -68,7 +74,7 @@ export const UNCAUGHT_EXIT_CODE = 70;
  * then exit 70. The listener stays: a second error while shutting down is logged, the
  * shutdown goes on.
  */
-export function quitOnUncaughtError(app: Pick<QuittableApp, 'exit'>, sequence: QuitSequence, process: Pick<NodeJS.Process, 'on'>, log: (message: string) => void): void {
+export function quitOnUncaughtError(app: Pick<QuittableApp, 'exit'>, sequence: QuitSequence, process: ProcessEvents, log: (message: string) => void): void {
   process.on('uncaughtException', (error: Error) => {
     log(`uncaught error: ${error.stack ?? error.message}; shutting down`);
     sequence.shutdownThen(() => app.exit(UNCAUGHT_EXIT_CODE));

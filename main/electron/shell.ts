@@ -13,7 +13,7 @@ import { CrashRecovery } from './crash-recovery.js';
 import { addSecurityHeaders } from './csp.js';
 import { denyPermissions, guardNavigation } from './guards.js';
 import { TypedIpcMain } from './ipc-main.js';
-import { installQuitSequence, quitOnSignals, quitOnUncaughtError } from './quit.js';
+import { installQuitSequence, quitOnSignals, quitOnUncaughtError, type ProcessEvents } from './quit.js';
 import { ELECTRON_STORE_CHANNELS, openSettingsFile, SettingsStore, type KeyValueFile } from './settings.js';
 import { parseShellArgs, type ShellArgs } from './shell-args.js';
 import { UpdateController, type Updater } from './updater.js';
@@ -54,7 +54,7 @@ export interface ShellDeps {
   loadUpdater?: () => Promise<Updater>;
   settingsFile?: () => KeyValueFile;
   /** where signals and uncaught errors are heard (default: this process; tests hand in an emitter) */
-  processEvents?: Pick<NodeJS.Process, 'on'>;
+  processEvents?: ProcessEvents;
 }
 
 export interface Shell {

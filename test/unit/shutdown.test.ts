@@ -130,7 +130,7 @@ describe('quit sequence (Electron app mocked)', () => {
     const sequence = installQuitSequence(app, registry, () => {});
     const events = new EventEmitter();
     const logged: string[] = [];
-    quitOnUncaughtError(app, sequence, events as unknown as NodeJS.Process, (m) => logged.push(m));
+    quitOnUncaughtError(app, sequence, events, (m) => logged.push(m));
     const exited = new Promise<number>((resolve) => app.once('exited', resolve));
     events.emit('uncaughtException', new Error('a role failed'));
     events.emit('uncaughtException', new Error('and another'));
