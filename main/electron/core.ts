@@ -1,8 +1,8 @@
 /**
  * The core as the Electron shell runs it: the same composition as `serve` (createApp), on the
- * shell's shutdown registry, plus the bus server and MQTT bridge on the configured port with the
- * same TLS and tokens, so a kiosk Pi hosts satellites beside its window. Imports nothing from
- * Electron.
+ * shell's shutdown registry, restart gate and secret store, plus the bus server and MQTT bridge
+ * on the configured port with the same TLS and tokens, so a kiosk Pi hosts satellites beside
+ * its window. Imports nothing from Electron.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -11,12 +11,12 @@ import { startBus } from '../bus/start.js';
 import { bundledRatesFile } from '../tariff/rates-load.js';
 import type { CoreOptions, ShellCore } from './shell.js';
 
-export async function startElectronCore(options: CoreOptions & { env?: NodeJS.ProcessEnv; console?: NodeJS.WritableStream }): Promise<ShellCore> {
+export async function startElectronCore(options: CoreOptions & { env?: NodeJS.ProcessEnv; console?: NodeJS.WritableStream | null }): Promise<ShellCore> {
   const app = await createApp({
     ...(options.configFile ? { configFile: options.configFile } : {}),
     ...(options.roles ? { roles: options.roles } : {}),
     ...(options.env ? { env: options.env } : {}),
-    ...(options.console ? { console: options.console } : {}),
+    ...(options.console !== undefined ? { console: options.console } : {}),
     shutdown: options.shutdown,
     restartGate: options.restartGate,
     secrets: options.secrets,

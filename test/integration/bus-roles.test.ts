@@ -3,7 +3,8 @@
  * changes rates, a viewer token only reads, a satellite token files demands for its own devices
  * only. Each refusal answers `forbidden` and is logged once per connection with who and from where.
  */
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -17,6 +18,7 @@ import { tokenCommand } from '../../main/cli/token.js';
 import { DemandBook } from '../../main/site/demand-book.js';
 import { satelliteDoors } from '../../main/site/satellite-doors.js';
 import { captureLog } from '../support/capture-log.js';
+import { startServe } from '../support/serve-process.js';
 import { ratesCommands } from '../support/rates-commands.js';
 import { WsProbe, eventually } from '../support/ws-probe.js';
 
@@ -128,6 +130,32 @@ describe('roles come from the token', () => {
     expect(people.closeCode).toBeNull();
     await expect(WsProbe.hello(url, garage.token, 'ev', {}, 'garage')).rejects.toThrow();
   });
+});
+
+describe('revoking as a user does it, beside a running serve', () => {
+  it('`digital-meter token --revoke garage` (its own process) drops the garage\'s connection; the others stay; the token is refused after', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dm-revoke-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const config = join(dir, 'meter.json');
+    writeFileSync(config, JSON.stringify({
+      roles: ['meter'], dataDir: join(dir, 'data'), log: { level: 'info', file: false }, p1: { type: 'simulator' },
+      site: { fuse: { grid: '3x400', phases: 3, amps: 25 } },
+    }));
+    const bin = join(import.meta.dirname, '..', '..', 'bin', 'digital-meter.js');
+    const cli = (...args: string[]) => execFileSync(process.execPath, [bin, 'token', '--config', config, ...args], { env: { ...process.env, DM_TOKEN: '' }, stdio: ['ignore', 'pipe', 'pipe'] }).toString().trim();
+    const garageToken = cli('--satellite', 'garage');
+    const serve = await startServe(['--config', config, '--port', '0'], { home: dir });
+    cleanups.push(() => serve.stop());
+    const url = serve.origin.replace('http://', 'ws://') + '/ws';
+    const garage = await hello(url, garageToken, 'ev', 'garage');
+    const people = await hello(url, serve.token, 'viewer');
+    cli('--revoke', 'garage');
+    // the server polls the token list every second: the garage goes, the dashboard stays
+    await garage.until(() => garage.closeCode !== null, 'the revoked satellite dropped', 10_000);
+    expect(garage.closeReason).toBe('token revoked');
+    expect(people.closeCode).toBeNull();
+    await expect(WsProbe.hello(url, garageToken, 'ev', {}, 'garage')).rejects.toThrow();
+  }, 90_000);
 });
 
 describe('digital-meter token --satellite / --viewer / --list / --revoke', () => {

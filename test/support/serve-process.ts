@@ -29,8 +29,9 @@ function packageRoot(): string {
 const BIN = join(packageRoot(), 'bin', 'digital-meter.js');
 
 /**
- * `digital-meter serve` as a user starts it (`nodeArgs`: options for node itself, e.g. a test's --import), in a temporary home (its own config and data
+ * `digital-meter serve` as a user starts it, in a temporary home (its own config and data
  * directories, so the demo starts fresh), resolved when it prints its one stdout line.
+ * `nodeArgs` go to node itself (a test's --import).
  */
 export async function startServe(args: string[], options: { home?: string; timeoutMs?: number; nodeArgs?: string[] } = {}): Promise<ServeProcess> {
   const home = options.home ?? mkdtempSync(join(tmpdir(), 'dm-serve-'));

@@ -265,4 +265,61 @@ describe('the kiosk hosts satellites (electron mocked, the real core and bus)', 
       rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);
+
+  it('with bus.tls the kiosk\'s bus is wss only: a satellite pinning the certificate connects, plain ws is refused', async () => {
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { WebSocket } = await import('ws');
+    const { startElectronCore } = await import('../../main/electron/core.js');
+    const { issueNamedToken } = await import('../../main/bus/named-tokens.js');
+    const { BusClient } = await import('../../main/bus/client.js');
+    const { certCommand } = await import('../../main/cli/cert.js');
+    const dir = mkdtempSync(join(tmpdir(), 'dm-kiosk-tls-'));
+    try {
+      let fingerprint = '';
+      expect(certCommand([], { out: (t) => { fingerprint += t; }, err: () => {}, cwd: dir })).toBe(0);
+      fingerprint = fingerprint.trim();
+      const config = join(dir, 'kiosk.json');
+      writeFileSync(config, JSON.stringify({
+        roles: ['meter'], dataDir: 'data', log: { level: 'warn', file: false }, p1: { type: 'simulator' },
+        bus: { port: 0, tls: { cert: 'meter.crt', key: 'meter.key' } },
+        site: { fuse: { grid: '3x400', phases: 3, amps: 25 } },
+      }));
+      const garage = issueNamedToken(join(dir, 'data'), 'satellite', 'garage').token;
+      let busUrl: string | null | undefined = null;
+      const shell = runShell({
+        startCore: async (options) => { const core = await startElectronCore({ ...options, env: { DM_TOKEN: 'kiosk-dashboard-token-0123456789' }, console: null }); busUrl = core.busUrl; return core; },
+        argv: ['electron', '.', '--kiosk', '--config', config],
+        preloadFile: '/app/dist/preload/preload.cjs',
+        rendererRoot: '/app/dist/renderer',
+        settingsFile: () => ({ store: {} as Record<string, unknown> }),
+      })!;
+      await shell.ready;
+      expect(busUrl).toMatch(/^wss:\/\/127\.0\.0\.1:\d+\/ws$/);
+      const satellite = new BusClient({ url: busUrl!, token: garage, role: 'ev', name: 'garage', fingerprint });
+      let connected = false;
+      satellite.on('connected', () => { connected = true; });
+      satellite.start();
+      const deadline = Date.now() + 20_000;
+      while (!connected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      await satellite.close();
+      expect(connected).toBe(true);
+      // the same port without TLS: no websocket
+      const plain = new WebSocket(busUrl!.replace('wss://', 'ws://'));
+      const outcome = await new Promise<string>((resolve) => {
+        plain.once('open', () => resolve('open'));
+        plain.once('error', () => resolve('refused'));
+      });
+      plain.terminate();
+      expect(outcome).toBe('refused');
+      const quitted = new Promise<void>((resolve) => {
+        const check = setInterval(() => { if (fake.calls.includes('quit for real')) { clearInterval(check); resolve(); } }, 5);
+      });
+      fake.app.quit();
+      await quitted;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
