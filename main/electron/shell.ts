@@ -135,7 +135,7 @@ export function runShell(deps: ShellDeps): Shell | null {
     // install that fails leaves a window without its core: quit then, systemd or the session restarts it.
     const restartForUpdate = (install: () => void): void => quit.shutdownThen(() => {
       install();
-      setTimeout(() => app.quit(), 10_000);
+      setTimeout(() => app.quit(), 10_000).unref();
     });
     const updates = app.isPackaged && deps.loadUpdater
       ? new UpdateController(await deps.loadUpdater(), gate, (m) => say.info(m), undefined, undefined, undefined, restartForUpdate)
