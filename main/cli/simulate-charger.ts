@@ -24,7 +24,10 @@ it, so the EV controller can be tried without a charger.
   --user NAME       require HTTP Basic auth with this user (and --password)
   --password TEXT
   --phase-switching accept phase_count writes
+Every /control write received is printed to stderr with the time it arrived.
 `;
+
+const CONTROL_KEYS = new Set(['current_set', 'charge_pause', 'energy_limit', 'phase_count']);
 
 export async function run(args: string[]): Promise<number> {
   const { values } = parseCommandLine({
@@ -78,6 +81,12 @@ export async function run(args: string[]): Promise<number> {
     return 69;
   }
   process.stderr.write(`simulated NRGkick listening on ${url} (grid ${values.grid}, ${values.unplugged ? 'no car' : `car at ${values.soc}%`})\n`);
+  // every command with the time it arrived: what a controller did, and when (e.g. the pause of its stop)
+  simulator.onRequest((request) => {
+    const writes = Object.entries(request.query).filter(([key]) => CONTROL_KEYS.has(key));
+    if (request.path !== '/control' || writes.length === 0) return;
+    process.stderr.write(`${new Date(request.atMs).toISOString()} control ${writes.map(([k, v]) => `${k}=${v}`).join(' ')}\n`);
+  });
   const abort = new AbortController();
   const stop = () => abort.abort();
   process.once('SIGINT', stop);
