@@ -57,13 +57,21 @@ export interface DeviceOnConductors {
 export function baseCurrents(fuse: Fuse, phases: readonly PhaseNow[], devices: readonly DeviceOnConductors[]): Map<Conductor, number | null> {
   const base = new Map<Conductor, number | null>();
   const used: Conductor[] = fuse.phases === 1 ? [1] : [1, 2, 3];
+  const exports = (p: PhaseNow | undefined) => p !== undefined && (p.exportKw ?? 0) > (p.importKw ?? 0);
   for (const c of used) {
     const p = phases.find((x) => x.phase === c);
     if (!p || p.currentA === null || !Number.isFinite(p.currentA)) {
       base.set(c, null);
       continue;
     }
-    const exporting = (p.exportKw ?? 0) > (p.importKw ?? 0);
+    let exporting = exports(p);
+    if (fuse.grid === '3x230' && c === 2 && !hasPower(p)) {
+      // a 3 x 230 V meter measures two elements referenced to L2 (p1-belgium.md: L2 reads 0 V
+      // and no power); L2's current is the sum of the other two lines' and has no direction of
+      // its own. It flows out only when both measured elements export; mixed or unknown counts
+      // as import, the worst case for the fuse.
+      exporting = exports(phases.find((x) => x.phase === 1)) && exports(phases.find((x) => x.phase === 3));
+    }
     base.set(c, exporting ? -Math.abs(p.currentA) : Math.abs(p.currentA));
   }
   for (const d of devices) {
@@ -74,6 +82,11 @@ export function baseCurrents(fuse: Fuse, phases: readonly PhaseNow[], devices: r
     }
   }
   return base;
+}
+
+/** the meter sent a power for this phase, in either direction */
+function hasPower(p: PhaseNow): boolean {
+  return (p.importKw ?? 0) > 0 || (p.exportKw ?? 0) > 0;
 }
 
 /**
