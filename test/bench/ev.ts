@@ -98,7 +98,7 @@ export async function bench(): Promise<void> {
   let missed = 0;
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   // the car's draw is part of what the meter measures
-  const next = () => { meter.setEvPower(sim.powerKw()); return meter.next(); };
+  const next = () => { meter.setEvPower(sim.powerKw(), sim.phasesInUse()); return meter.next(); };
   // warm up: the car starts, reaches 16 A
   for (let i = 0; i < 40; i++) { decoder.feed(next()); await sleep(PERIOD_MS); }
   const load = (await import('node:os')).loadavg();

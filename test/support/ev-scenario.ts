@@ -116,7 +116,7 @@ export class EvScenario {
   async run(n: number, each?: (second: Second, index: number) => void): Promise<void> {
     for (let i = 0; i < n; i++) {
       const carKw = this.sim.powerKw();
-      this.meter.setEvPower(carKw);
+      this.meter.setEvPower(carKw, this.sim.phasesInUse());
       const telegram = decodeOne(this.meter);
       const twin = decodeOne(this.twin);
       this.role.meterSeen(telegram.tariff);

@@ -186,6 +186,20 @@ describe('broker: the main fuse per conductor', () => {
       expect(r.state.conductors.find((c) => c.conductor === 2)!.amps).toBeCloseTo(-20 + 11 * 2.51, 1);
     });
 
+    it('a charging car\'s line current is not subtracted as a plain number: the house is taken at the widest angle', () => {
+      // a three-phase car draws 16 A per line (6.374 kW = 16 x sqrt(3) x 230 W); L1 reads 20 A.
+      // The loads on a line are up to 60 degrees apart, so the house may be as large as
+      // h = -16/2 + sqrt(20^2 - 3/4 x 16^2) = -8 + sqrt(208) = 6.42 A (not 20 - 16 = 4 A):
+      // room 25 - 6.42 = 18.58 A on L1 -> 18.58 / 2.510 A per kW = 7.40 kW (L2, L3 read 10 A: less binding).
+      const broker = new Broker({ fuse: { grid: '3x230', phases: 3, amps: 25 } });
+      const r = broker.tick({
+        monoMs: 0, time: Q0, netKw: 8, phases: aron([20, 5], 10, [10, 3]), quarter: budget,
+        demands: [entry(ev('car', { measuredKw: 6.374, band: { minKw: 0, maxKw: 11 }, plannedKwh: 2.75 }))],
+      });
+      expect(grantOf(r, 'car').kw).toBeCloseTo(18.58 * Math.sqrt(3) * 0.23, 1);
+      expect(grantOf(r, 'car').reason.code).toBe('fuse');
+    });
+
     it('one element importing, the other exporting: L2\'s direction is unknown and counts as import', () => {
       // L1 imports, L3 exports, L2 reads 18 A: taken as +18 A, the worst case -> 7 A of room
       // -> 7 / 2.510 = 2.789 kW.

@@ -101,6 +101,11 @@ export class ChargerSimulator {
     return this.model.powerKw();
   }
 
+  /** the phases the charge uses now (1 or 3), for the meter's load */
+  phasesInUse(): 1 | 3 {
+    return this.model.phasesInUse();
+  }
+
   /** the charger's settings as it holds them now */
   current(): Readonly<ChargerSettings> {
     return this.settings;
