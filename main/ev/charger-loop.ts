@@ -4,7 +4,7 @@ import type { CarConfig, ChargeMode } from '../config/ev-schema.js';
 import type { TimerHandle, Timers } from '../p1/sources/timers.js';
 import { canSwitchPhases, type Charger } from './charger.js';
 import { EvController, type ChargeIntent, type ControllerDecision, type ControllerSetup } from './controller.js';
-import { SocTracker } from './soc.js';
+import { SocTracker, type SocVia } from './soc.js';
 
 /**
  * One charger's loop: the only owner of its controller, its car's SoC tracker and its demand.
@@ -96,9 +96,9 @@ export class ChargerLoop {
   }
 
   /** the user's (or a vehicle source's) state of charge for the car on this charger */
-  reportSoc(percent: number, source: 'user' | 'vehicle'): void {
+  reportSoc(percent: number, source: 'user' | 'vehicle', via: SocVia = null): void {
     if (!this.soc) throw new Error(`charger ${this.id} has no car: choose one first (ev.car)`);
-    this.soc.report(percent, source, this.options.timers.now());
+    this.soc.report(percent, source, this.options.timers.now(), via);
     this.decide();
   }
 
@@ -174,7 +174,7 @@ export class ChargerLoop {
       plugged,
       state: reading?.state ?? 'unknown',
       chargerWords: reading?.chargerWords ?? null,
-      soc: soc ? { percent: Math.round(soc.percent * 10) / 10, source: soc.source, basedOn: soc.basedOn } : null,
+      soc: soc ? { percent: Math.round(soc.percent * 10) / 10, source: soc.source, basedOn: soc.basedOn, via: soc.via ?? null } : null,
       socPrompt: plugged && this.car !== null && soc === null,
       powerKw: reading ? Math.round(reading.powerKw * 1000) / 1000 : null,
       phases: reading ? reading.phases.map((p) => ({ phase: p.phase, currentA: p.currentA, powerKw: Math.round(p.powerKw * 1000) / 1000 })) : [],

@@ -17,7 +17,11 @@ export const evChargerStateSchema = z.object({
   /** unplugged, connected, charging, error; unknown before the first reading */
   state: z.enum(['unplugged', 'connected', 'charging', 'error', 'unknown']),
   chargerWords: z.string().nullable(),
-  soc: z.object({ percent: z.number(), source: z.enum(['user', 'vehicle', 'estimate']), basedOn: z.enum(['user', 'vehicle']) }).nullable(),
+  /** where the value comes from; an estimate says what it rests on (basedOn) and how a vehicle reading came (via) */
+  soc: z.object({
+    percent: z.number(), source: z.enum(['user', 'vehicle', 'estimate']), basedOn: z.enum(['user', 'vehicle']),
+    via: z.enum(['http', 'mqtt']).nullable().optional(),
+  }).nullable(),
   /** the car is plugged and no SoC is known: the dashboard asks for one */
   socPrompt: z.boolean(),
   powerKw: z.number().nullable(),

@@ -36,6 +36,8 @@ export interface ScenarioOptions {
   mode: 'smart' | 'now' | 'solar' | 'off';
   pvKw?: number | null;
   car?: { batteryKwh: number; maxPhases: 1 | 3; maxCurrentA: number };
+  /** the car's config socSource (ev-schema.ts), e.g. an MQTT topic */
+  socSource?: Record<string, unknown>;
 }
 
 export interface Second {
@@ -90,7 +92,7 @@ export class EvScenario {
     const car = this.options.car ?? { batteryKwh: 60, maxPhases: 3, maxCurrentA: 16 };
     const config = evSchema.parse({
       grid: this.options.grid,
-      cars: [{ id: 'car_1', name: 'Test car', ...car }],
+      cars: [{ id: 'car_1', name: 'Test car', ...car, ...(this.options.socSource ? { socSource: this.options.socSource } : {}) }],
       chargers: [{ id: 'garage', type: 'nrgkick', url, car: 'car_1', mode: this.options.mode }],
     });
     this.role = new EvRole({
