@@ -161,7 +161,7 @@ export async function createApp(o: AppOptions = {}): Promise<App> {
   spot = prices.spot;
   // day-ahead prices are fetched for a dynamic contract only, and never in the demo (it stays offline)
   const fetchPricesIfDynamic = () => { if (!demo && ratesStore.current.Electricity.dynamic) prices.start(); };
-  const publisher = new DashboardPublisher({ hub, opened, rates: () => ratesStore.current, ratesFile: ratesStore.file, log: ring, roles, demo });
+  const publisher = new DashboardPublisher({ hub, opened, rates: () => ratesStore.current, ratesFile: ratesStore.file, log: ring, roles, demo, spot: (time) => spot(time) });
   ratesStore.onChange((rates, file) => {
     opened.changeRates(rates);
     opened.peaks.setPricePerKwYear(rates.Capacity?.eurPerKwYear ?? null);

@@ -46,6 +46,12 @@ export function createNrgkickCharger(config: ChargerConfig, timers: Timers, log?
 
 const chargerArg = z.string().min(1).max(48);
 
+/** the import price the meter publishes with its costs (mirrored onto a satellite's hub) */
+function importPriceNow(hub: StateHub): number | null {
+  const price = hub.current.costs?.['importEurPerKwhNow'];
+  return typeof price === 'number' && Number.isFinite(price) ? price : null;
+}
+
 export class EvRole {
   private readonly loops = new Map<string, ChargerLoop>();
   private readonly stops: Array<() => void> = [];
@@ -62,6 +68,7 @@ export class EvRole {
         charger, link: options.link, timers, cars: config.cars, carId: chargerConfig.car ?? null, mode: chargerConfig.mode,
         intent: options.intent ? () => options.intent!(chargerConfig.id) : undefined,
         onChange: () => this.publish(),
+        priceNow: () => importPriceNow(options.hub),
       });
       this.loops.set(chargerConfig.id, loop);
     }

@@ -27,12 +27,15 @@ export const evChargerStateSchema = z.object({
   powerKw: z.number().nullable(),
   phases: z.array(z.object({ phase: z.number(), currentA: z.number(), powerKw: z.number() })),
   sessionKwh: z.number().nullable(),
+  /** the session's energy at the import price of the hours it was charged (EUR); partial: some energy had no price */
+  sessionEur: z.object({ eur: z.number(), partial: z.boolean() }).nullable().optional(),
   mode: chargeModeSchema,
   /** the current commanded (0 = paused) and on how many phases */
   commandA: z.number(),
   commandPhases: z.number(),
   grantedKw: z.number().nullable(),
-  reason: z.object({ code: z.string(), text: z.string() }),
+  /** what it does now and why: a code, the English words (logs, MQTT), the figures for the dashboard's own words */
+  reason: z.object({ code: z.string(), text: z.string(), params: z.record(z.string(), z.union([z.number(), z.string()])).optional() }),
   safe: z.boolean(),
   /** the charger link's problem in words, null while it answers */
   problem: z.string().nullable(),

@@ -309,7 +309,11 @@ describe('broker: emergency', () => {
       demands: [entry(ev('car', { class: 'emergency', minRunKw: 4.1 }))],
     });
     expect(grantOf(r, 'car').kw).toBeCloseTo(4.1, 3);
-    expect(grantOf(r, 'car').reason).toEqual({ code: 'emergency', text: 'emergency charge at 4.1 kW, 4.1 kW above the quarter budget (a peak up to 2.1 kW higher: about 8.54 EUR)' });
+    expect(grantOf(r, 'car').reason).toEqual({
+      code: 'emergency', text: 'emergency charge at 4.1 kW, 4.1 kW above the quarter budget (a peak up to 2.1 kW higher: about 8.54 EUR)',
+      // the same figures by name, for a dashboard in another language
+      params: { overKw: 4.1, peakKw: 2.1, eur: 8.54 },
+    });
   });
 });
 
