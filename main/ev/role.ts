@@ -119,10 +119,14 @@ export class EvRole {
     for (const loop of this.loops.values()) loop.meterSeen(tariff);
   }
 
-  /** In-process: every telegram the hub publishes counts as meter news. */
+  /**
+   * Every telegram the hub publishes (beside the meter, or mirrored from it on a satellite)
+   * counts as meter news and brings the active register. A delta names the parts that changed,
+   * `meter` whole the first time and `meter.time`, `meter.tariff`... after that.
+   */
   followMeter(hub: StateHub): () => void {
     return hub.subscribe((delta) => {
-      if (Object.prototype.hasOwnProperty.call(delta.set, 'meter')) this.meterSeen(hub.current.meter?.tariff ?? null);
+      if (Object.keys(delta.set).some((key) => key === 'meter' || key.startsWith('meter.'))) this.meterSeen(hub.current.meter?.tariff ?? null);
     });
   }
 
