@@ -162,6 +162,11 @@ export class EvController {
     const now = inputs.nowMono;
     const hold = { currentA: this.current.currentA, phases: this.current.phases };
     const pause = { currentA: 0, phases: this.current.phases };
+    if (!inputs.reading && inputs.health.problem !== null) {
+      // never read (wrong password, unreachable from the start): not "no car", but a charger we cannot see
+      const message = inputs.health.message ?? inputs.health.problem;
+      return { demand: null, command: pause, grantedKw: null, safe: true, reason: { code: 'charger-problem', text: `${message}; paused until it answers`, params: { problem: inputs.health.problem, safeA: 0 } } };
+    }
     if (!inputs.reading || inputs.reading.state === 'unplugged') {
       return { demand: null, command: pause, grantedKw: null, safe: false, reason: { code: 'unplugged', text: 'no car plugged in' } };
     }

@@ -55,7 +55,7 @@ export class ChargerSimulator {
   private readonly settings: ChargerSettings;
   private readonly requestListeners = new Set<(request: RecordedRequest) => void>();
 
-  constructor(private readonly options: ChargerSimulatorOptions) {
+  constructor(private options: ChargerSimulatorOptions) {
     this.now = options.now ?? Date.now;
     this.settings = { currentSetA: 6, paused: true, phaseCount: 3, energyLimitWh: 0 };
     this.model = new CarModel(options.grid, this.settings, this.now());
@@ -89,6 +89,11 @@ export class ChargerSimulator {
   setChargerError(code: string | null): void {
     this.model.advanceTo(this.now());
     this.model.errorCode = code;
+  }
+
+  /** the credentials it asks for from now on (as when the user changes them in the NRGkick app); null: none */
+  setAuth(auth: { username: string; password: string } | null): void {
+    this.options.auth = auth;
   }
 
   clearFaults(): void {
