@@ -217,8 +217,9 @@ export async function createApp(o: AppOptions = {}): Promise<App> {
   const reader = new P1Reader(source, { log });
   reader.onTelegram((telegram, raw) => {
     opened.pipeline.handle({ ok: true, telegram, offset: 0 }, raw);
-    publisher.telegram(telegram, raw);
+    // grants first: a cut must not wait behind the meter's and the dashboard's state going out
     siteController?.telegram(telegram, opened.peaks.state());
+    publisher.telegram(telegram, raw);
   });
   reader.onStatus((status) => publisher.source('p1', status, reader.latestAt()));
   publisher.publishFigures();

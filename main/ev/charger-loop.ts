@@ -147,9 +147,10 @@ export class ChargerLoop {
       grant: this.grant,
       intent: this.options.intent?.(),
     });
-    this.file(decision.demand);
+    // the command first: a cut goes to the charger before the demand is checked and sent to the site
     charger.command({ currentA: decision.command.currentA });
     if (canSwitchPhases(charger)) charger.switchPhases(decision.command.phases);
+    this.file(decision.demand);
     const changed = !this.lastDecision || this.lastDecision.reason.text !== decision.reason.text
       || this.lastDecision.command.currentA !== decision.command.currentA || this.lastDecision.safe !== decision.safe;
     this.lastDecision = decision;

@@ -88,8 +88,9 @@ export async function bench(): Promise<void> {
     // the decoder reports a frame on its last byte: this is "the last byte of the telegram"
     lastTelegramAt = process.hrtime.bigint();
     const telegram: Telegram = result.telegram;
-    hub.update({ meter: meterStateFromTelegram(telegram) });
+    // in serve's order: the grants first, then the meter's state for the dashboards
     site.telegram(telegram, peaks.update(telegram).state);
+    hub.update({ meter: meterStateFromTelegram(telegram) });
   });
   const commands: bigint[] = [];
   sim.onRequest((r) => { if (r.path === '/control' && Object.keys(r.query).length > 0) commands.push(r.arrivedNs); });
