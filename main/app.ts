@@ -176,7 +176,7 @@ export async function createApp(o: AppOptions = {}): Promise<App> {
   spot = prices.spot;
   // day-ahead prices are fetched for a dynamic contract only, and never in the demo (it stays offline)
   const fetchPricesIfDynamic = () => { if (!demo && ratesStore.current.Electricity.dynamic) prices.start(); };
-  const publisher = new DashboardPublisher({ hub, opened, rates: () => ratesStore.current, ratesFile: ratesStore.file, log: ring, roles, demo });
+  const publisher = new DashboardPublisher({ hub, opened, rates: () => ratesStore.current, ratesFile: ratesStore.file, log: ring, roles, demo, spot: (time) => spot(time) });
   ratesStore.onChange((rates, file) => {
     opened.changeRates(rates);
     opened.peaks.setPricePerKwYear(rates.Capacity?.eurPerKwYear ?? null);
@@ -232,8 +232,9 @@ export async function createApp(o: AppOptions = {}): Promise<App> {
   const reader = new P1Reader(source, { log });
   reader.onTelegram((telegram, raw) => {
     opened.pipeline.handle({ ok: true, telegram, offset: 0 }, raw);
-    publisher.telegram(telegram, raw);
+    // grants first: a cut must not wait behind the meter's and the dashboard's state going out
     siteController?.telegram(telegram, opened.peaks.state());
+    publisher.telegram(telegram, raw);
   });
   reader.onStatus((status) => publisher.source('p1', status, reader.latestAt()));
   publisher.publishFigures();

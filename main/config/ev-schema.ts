@@ -6,7 +6,7 @@ import { deviceIdSchema } from '../../shared/site/contract.js';
  * the site's device ids (shared/site/contract.ts) and are looked up through Maps, never as
  * object keys. Absent or empty: no EV role work (the demo adds a simulated charger itself).
  */
-const socSourceSchema = z.object({
+const httpSocSourceSchema = z.object({
   type: z.literal('http'),
   /** a URL answering JSON, e.g. a vehicle bridge */
   url: z.string().regex(/^https?:\/\/[^\s]+$/, 'an http:// or https:// URL'),
@@ -14,6 +14,20 @@ const socSourceSchema = z.object({
   path: z.string().regex(/^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/, 'dot-separated names, e.g. battery.soc'),
   intervalSeconds: z.number().min(10).max(86_400).default(300),
 }).strict();
+
+const mqttSocSourceSchema = z.object({
+  type: z.literal('mqtt'),
+  /** the MQTT broker, e.g. mqtt://192.168.1.10:1883 */
+  url: z.string().regex(/^mqtts?:\/\/[^\s]+$/, 'an mqtt:// or mqtts:// URL'),
+  /** the topic carrying the percentage, e.g. "homeassistant/sensor/car_battery/state" */
+  topic: z.string().min(1).max(256).refine((t) => !/[#+]/.test(t), 'one topic, without the wildcards # or +'),
+  /** dot path to the percentage when the payload is JSON; absent: the payload is the number */
+  path: z.string().regex(/^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/, 'dot-separated names, e.g. battery.soc').optional(),
+  username: z.string().min(1).optional(),
+  password: z.string().min(1).optional(),
+}).strict();
+
+const socSourceSchema = z.discriminatedUnion('type', [httpSocSourceSchema, mqttSocSourceSchema]);
 
 export const carSchema = z.object({
   id: deviceIdSchema,

@@ -2,7 +2,7 @@ import { PERIOD_NAMES, type CostsState, type DashboardPeriod, type DayCost, type
 import { startOfBrusselsDay } from '../../shared/time/brussels.js';
 import type { DaySummary } from '../ledger/day-summary.js';
 import { periodRange, usageIn } from '../ledger/periods.js';
-import { bandAt } from '../tariff/pricing.js';
+import { bandAt, electricityBand, electricityPrice, type SpotPrice } from '../tariff/pricing.js';
 import { DEFAULT_REGISTER_NAMES, type Rates } from '../tariff/rates-schema.js';
 
 /** The `costs` part: the seed's period columns and the last 30 days, from the ledger's days. */
@@ -25,6 +25,15 @@ export function costsAt(now: number, days: readonly DaySummary[], gasKwhPerM3: n
       totalEur: d.importEur - d.exportEur + d.gasEur + d.waterEur,
     }));
   return { asOf: now, periods, days: recent };
+}
+
+/**
+ * EUR per kWh imported at an instant on a register, VAT included, the way the ledger prices it
+ * (the dynamic formula when a day-ahead price is known, else the register or clock band's rate).
+ */
+export function importPriceAt(rates: Rates, time: number, register: number | null, spot?: SpotPrice): number {
+  const band = electricityBand(rates, register === 2 ? 2 : 1, time);
+  return electricityPrice(rates, '+', band, time, spot) * (1 + (rates.Electricity.vat ?? 0));
 }
 
 /** The rates panel: prices per band and the band a clock-band tariff has in force now. */

@@ -6,7 +6,8 @@ import type { StateHub } from '../bus/state-hub.js';
 import type { SourceStatus } from '../p1/sources/types.js';
 import type { OpenedPipeline } from '../pipeline/open-pipeline.js';
 import type { Rates } from '../tariff/rates-schema.js';
-import { costsAt, ratesSummary } from './figures.js';
+import { costsAt, importPriceAt, ratesSummary } from './figures.js';
+import type { SpotPrice } from '../tariff/pricing.js';
 import type { LogRing } from './log-ring.js';
 import { meterStateFromTelegram } from '../bus/meter-state.js';
 import { PowerHistory } from './power-history.js';
@@ -24,6 +25,8 @@ export interface PublisherOptions {
   wallNow?: () => number;
   /** recompute the period figures, month peaks and OBIS table at most this often */
   figuresEveryMs?: number;
+  /** the day-ahead price the ledger uses (dynamic contracts), for the price now */
+  spot?: SpotPrice;
 }
 
 const SOURCE_STATUS: Record<SourceStatus['state'], BusSourceStatus['status']> = {
@@ -88,7 +91,7 @@ export class DashboardPublisher {
     }
     const rates = this.o.rates();
     const days = [...this.o.opened.ledger.allDays()];
-    const costs = costsAt(t.time, days, rates.Gas?.cnv?.[1] ?? null);
+    const costs = { ...costsAt(t.time, days, rates.Gas?.cnv?.[1] ?? null), importEurPerKwhNow: round5(importPriceAt(rates, t.time, t.tariff, this.o.spot)) };
     this.o.hub.update({
       costs: costs as unknown as Record<string, unknown>,
       dashboard: this.dashboardState(t.time) as unknown as Record<string, unknown>,
@@ -131,4 +134,8 @@ export class DashboardPublisher {
     }
     this.today.bars = bars;
   }
+}
+
+function round5(x: number): number {
+  return Math.round(x * 100_000) / 100_000;
 }

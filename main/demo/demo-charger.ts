@@ -16,7 +16,7 @@ export async function startDemoCharger(meter: SimulatedMeter | null): Promise<De
   const simulator = new ChargerSimulator({ grid: '3x400', name: 'demo NRGkick' });
   const url = await simulator.listen(0, '127.0.0.1');
   simulator.plug({ batteryKwh: 60, maxPhases: 3, maxCurrentA: 16, socPercent: 35 });
-  const feed = setInterval(() => meter?.setEvPower(simulator.powerKw()), 1000);
+  const feed = setInterval(() => meter?.setEvPower(simulator.powerKw(), simulator.phasesInUse()), 1000);
   feed.unref();
   const config = evSchema.parse({
     grid: '3x400',

@@ -4,7 +4,7 @@ import type { CarConfig, ChargeMode } from '../config/ev-schema.js';
 import type { TimerHandle, Timers } from '../p1/sources/timers.js';
 import { canSwitchPhases, type Charger } from './charger.js';
 import { EvController, type ChargeIntent, type ControllerDecision, type ControllerSetup } from './controller.js';
-import { SocTracker } from './soc.js';
+import { SocTracker, type SocVia } from './soc.js';
 
 /**
  * One charger's loop: the only owner of its controller, its car's SoC tracker and its demand.
@@ -25,6 +25,8 @@ export interface ChargerLoopOptions {
   intent?: () => ChargeIntent | undefined;
   /** changes worth publishing */
   onChange?: () => void;
+  /** EUR per kWh imported now, as the ledger prices it (null: unknown), for the session's cost */
+  priceNow?: () => number | null;
 }
 
 export class ChargerLoop {
@@ -38,6 +40,7 @@ export class ChargerLoop {
   private lastDecision: ControllerDecision | null = null;
   private filed: string | null = null;
   private wasPlugged = false;
+  private readonly session = new SessionCost();
   private tickTimer: TimerHandle | null = null;
   private unsubscribe: Array<() => void> = [];
   private running = false;
@@ -96,9 +99,9 @@ export class ChargerLoop {
   }
 
   /** the user's (or a vehicle source's) state of charge for the car on this charger */
-  reportSoc(percent: number, source: 'user' | 'vehicle'): void {
+  reportSoc(percent: number, source: 'user' | 'vehicle', via: SocVia = null): void {
     if (!this.soc) throw new Error(`charger ${this.id} has no car: choose one first (ev.car)`);
-    this.soc.report(percent, source, this.options.timers.now());
+    this.soc.report(percent, source, this.options.timers.now(), via);
     this.decide();
   }
 
@@ -130,6 +133,8 @@ export class ChargerLoop {
       if (!plugged && this.wasPlugged) this.soc.unplugged();
       if (reading && plugged) this.soc.session(reading.sessionKwh);
     }
+    if (!plugged && this.wasPlugged) this.session.reset();
+    if (reading && plugged) this.session.charged(reading.sessionKwh, this.options.priceNow?.() ?? null);
     this.wasPlugged = plugged;
     const decision = this.controller.decide({
       nowMono: now,
@@ -142,9 +147,10 @@ export class ChargerLoop {
       grant: this.grant,
       intent: this.options.intent?.(),
     });
-    this.file(decision.demand);
+    // the command first: a cut goes to the charger before the demand is checked and sent to the site
     charger.command({ currentA: decision.command.currentA });
     if (canSwitchPhases(charger)) charger.switchPhases(decision.command.phases);
+    this.file(decision.demand);
     const changed = !this.lastDecision || this.lastDecision.reason.text !== decision.reason.text
       || this.lastDecision.command.currentA !== decision.command.currentA || this.lastDecision.safe !== decision.safe;
     this.lastDecision = decision;
@@ -174,11 +180,12 @@ export class ChargerLoop {
       plugged,
       state: reading?.state ?? 'unknown',
       chargerWords: reading?.chargerWords ?? null,
-      soc: soc ? { percent: Math.round(soc.percent * 10) / 10, source: soc.source, basedOn: soc.basedOn } : null,
+      soc: soc ? { percent: Math.round(soc.percent * 10) / 10, source: soc.source, basedOn: soc.basedOn, via: soc.via ?? null } : null,
       socPrompt: plugged && this.car !== null && soc === null,
       powerKw: reading ? Math.round(reading.powerKw * 1000) / 1000 : null,
       phases: reading ? reading.phases.map((p) => ({ phase: p.phase, currentA: p.currentA, powerKw: Math.round(p.powerKw * 1000) / 1000 })) : [],
       sessionKwh: reading ? Math.round(reading.sessionKwh * 1000) / 1000 : null,
+      sessionEur: plugged ? this.session.eur() : null,
       mode: this.mode,
       commandA: decision?.command.currentA ?? 0,
       commandPhases: decision?.command.phases ?? 3,
@@ -199,5 +206,39 @@ export class ChargerLoop {
       phaseSwitching: canSwitchPhases(charger),
       phaseSwitchGuardMs: canSwitchPhases(charger) ? charger.phaseSwitchGuardMs : 0,
     });
+  }
+}
+
+/**
+ * What the session's energy cost: each increase of the charger's session counter priced at the
+ * import price in force when it was charged (the hours charged, as the ledger prices them).
+ * Energy charged while no price was known is left out, and the figure says it is partial.
+ */
+class SessionCost {
+  private lastKwh: number | null = null;
+  private eurSum = 0;
+  private priced = false;
+  private unpriced = false;
+
+  reset(): void {
+    this.lastKwh = null;
+    this.eurSum = 0;
+    this.priced = false;
+    this.unpriced = false;
+  }
+
+  charged(sessionKwh: number, eurPerKwh: number | null): void {
+    // a new session restarts the charger's counter
+    if (this.lastKwh !== null && sessionKwh < this.lastKwh) this.reset();
+    const delta = this.lastKwh === null ? sessionKwh : sessionKwh - this.lastKwh;
+    this.lastKwh = sessionKwh;
+    if (delta <= 0) return;
+    if (eurPerKwh === null) { this.unpriced = true; return; }
+    this.eurSum += delta * eurPerKwh;
+    this.priced = true;
+  }
+
+  eur(): { eur: number; partial: boolean } | null {
+    return this.priced ? { eur: Math.round(this.eurSum * 100) / 100, partial: this.unpriced } : null;
   }
 }

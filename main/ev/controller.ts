@@ -60,6 +60,13 @@ export type ReasonCode =
   | 'unplugged' | 'off' | 'charger-problem' | 'safe-no-grant' | 'safe-meter-stale' | 'emergency' | 'now'
   | 'plan' | 'trip' | 'cheap-hours' | 'solar' | 'waiting-cheap' | 'reduced' | 'held' | 'min-off' | 'no-budget' | 'full';
 
+/**
+ * The reason's figures and words by name, so the dashboard can say it in the user's language
+ * (the English `text` stays for logs and MQTT): kW, seconds, percentages, the grant's code.
+ */
+export type ReasonParams = Record<string, number | string>;
+export interface Reason { code: ReasonCode; text: string; params?: ReasonParams }
+
 export interface ControllerDecision {
   /** the demand to file; null withdraws it */
   demand: SiteDemandInput | null;
@@ -67,7 +74,7 @@ export interface ControllerDecision {
   command: { currentA: number; phases: 1 | 3 };
   /** the grant's kW this decision follows (null in the safe state) */
   grantedKw: number | null;
-  reason: { code: ReasonCode; text: string };
+  reason: Reason;
   /** true in the safe state (no fresh grant, stale meter) */
   safe: boolean;
 }
@@ -155,24 +162,32 @@ export class EvController {
     const now = inputs.nowMono;
     const hold = { currentA: this.current.currentA, phases: this.current.phases };
     const pause = { currentA: 0, phases: this.current.phases };
+    if (!inputs.reading && inputs.health.problem !== null) {
+      // never read (wrong password, unreachable from the start): not "no car", but a charger we cannot see
+      const message = inputs.health.message ?? inputs.health.problem;
+      return { demand: null, command: pause, grantedKw: null, safe: true, reason: { code: 'charger-problem', text: `${message}; paused until it answers`, params: { problem: inputs.health.problem, safeA: 0 } } };
+    }
     if (!inputs.reading || inputs.reading.state === 'unplugged') {
       return { demand: null, command: pause, grantedKw: null, safe: false, reason: { code: 'unplugged', text: 'no car plugged in' } };
     }
     if (inputs.reading.state === 'error') {
-      return { demand: null, command: pause, grantedKw: null, safe: false, reason: { code: 'charger-problem', text: `charger error: ${inputs.reading.chargerWords}` } };
+      return { demand: null, command: pause, grantedKw: null, safe: false, reason: { code: 'charger-problem', text: `charger error: ${inputs.reading.chargerWords}`, params: { problem: 'error', words: inputs.reading.chargerWords ?? '' } } };
     }
     if (inputs.mode === 'off') return { demand: null, command: pause, grantedKw: null, safe: false, reason: { code: 'off', text: 'mode off' } };
     const safeCommand = { currentA: this.setup.safeCurrentA >= this.setup.chargerMinCurrentA ? Math.min(this.setup.safeCurrentA, this.current.currentA || this.setup.safeCurrentA) : 0, phases: this.current.phases };
     const safeWords = safeCommand.currentA > 0 ? `held at the safe ${safeCommand.currentA} A` : 'paused';
+    const safeA = safeCommand.currentA;
     const staleMs = this.setup.control.meterStaleSeconds * 1000;
     if (inputs.meterAgeMs === null || inputs.meterAgeMs > staleMs) {
       const since = inputs.meterAgeMs === null ? 'no meter data yet' : `no meter data for ${Math.round(inputs.meterAgeMs / 1000)} s`;
-      return { demand, command: safeCommand, grantedKw: null, safe: true, reason: { code: 'safe-meter-stale', text: `${since}: ${safeWords}` } };
+      const params: ReasonParams = inputs.meterAgeMs === null ? { safeA } : { safeA, seconds: Math.round(inputs.meterAgeMs / 1000) };
+      return { demand, command: safeCommand, grantedKw: null, safe: true, reason: { code: 'safe-meter-stale', text: `${since}: ${safeWords}`, params } };
     }
     const granted = inputs.grant;
     if (!granted || !grantIsFresh(granted.receivedAtMonoMs, granted.grant, now)) {
       const text = granted ? `the budget grant expired ${Math.round((now - granted.receivedAtMonoMs) / 1000)} s ago: ${safeWords}` : `no budget grant yet: ${safeWords}`;
-      return { demand, command: safeCommand, grantedKw: null, safe: true, reason: { code: 'safe-no-grant', text } };
+      const params: ReasonParams = granted ? { safeA, seconds: Math.round((now - granted.receivedAtMonoMs) / 1000) } : { safeA };
+      return { demand, command: safeCommand, grantedKw: null, safe: true, reason: { code: 'safe-no-grant', text, params } };
     }
     const health = inputs.health;
     if (!health.ok && health.problem !== null) {
@@ -181,7 +196,7 @@ export class EvController {
       const lasting = health.problem === 'auth' || health.problem === 'solar-mode' || health.problem === 'read-back'
         || now - health.sinceMonoMs >= CHARGER_PROBLEM_GRACE_MS;
       if (lasting) {
-        return { demand, command: safeCommand, grantedKw: null, safe: true, reason: { code: 'charger-problem', text: `${health.message ?? health.problem}; ${safeWords} until it answers` } };
+        return { demand, command: safeCommand, grantedKw: null, safe: true, reason: { code: 'charger-problem', text: `${health.message ?? health.problem}; ${safeWords} until it answers`, params: { problem: health.problem, safeA } } };
       }
     }
     const target = this.target(granted.grant.kw, now);
@@ -190,18 +205,19 @@ export class EvController {
     const running = this.current.currentA >= this.setup.chargerMinCurrentA;
     const wantsRun = wanted.currentA >= this.setup.chargerMinCurrentA;
     let command = wanted;
-    let held: { code: ReasonCode; text: string } | null = null;
+    let held: Reason | null = null;
     if (wantsRun && !running) {
       if (this.stoppedAt !== null && now - this.stoppedAt < this.setup.control.minOffSeconds * 1000) {
         command = pause;
-        held = { code: 'min-off', text: `starting again in ${Math.ceil((this.setup.control.minOffSeconds * 1000 - (now - this.stoppedAt)) / 1000)} s (minimum off time)` };
+        const seconds = Math.ceil((this.setup.control.minOffSeconds * 1000 - (now - this.stoppedAt)) / 1000);
+        held = { code: 'min-off', text: `starting again in ${seconds} s (minimum off time)`, params: { seconds } };
       }
     } else if (wantsRun && running && wanted.phases === this.current.phases && wanted.currentA > this.current.currentA) {
       if (wanted.currentA - this.current.currentA < RAISE_STEP_A) {
         command = hold;
       } else if (this.lastChangeAt !== null && now - this.lastChangeAt < this.setup.control.increaseHoldSeconds * 1000) {
         command = hold;
-        held = { code: 'held', text: `${fmtKw(grantKw)} kW allowed; raising after ${this.setup.control.increaseHoldSeconds} s without a cut` };
+        held = { code: 'held', text: `${fmtKw(grantKw)} kW allowed; raising after ${this.setup.control.increaseHoldSeconds} s without a cut`, params: { kw: round1(grantKw), seconds: this.setup.control.increaseHoldSeconds } };
       }
     } else if (wantsRun && running && wanted.phases === this.current.phases && wanted.currentA < this.current.currentA && granted.grant.reason.code !== 'fuse') {
       // the quarter budget is an average: an excess this small for a second is absorbed by the
@@ -243,30 +259,35 @@ export class EvController {
     this.current = { currentA: runs ? command.currentA : 0, phases: command.phases };
   }
 
-  private reasonFor(inputs: ControllerInputs, demand: SiteDemandInput | null, grantReason: GrantReason, grantKw: number, command: { currentA: number; phases: 1 | 3 }): { code: ReasonCode; text: string } {
+  private reasonFor(inputs: ControllerInputs, demand: SiteDemandInput | null, grantReason: GrantReason, grantKw: number, command: { currentA: number; phases: 1 | 3 }): Reason {
     const running = command.currentA >= this.setup.chargerMinCurrentA;
     const kwNow = chargePowerKw(this.setup.grid, command.phases, command.currentA);
     const car = this.setup.car;
+    const kw = round1(kwNow);
+    const run = running ? 1 : 0;
+    const grant = grantReason.code;
     if (inputs.soc && inputs.soc.percent >= 100) return { code: 'full', text: 'the car is full' };
     const cut = demand !== null && grantKw < demand.band.maxKw - 0.05;
     if (cut && (grantReason.code === 'budget' || grantReason.code === 'fuse' || grantReason.code === 'no-budget')) {
-      return { code: 'reduced', text: running ? `reduced to ${fmtKw(kwNow)} kW: ${grantReason.text}` : `paused: ${grantReason.text}` };
+      return { code: 'reduced', text: running ? `reduced to ${fmtKw(kwNow)} kW: ${grantReason.text}` : `paused: ${grantReason.text}`, params: { kw, running: run, grant } };
     }
     switch (demand?.class) {
       case 'emergency':
-        if (inputs.mode === 'now' && !(inputs.soc && car && inputs.soc.percent < car.minSocPercent)) return { code: 'now', text: `charging now at ${fmtKw(kwNow)} kW` };
+        if (inputs.mode === 'now' && !(inputs.soc && car && inputs.soc.percent < car.minSocPercent)) return { code: 'now', text: `charging now at ${fmtKw(kwNow)} kW`, params: { kw } };
         // the broker's words say whether (and by how much, in euros) this raises the quarter above its target
-        return { code: 'emergency', text: `emergency: below ${car?.minSocPercent ?? 20}%, charging at ${fmtKw(kwNow)} kW (${grantReason.text})` };
+        return { code: 'emergency', text: `emergency: below ${car?.minSocPercent ?? 20}%, charging at ${fmtKw(kwNow)} kW (${grantReason.text})`, params: { percent: car?.minSocPercent ?? 20, kw, ...grantReason.params } };
       case 'deadline':
-        return { code: 'trip', text: running ? `charging ${fmtKw(kwNow)} kW for the trip${inputs.intent?.trip?.label ? ` ${inputs.intent.trip.label}` : ''}` : `waiting: ${grantReason.text}` };
+        return { code: 'trip', text: running ? `charging ${fmtKw(kwNow)} kW for the trip${inputs.intent?.trip?.label ? ` ${inputs.intent.trip.label}` : ''}` : `waiting: ${grantReason.text}`, params: { kw, running: run, grant, label: inputs.intent?.trip?.label ?? '' } };
       case 'plan':
-        if (inputs.intent?.plannedKwh != null) return { code: 'plan', text: running ? `charging ${fmtKw(kwNow)} kW as planned` : `planned, but: ${grantReason.text}` };
-        return { code: 'cheap-hours', text: running ? `register 2 (cheap rate): charging ${fmtKw(kwNow)} kW` : `register 2, but: ${grantReason.text}` };
+        if (inputs.intent?.plannedKwh != null) return { code: 'plan', text: running ? `charging ${fmtKw(kwNow)} kW as planned` : `planned, but: ${grantReason.text}`, params: { kw, running: run, grant } };
+        return { code: 'cheap-hours', text: running ? `register 2 (cheap rate): charging ${fmtKw(kwNow)} kW` : `register 2, but: ${grantReason.text}`, params: { kw, running: run, grant } };
       default:
-        if (running) return { code: 'solar', text: `solar surplus ${fmtKw(grantKw)} kW` };
+        if (running) return { code: 'solar', text: `solar surplus ${fmtKw(grantKw)} kW`, params: { kw: round1(grantKw) } };
         if (inputs.mode === 'smart') {
           const at = inputs.intent?.nextCheapAt;
-          return { code: 'waiting-cheap', text: at ? `waiting for register 2 at ${brusselsTime(at)}` : 'waiting for register 2 (cheap rate) or solar surplus' };
+          return at
+            ? { code: 'waiting-cheap', text: `waiting for register 2 at ${brusselsTime(at)}`, params: { at: brusselsTime(at) } }
+            : { code: 'waiting-cheap', text: 'waiting for register 2 (cheap rate) or solar surplus' };
         }
         return { code: 'no-budget', text: 'waiting for solar surplus' };
     }
@@ -275,6 +296,10 @@ export class EvController {
 
 function round3(value: number): number {
   return Math.round(value * 1000) / 1000;
+}
+
+function round1(value: number): number {
+  return Math.round(value * 10) / 10;
 }
 
 function fmtKw(kw: number): string {

@@ -3,7 +3,7 @@ import type { EvConfig } from '../config/ev-schema.js';
 
 /**
  * Home Assistant entities for each configured charger (issue 17 "Dashboard, MQTT"): power,
- * session energy, the car's SoC and the controller's reason as sensors; the mode as a select and
+ * session energy and cost, the car's SoC and the controller's reason as sensors; the mode as a select and
  * the SoC as a number, both through the ev.* bus commands. Paths index `ev.chargers` by the
  * configuration's order, which is the order the EV role publishes them in.
  */
@@ -16,6 +16,7 @@ export function evMqttEntities(config: EvConfig | undefined): { sensors: SensorE
     sensors.push(
       { objectId: `ev_${id}_power_kw`, name: `EV ${charger.id} power`, path: `${at}.powerKw`, deviceClass: 'power', unit: 'kW', stateClass: 'measurement', decimals: 2 },
       { objectId: `ev_${id}_session_kwh`, name: `EV ${charger.id} session energy`, path: `${at}.sessionKwh`, deviceClass: 'energy', unit: 'kWh', stateClass: 'total_increasing', decimals: 2 },
+      { objectId: `ev_${id}_session_eur`, name: `EV ${charger.id} session cost`, path: `${at}.sessionEur.eur`, deviceClass: 'monetary', unit: 'EUR', stateClass: 'total', decimals: 2 },
       { objectId: `ev_${id}_soc`, name: `EV ${charger.id} state of charge`, path: `${at}.soc.percent`, deviceClass: 'battery', unit: '%', stateClass: 'measurement', decimals: 0 },
       { objectId: `ev_${id}_reason`, name: `EV ${charger.id} reason`, path: `${at}.reason.text`, deviceClass: null, unit: null, stateClass: null, decimals: 0 },
     );

@@ -13,6 +13,7 @@ import type { GridType } from './grid.js';
 import { NrgkickCharger } from './nrgkick/charger.js';
 import { createNrgkickLink } from './nrgkick/link.js';
 import { startHttpSocSource } from './soc-http.js';
+import { startMqttSocSource } from './soc-mqtt.js';
 
 /**
  * The EV role: one ChargerLoop per configured charger, all speaking to the site through one
@@ -45,9 +46,16 @@ export function createNrgkickCharger(config: ChargerConfig, timers: Timers, log?
 
 const chargerArg = z.string().min(1).max(48);
 
+/** the import price the meter publishes with its costs (mirrored onto a satellite's hub) */
+function importPriceNow(hub: StateHub): number | null {
+  const price = hub.current.costs?.['importEurPerKwhNow'];
+  return typeof price === 'number' && Number.isFinite(price) ? price : null;
+}
+
 export class EvRole {
   private readonly loops = new Map<string, ChargerLoop>();
   private readonly stops: Array<() => void> = [];
+  private readonly asyncStops: Array<() => Promise<void>> = [];
   private readonly log: Logger;
 
   constructor(private readonly options: EvRoleOptions) {
@@ -60,6 +68,7 @@ export class EvRole {
         charger, link: options.link, timers, cars: config.cars, carId: chargerConfig.car ?? null, mode: chargerConfig.mode,
         intent: options.intent ? () => options.intent!(chargerConfig.id) : undefined,
         onChange: () => this.publish(),
+        priceNow: () => importPriceNow(options.hub),
       });
       this.loops.set(chargerConfig.id, loop);
     }
@@ -70,11 +79,21 @@ export class EvRole {
     for (const loop of this.loops.values()) loop.start();
     // the vehicle sources feed whichever charger holds their car now
     for (const car of this.options.config.cars) {
-      if (!car.socSource) continue;
+      const source = car.socSource;
+      if (!source) continue;
+      const onProblem = (message: string) => this.log.warn({ car: car.id }, message);
+      if (source.type === 'mqtt') {
+        const stop = startMqttSocSource({
+          url: source.url, topic: source.topic, path: source.path, username: source.username, password: source.password,
+          clientId: `digital-meter-soc-${car.id}-${process.pid}`,
+          onValue: (percent) => this.vehicleSoc(car.id, percent, 'mqtt'), onProblem,
+        });
+        this.asyncStops.push(stop);
+        continue;
+      }
       this.stops.push(startHttpSocSource({
-        url: car.socSource.url, path: car.socSource.path, intervalMs: car.socSource.intervalSeconds * 1000, timers: this.options.timers,
-        onValue: (percent) => { for (const loop of this.loops.values()) if (loop.carId() === car.id) loop.reportSoc(percent, 'vehicle'); },
-        onProblem: (message) => this.log.warn({ car: car.id }, message),
+        url: source.url, path: source.path, intervalMs: source.intervalSeconds * 1000, timers: this.options.timers,
+        onValue: (percent) => this.vehicleSoc(car.id, percent, 'http'), onProblem,
       }));
     }
     const everySecond = () => { this.publish(); publishTimer = this.options.timers.setTimeout(everySecond, 1000); };
@@ -83,8 +102,15 @@ export class EvRole {
     this.publish();
   }
 
+  /** a vehicle source's reading goes to whichever charger holds that car now */
+  private vehicleSoc(carId: string, percent: number, via: 'http' | 'mqtt'): void {
+    for (const loop of this.loops.values()) if (loop.carId() === carId) loop.reportSoc(percent, 'vehicle', via);
+    this.publish();
+  }
+
   async stop(): Promise<void> {
     for (const stop of this.stops.splice(0)) stop();
+    await Promise.all(this.asyncStops.splice(0).map((stop) => stop()));
     await Promise.all([...this.loops.values()].map((loop) => loop.stop()));
   }
 
@@ -93,10 +119,14 @@ export class EvRole {
     for (const loop of this.loops.values()) loop.meterSeen(tariff);
   }
 
-  /** In-process: every telegram the hub publishes counts as meter news. */
+  /**
+   * Every telegram the hub publishes (beside the meter, or mirrored from it on a satellite)
+   * counts as meter news and brings the active register. A delta names the parts that changed,
+   * `meter` whole the first time and `meter.time`, `meter.tariff`... after that.
+   */
   followMeter(hub: StateHub): () => void {
     return hub.subscribe((delta) => {
-      if (Object.prototype.hasOwnProperty.call(delta.set, 'meter')) this.meterSeen(hub.current.meter?.tariff ?? null);
+      if (Object.keys(delta.set).some((key) => key === 'meter' || key.startsWith('meter.'))) this.meterSeen(hub.current.meter?.tariff ?? null);
     });
   }
 

@@ -5,6 +5,8 @@
  * dashboard never shows a guess as a measurement.
  */
 export type SocSource = 'user' | 'vehicle' | 'estimate';
+/** how a vehicle reading came: over HTTP or MQTT (null for the user's value) */
+export type SocVia = 'http' | 'mqtt' | null;
 
 export interface SocValue {
   percent: number;
@@ -13,21 +15,22 @@ export interface SocValue {
   basedOn: 'user' | 'vehicle';
   /** monotonic ms of the reading the value rests on */
   readAtMonoMs: number;
+  via?: SocVia;
 }
 
 export class SocTracker {
-  private reading: { percent: number; source: 'user' | 'vehicle'; atMonoMs: number; sessionKwh: number } | null = null;
+  private reading: { percent: number; source: 'user' | 'vehicle'; via: SocVia; atMonoMs: number; sessionKwh: number } | null = null;
   private sessionKwh = 0;
 
   /** `efficiency`: energy reaching the battery per kWh drawn; `batteryKwh`: usable capacity */
   constructor(private readonly batteryKwh: number, private readonly efficiency: number) {}
 
   /** a value the user typed, or a vehicle source sent, at this point of the session */
-  report(percent: number, source: 'user' | 'vehicle', atMonoMs: number): void {
+  report(percent: number, source: 'user' | 'vehicle', atMonoMs: number, via: SocVia = null): void {
     if (!Number.isFinite(percent) || percent < 0 || percent > 100) {
       throw new RangeError(`state of charge ${percent}: expected a percentage from 0 to 100`);
     }
-    this.reading = { percent, source, atMonoMs, sessionKwh: this.sessionKwh };
+    this.reading = { percent, source, via: source === 'user' ? null : via, atMonoMs, sessionKwh: this.sessionKwh };
   }
 
   /** the charger's session energy (kWh drawn since plug-in) as it last said */
@@ -47,9 +50,9 @@ export class SocTracker {
     const reading = this.reading;
     if (!reading) return null;
     const charged = Math.max(0, this.sessionKwh - reading.sessionKwh);
-    if (charged < 0.001) return { percent: reading.percent, source: reading.source, basedOn: reading.source, readAtMonoMs: reading.atMonoMs };
+    if (charged < 0.001) return { percent: reading.percent, source: reading.source, basedOn: reading.source, readAtMonoMs: reading.atMonoMs, via: reading.via };
     const percent = Math.min(100, reading.percent + (charged * this.efficiency / this.batteryKwh) * 100);
-    return { percent, source: 'estimate', basedOn: reading.source, readAtMonoMs: reading.atMonoMs };
+    return { percent, source: 'estimate', basedOn: reading.source, readAtMonoMs: reading.atMonoMs, via: reading.via };
   }
 }
 

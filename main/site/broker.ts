@@ -141,6 +141,9 @@ export class Broker {
             text: over > EPS
               ? `emergency charge at ${fmt(want)} kW, ${fmt(over)} kW above the quarter budget${cost}`
               : `emergency charge at ${fmt(want)} kW within the quarter budget`,
+            params: over > EPS
+              ? { overKw: round1(over), ...(cost ? { peakKw: round1(over * remainingS / QUARTER_SECONDS), eur: Math.round(over * remainingS / QUARTER_SECONDS * price! / 12 * 100) / 100 } : {}) }
+              : { overKw: 0 },
           };
           break;
         }
@@ -417,6 +420,10 @@ function clamp(x: number, lo: number, hi: number): number {
 
 function fmt(x: number): string {
   return (Math.round(x * 10) / 10).toFixed(1);
+}
+
+function round1(x: number): number {
+  return Math.round(x * 10) / 10;
 }
 
 function round3(x: number): number {

@@ -57,23 +57,51 @@ export interface DeviceOnConductors {
 export function baseCurrents(fuse: Fuse, phases: readonly PhaseNow[], devices: readonly DeviceOnConductors[]): Map<Conductor, number | null> {
   const base = new Map<Conductor, number | null>();
   const used: Conductor[] = fuse.phases === 1 ? [1] : [1, 2, 3];
+  const exports = (p: PhaseNow | undefined) => p !== undefined && (p.exportKw ?? 0) > (p.importKw ?? 0);
   for (const c of used) {
     const p = phases.find((x) => x.phase === c);
     if (!p || p.currentA === null || !Number.isFinite(p.currentA)) {
       base.set(c, null);
       continue;
     }
-    const exporting = (p.exportKw ?? 0) > (p.importKw ?? 0);
+    let exporting = exports(p);
+    if (fuse.grid === '3x230' && c === 2 && !hasPower(p)) {
+      // a 3 x 230 V meter measures two elements referenced to L2 (p1-belgium.md: L2 reads 0 V
+      // and no power); L2's current is the sum of the other two lines' and has no direction of
+      // its own. It flows out only when both measured elements export; mixed or unknown counts
+      // as import, the worst case for the fuse.
+      exporting = exports(phases.find((x) => x.phase === 1)) && exports(phases.find((x) => x.phase === 3));
+    }
     base.set(c, exporting ? -Math.abs(p.currentA) : Math.abs(p.currentA));
   }
+  const drawn = new Map<Conductor, number>();
   for (const d of devices) {
     const perKw = ampsPerKw(fuse.grid, d.conductors);
-    for (const c of new Set(d.conductors)) {
-      const b = base.get(c);
-      if (b !== null && b !== undefined) base.set(c, b - d.measuredKw * perKw);
-    }
+    for (const c of new Set(d.conductors)) drawn.set(c, (drawn.get(c) ?? 0) + d.measuredKw * perKw);
+  }
+  for (const [c, deviceA] of drawn) {
+    const b = base.get(c);
+    if (b === null || b === undefined) continue;
+    base.set(c, fuse.grid === '3x230' && b > 0 && deviceA > 0 ? houseBesideDevices(b, deviceA) : b - deviceA);
   }
   return base;
+}
+
+/**
+ * On 3 x 230 V the currents on one line come from loads between different pairs of conductors,
+ * whose currents are up to 60 degrees apart (30 degrees for a three-phase load against a pair):
+ * the line's current is their vector sum, less than the plain sum. Subtracting the devices' amps
+ * from the meter's would then understate the house, and a grant sized on that would put the
+ * line over the fuse. The house's part at the widest angle is the largest it can be:
+ * |I|^2 = h^2 + D^2 + 2 h D cos(60) gives h = -D/2 + sqrt(|I|^2 - 3/4 D^2).
+ */
+function houseBesideDevices(lineA: number, deviceA: number): number {
+  return Math.max(0, -deviceA / 2 + Math.sqrt(Math.max(0, lineA * lineA - 0.75 * deviceA * deviceA)));
+}
+
+/** the meter sent a power for this phase, in either direction */
+function hasPower(p: PhaseNow): boolean {
+  return (p.importKw ?? 0) > 0 || (p.exportKw ?? 0) > 0;
 }
 
 /**

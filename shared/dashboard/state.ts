@@ -39,6 +39,8 @@ export interface CostsState {
   periods: Record<DashboardPeriod, PeriodFigures>;
   /** the last 30 Brussels days, oldest first, today included */
   days: DayCost[];
+  /** EUR per kWh imported now (VAT included), as the ledger prices it: the EV panel's session cost */
+  importEurPerKwhNow?: number | null;
 }
 
 export interface TelegramLine {

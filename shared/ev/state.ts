@@ -17,18 +17,25 @@ export const evChargerStateSchema = z.object({
   /** unplugged, connected, charging, error; unknown before the first reading */
   state: z.enum(['unplugged', 'connected', 'charging', 'error', 'unknown']),
   chargerWords: z.string().nullable(),
-  soc: z.object({ percent: z.number(), source: z.enum(['user', 'vehicle', 'estimate']), basedOn: z.enum(['user', 'vehicle']) }).nullable(),
+  /** where the value comes from; an estimate says what it rests on (basedOn) and how a vehicle reading came (via) */
+  soc: z.object({
+    percent: z.number(), source: z.enum(['user', 'vehicle', 'estimate']), basedOn: z.enum(['user', 'vehicle']),
+    via: z.enum(['http', 'mqtt']).nullable().optional(),
+  }).nullable(),
   /** the car is plugged and no SoC is known: the dashboard asks for one */
   socPrompt: z.boolean(),
   powerKw: z.number().nullable(),
   phases: z.array(z.object({ phase: z.number(), currentA: z.number(), powerKw: z.number() })),
   sessionKwh: z.number().nullable(),
+  /** the session's energy at the import price of the hours it was charged (EUR); partial: some energy had no price */
+  sessionEur: z.object({ eur: z.number(), partial: z.boolean() }).nullable().optional(),
   mode: chargeModeSchema,
   /** the current commanded (0 = paused) and on how many phases */
   commandA: z.number(),
   commandPhases: z.number(),
   grantedKw: z.number().nullable(),
-  reason: z.object({ code: z.string(), text: z.string() }),
+  /** what it does now and why: a code, the English words (logs, MQTT), the figures for the dashboard's own words */
+  reason: z.object({ code: z.string(), text: z.string(), params: z.record(z.string(), z.union([z.number(), z.string()])).optional() }),
   safe: z.boolean(),
   /** the charger link's problem in words, null while it answers */
   problem: z.string().nullable(),

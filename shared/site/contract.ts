@@ -72,6 +72,8 @@ export const grantReasonSchema = z.object({
     'target-raised', 'no-budget', 'meter-silent', 'not-demanded', 'paused',
   ]),
   text: z.string().max(300),
+  /** the figures in the words by name (e.g. an emergency's overKw and eur), for a dashboard that says it in another language */
+  params: z.record(z.string(), z.number()).optional(),
 }).strict();
 export type GrantReason = z.infer<typeof grantReasonSchema>;
 

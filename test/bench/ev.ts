@@ -88,8 +88,9 @@ export async function bench(): Promise<void> {
     // the decoder reports a frame on its last byte: this is "the last byte of the telegram"
     lastTelegramAt = process.hrtime.bigint();
     const telegram: Telegram = result.telegram;
-    hub.update({ meter: meterStateFromTelegram(telegram) });
+    // in serve's order: the grants first, then the meter's state for the dashboards
     site.telegram(telegram, peaks.update(telegram).state);
+    hub.update({ meter: meterStateFromTelegram(telegram) });
   });
   const commands: bigint[] = [];
   sim.onRequest((r) => { if (r.path === '/control' && Object.keys(r.query).length > 0) commands.push(r.arrivedNs); });
@@ -98,7 +99,7 @@ export async function bench(): Promise<void> {
   let missed = 0;
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   // the car's draw is part of what the meter measures
-  const next = () => { meter.setEvPower(sim.powerKw()); return meter.next(); };
+  const next = () => { meter.setEvPower(sim.powerKw(), sim.phasesInUse()); return meter.next(); };
   // warm up: the car starts, reaches 16 A
   for (let i = 0; i < 40; i++) { decoder.feed(next()); await sleep(PERIOD_MS); }
   const load = (await import('node:os')).loadavg();

@@ -1,6 +1,7 @@
 import { DASHBOARD } from '../../main/bus/access.js';
 import type { Telegram } from '../../shared/p1/telegram.js';
 import { CommandRegistry } from '../../main/bus/commands.js';
+import { meterStateFromTelegram } from '../../main/bus/meter-state.js';
 import { StateHub } from '../../main/bus/state-hub.js';
 import { evSchema } from '../../main/config/ev-schema.js';
 import type { GridType } from '../../main/ev/grid.js';
@@ -36,6 +37,8 @@ export interface ScenarioOptions {
   mode: 'smart' | 'now' | 'solar' | 'off';
   pvKw?: number | null;
   car?: { batteryKwh: number; maxPhases: 1 | 3; maxCurrentA: number };
+  /** the car's config socSource (ev-schema.ts), e.g. an MQTT topic */
+  socSource?: Record<string, unknown>;
 }
 
 export interface Second {
@@ -69,6 +72,7 @@ export class EvScenario {
   readonly seconds: Second[] = [];
   role!: EvRole;
   private charger!: NrgkickCharger;
+  private unfollow: () => void = () => {};
 
   constructor(readonly options: ScenarioOptions) {
     this.meter = new SimulatedMeter({ seed: options.seed, start: options.start, grid: options.grid });
@@ -90,7 +94,7 @@ export class EvScenario {
     const car = this.options.car ?? { batteryKwh: 60, maxPhases: 3, maxCurrentA: 16 };
     const config = evSchema.parse({
       grid: this.options.grid,
-      cars: [{ id: 'car_1', name: 'Test car', ...car }],
+      cars: [{ id: 'car_1', name: 'Test car', ...car, ...(this.options.socSource ? { socSource: this.options.socSource } : {}) }],
       chargers: [{ id: 'garage', type: 'nrgkick', url, car: 'car_1', mode: this.options.mode }],
     });
     this.role = new EvRole({
@@ -98,9 +102,12 @@ export class EvScenario {
       createCharger: (c, timers) => (this.charger = new NrgkickCharger({ id: c.id, link: createNrgkickLink({ baseUrl: c.url }), timers, maxCurrentA: c.maxCurrentA, random: () => 0 })),
     });
     this.role.start();
+    // as serve composes it: the meter's telegrams in the hub are the role's meter news (and register)
+    this.unfollow = this.role.followMeter(this.hub);
   }
 
   async close(): Promise<void> {
+    this.unfollow();
     await this.role.stop();
     this.site.stop();
     this.link.close();
@@ -116,10 +123,10 @@ export class EvScenario {
   async run(n: number, each?: (second: Second, index: number) => void): Promise<void> {
     for (let i = 0; i < n; i++) {
       const carKw = this.sim.powerKw();
-      this.meter.setEvPower(carKw);
+      this.meter.setEvPower(carKw, this.sim.phasesInUse());
       const telegram = decodeOne(this.meter);
       const twin = decodeOne(this.twin);
-      this.role.meterSeen(telegram.tariff);
+      this.hub.update({ meter: meterStateFromTelegram(telegram) });
       this.site.telegram(telegram, this.peaks.update(telegram).state);
       await this.settle();
       const second: Second = { telegram, twin, carKw, currentSetA: this.sim.current().currentSetA, paused: this.sim.current().paused };

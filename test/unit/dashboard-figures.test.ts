@@ -1,7 +1,7 @@
 /** The dashboard's server-side figures: telegram lines, period sums and the demo's history steps. */
 import { describe, expect, test } from 'vitest';
 import type { Telegram } from '../../shared/p1/telegram.js';
-import { costsAt, ratesSummary } from '../../main/dashboard/figures.js';
+import { costsAt, importPriceAt, ratesSummary } from '../../main/dashboard/figures.js';
 import { telegramLines } from '../../main/dashboard/telegram-lines.js';
 import { fillHistory } from '../../main/demo/history.js';
 import { SimulatedMeter } from '../../main/p1/simulator/meter.js';
@@ -50,6 +50,13 @@ describe('costsAt', () => {
     expect(costs.periods.week.importKwh).toEqual({ t1: 4.5, t2: 2 });
     expect(costs.periods.month.gas).toEqual({ m3: 3, kwh: 34.53, eur: 4.5 });
     expect(costs.days.map((d) => d.day)).toEqual(['2026-01-12', '2026-01-14', '2026-01-15']);
+  });
+
+  test('the import price now: the register\'s rate with VAT, as the ledger prices energy (the EV session cost)', () => {
+    const rates = { Electricity: { '+': { Day: 0.30, Night: 0.20 }, vat: 0.06 } };
+    // register 1 (Day): 0.30 x 1.06 = 0.318; register 2 (Night): 0.20 x 1.06 = 0.212
+    expect(importPriceAt(rates, jan(15) + 9 * 3_600_000, 1)).toBeCloseTo(0.318, 6);
+    expect(importPriceAt(rates, jan(15) + 23 * 3_600_000, 2)).toBeCloseTo(0.212, 6);
   });
 
   test('the rates panel names the registers and the clock band in force', () => {

@@ -139,4 +139,13 @@ describe('EV controller', () => {
     expect(c.decide(inputs(0, { reading: reading('unplugged') }))).toMatchObject({ demand: null, command: { currentA: 0 }, reason: { code: 'unplugged' } });
     expect(c.decide(inputs(0, { mode: 'off' }))).toMatchObject({ demand: null, command: { currentA: 0 }, reason: { code: 'off' } });
   });
+
+  it('a charger never read (a wrong password from the start) is a charger problem in the safe state, not "no car"', () => {
+    const c = new EvController(setup());
+    const health = { ok: false, problem: 'auth' as const, message: 'NRGkick refused our credentials (HTTP 401)', sinceMonoMs: 0 };
+    expect(c.decide(inputs(0, { reading: null, health }))).toMatchObject({
+      demand: null, command: { currentA: 0 }, safe: true,
+      reason: { code: 'charger-problem', text: 'NRGkick refused our credentials (HTTP 401); paused until it answers', params: { problem: 'auth' } },
+    });
+  });
 });

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { evSchema } from '../../main/config/ev-schema.js';
 import { socAtPath, SocTracker } from '../../main/ev/soc.js';
+import { socFromPayload } from '../../main/ev/soc-mqtt.js';
 
 describe('state of charge', () => {
   it('is the user\'s value at plug-in, then an estimate from the charged energy, marked as such', () => {
     const soc = new SocTracker(60, 0.9);
     expect(soc.value()).toBeNull();
     soc.report(15, 'user', 1000);
-    expect(soc.value()).toEqual({ percent: 15, source: 'user', basedOn: 'user', readAtMonoMs: 1000 });
+    expect(soc.value()).toEqual({ percent: 15, source: 'user', basedOn: 'user', readAtMonoMs: 1000, via: null });
     // 10 kWh drawn x 0.9 = 9 kWh stored = 15% of 60 kWh: 15% + 15% = 30%
     soc.session(10);
     expect(soc.value()!.source).toBe('estimate');
@@ -32,6 +33,25 @@ describe('state of charge', () => {
     expect(socAtPath({ battery: { soc: '61.5' } }, 'battery.soc')).toBe(61.5);
     expect(socAtPath({}, 'constructor')).toBeNull();
     expect(socAtPath({ battery: { soc: 140 } }, 'battery.soc')).toBeNull();
+  });
+});
+
+describe('state of charge from an MQTT payload', () => {
+  it('takes a plain number, or JSON at the configured path, and says why anything else is not one', () => {
+    expect(socFromPayload(' 62.5\n', undefined)).toBe(62.5);
+    expect(socFromPayload('{"battery":{"soc":48}}', 'battery.soc')).toBe(48);
+    expect(socFromPayload('unavailable', undefined)).toBe('"unavailable" is not a percentage from 0 to 100');
+    expect(socFromPayload('140', undefined)).toBe('"140" is not a percentage from 0 to 100');
+    expect(socFromPayload('62', 'battery.soc')).toBe('no percentage at "battery.soc" in the payload');
+    expect(socFromPayload('{"soc":', 'soc')).toBe('the payload is not JSON (path "soc" was configured)');
+  });
+
+  it('is configured with a broker URL and one topic, never a wildcard', () => {
+    const car = { id: 'car_1', name: 'Zoe', batteryKwh: 52 };
+    const ok = evSchema.parse({ cars: [{ ...car, socSource: { type: 'mqtt', url: 'mqtt://127.0.0.1:1883', topic: 'car/soc' } }] });
+    expect(ok.cars[0]!.socSource).toEqual({ type: 'mqtt', url: 'mqtt://127.0.0.1:1883', topic: 'car/soc' });
+    const wild = evSchema.safeParse({ cars: [{ ...car, socSource: { type: 'mqtt', url: 'mqtt://127.0.0.1:1883', topic: 'car/#' } }] });
+    expect(wild.error!.issues[0]).toMatchObject({ path: ['cars', 0, 'socSource', 'topic'], message: 'one topic, without the wildcards # or +' });
   });
 });
 

@@ -166,6 +166,50 @@ describe('broker: the main fuse per conductor', () => {
     expect(grantOf(r, 'car').reason.text).toBe('main fuse: L2 at 18.0 of 25 A');
   });
 
+  describe('3 x 230 V: L2 has no power of its own (a two-element meter)', () => {
+    // as such a meter sends it: L1 and L3 with their power, L2 with its current, 0 V and 0 kW
+    const aron = (l1: [number, number], l2A: number, l3: [number, number]): PhaseNow[] => [
+      { phase: 1, currentA: l1[0], importKw: Math.max(0, l1[1]), exportKw: Math.max(0, -l1[1]) },
+      { phase: 2, currentA: l2A, importKw: 0, exportKw: 0 },
+      { phase: 3, currentA: l3[0], importKw: Math.max(0, l3[1]), exportKw: Math.max(0, -l3[1]) },
+    ];
+    const car = () => entry(ev('car', { band: { minKw: 0, maxKw: 11 }, plannedKwh: 2.75 }));
+
+    it('exporting on both measured elements: L2\'s current flows out too, and a charger may use it', () => {
+      // PV exports 20 A on every line (L1 -4.6 kW, L3 -4.6 kW, L2 20 A). L2 flows out, so each line
+      // is at -20 A: a three-phase charge (1000 / (sqrt(3) x 230) = 2.51 A per kW) may add up to
+      // 45 A = 17.9 kW before any line reaches +25 A; the band (11 kW) binds, not the fuse.
+      // (Counted as import, L2 would have allowed only 5 A = 1.99 kW.)
+      const broker = new Broker({ fuse: { grid: '3x230', phases: 3, amps: 25 } });
+      const r = broker.tick({ monoMs: 0, time: Q0, netKw: -9.2, phases: aron([20, -4.6], 20, [20, -4.6]), quarter: budget, demands: [car()] });
+      expect(grantOf(r, 'car').kw).toBeCloseTo(11, 3);
+      expect(r.state.conductors.find((c) => c.conductor === 2)!.amps).toBeCloseTo(-20 + 11 * 2.51, 1);
+    });
+
+    it('a charging car\'s line current is not subtracted as a plain number: the house is taken at the widest angle', () => {
+      // a three-phase car draws 16 A per line (6.374 kW = 16 x sqrt(3) x 230 W); L1 reads 20 A.
+      // The loads on a line are up to 60 degrees apart, so the house may be as large as
+      // h = -16/2 + sqrt(20^2 - 3/4 x 16^2) = -8 + sqrt(208) = 6.42 A (not 20 - 16 = 4 A):
+      // room 25 - 6.42 = 18.58 A on L1 -> 18.58 / 2.510 A per kW = 7.40 kW (L2, L3 read 10 A: less binding).
+      const broker = new Broker({ fuse: { grid: '3x230', phases: 3, amps: 25 } });
+      const r = broker.tick({
+        monoMs: 0, time: Q0, netKw: 8, phases: aron([20, 5], 10, [10, 3]), quarter: budget,
+        demands: [entry(ev('car', { measuredKw: 6.374, band: { minKw: 0, maxKw: 11 }, plannedKwh: 2.75 }))],
+      });
+      expect(grantOf(r, 'car').kw).toBeCloseTo(18.58 * Math.sqrt(3) * 0.23, 1);
+      expect(grantOf(r, 'car').reason.code).toBe('fuse');
+    });
+
+    it('one element importing, the other exporting: L2\'s direction is unknown and counts as import', () => {
+      // L1 imports, L3 exports, L2 reads 18 A: taken as +18 A, the worst case -> 7 A of room
+      // -> 7 / 2.510 = 2.789 kW.
+      const broker = new Broker({ fuse: { grid: '3x230', phases: 3, amps: 25 } });
+      const r = broker.tick({ monoMs: 0, time: Q0, netKw: 0, phases: aron([10, 2], 18, [10, -2]), quarter: budget, demands: [car()] });
+      expect(grantOf(r, 'car').kw).toBeCloseTo(7 * Math.sqrt(3) * 0.23, 2);
+      expect(grantOf(r, 'car').reason.text).toBe('main fuse: L2 at 18.0 of 25 A');
+    });
+  });
+
   it('a phase current the meter did not send counts as the worst case: nothing on that conductor', () => {
     // L2 unknown: the 3-phase car gets 0; a single-phase boiler on L1 (3 x 400 V) is not touched by
     // L2 and gets its 2 kW (L1 at 5 A has 20 A = 4.6 kW of room).
@@ -265,7 +309,11 @@ describe('broker: emergency', () => {
       demands: [entry(ev('car', { class: 'emergency', minRunKw: 4.1 }))],
     });
     expect(grantOf(r, 'car').kw).toBeCloseTo(4.1, 3);
-    expect(grantOf(r, 'car').reason).toEqual({ code: 'emergency', text: 'emergency charge at 4.1 kW, 4.1 kW above the quarter budget (a peak up to 2.1 kW higher: about 8.54 EUR)' });
+    expect(grantOf(r, 'car').reason).toEqual({
+      code: 'emergency', text: 'emergency charge at 4.1 kW, 4.1 kW above the quarter budget (a peak up to 2.1 kW higher: about 8.54 EUR)',
+      // the same figures by name, for a dashboard in another language
+      params: { overKw: 4.1, peakKw: 2.1, eur: 8.54 },
+    });
   });
 });
 

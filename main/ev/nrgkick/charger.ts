@@ -243,6 +243,11 @@ export class NrgkickCharger implements Charger, PhaseSwitching, EnergyLimit {
       }
       this.last = readValues(values, this.confirmed, this.timers.now(), this.description);
       this.pollFailures = 0;
+      // the charger just answered with our credentials: a command that failed to reach it or was
+      // refused them is no longer a reason to distrust it (else a paused charger, with nothing new
+      // to command, would keep an old 401 for ever); refusals of the command itself stay
+      const transport = this.commandProblem?.problem;
+      if (transport === 'auth' || transport === 'unreachable' || transport === 'timeout') this.commandProblem = null;
       this.setPollProblem(null);
     } catch (error) {
       this.setPollProblem(toFailure(error));

@@ -23,8 +23,14 @@ export interface ChargerSettings {
   energyLimitWh: number;
 }
 
-/** amps per second a car's current moves toward its target: 0 -> 16 A in about 3 s */
-const RAMP_A_PER_S = 5;
+/** amps per second a car's current rises toward its target: 0 -> 16 A in about 3 s */
+const RAMP_UP_A_PER_S = 5;
+/**
+ * amps per second it falls: a lower signalled current is followed within a second (16 A -> 0 in
+ * 0.8 s), so a cut commanded on one telegram shows in the next; a car slower than that is the
+ * charger-side fault the fuse check in the scenario tests would catch
+ */
+const RAMP_DOWN_A_PER_S = 20;
 /** above this state of charge the car takes less and less, to 0 at 100% */
 const TAPER_FROM_PERCENT = 90;
 
@@ -82,8 +88,9 @@ export class CarModel {
     while (this.atMs < nowMs) {
       const stepMs = Math.min(100, nowMs - this.atMs);
       const target = this.targetA();
-      const maxStep = RAMP_A_PER_S * stepMs / 1000;
-      this.actualA += Math.max(-maxStep, Math.min(maxStep, target - this.actualA));
+      const up = RAMP_UP_A_PER_S * stepMs / 1000;
+      const down = RAMP_DOWN_A_PER_S * stepMs / 1000;
+      this.actualA += Math.max(-down, Math.min(up, target - this.actualA));
       // a car holds no current below what the charger signals as the minimum
       if (target === 0 && this.actualA < 0.5) this.actualA = 0;
       const wh = this.powerKw() * 1000 * stepMs / 3_600_000;

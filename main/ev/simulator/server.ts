@@ -57,7 +57,7 @@ export class ChargerSimulator {
   private readonly settings: ChargerSettings;
   private readonly requestListeners = new Set<(request: RecordedRequest) => void>();
 
-  constructor(private readonly options: ChargerSimulatorOptions) {
+  constructor(private options: ChargerSimulatorOptions) {
     this.now = options.now ?? Date.now;
     this.settings = { currentSetA: 6, paused: true, phaseCount: 3, energyLimitWh: 0 };
     this.model = new CarModel(options.grid, this.settings, this.now());
@@ -93,6 +93,11 @@ export class ChargerSimulator {
     this.model.errorCode = code;
   }
 
+  /** the credentials it asks for from now on (as when the user changes them in the NRGkick app); null: none */
+  setAuth(auth: { username: string; password: string } | null): void {
+    this.options.auth = auth;
+  }
+
   clearFaults(): void {
     Object.assign(this.faults, NO_FAULTS);
   }
@@ -101,6 +106,11 @@ export class ChargerSimulator {
   powerKw(): number {
     this.model.advanceTo(this.now());
     return this.model.powerKw();
+  }
+
+  /** the phases the charge uses now (1 or 3), for the meter's load */
+  phasesInUse(): 1 | 3 {
+    return this.model.phasesInUse();
   }
 
   /** the charger's settings as it holds them now */

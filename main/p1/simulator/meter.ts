@@ -60,6 +60,7 @@ export class SimulatedMeter {
   /** advance() runs next() without formatting: the model moves, no bytes are made */
   private quiet = false;
   private evW = 0;
+  private evPhases: 1 | 3 = 3;
   private gasMl = 0;
   private waterMl = 0;
   private nextMbusAt = 0;
@@ -159,10 +160,14 @@ export class SimulatedMeter {
     this.pvOverrideW = kw === null ? null : Math.round(kw * 1000);
   }
 
-  /** EV charging power in kW (0 = not charging); three-phase on 3x400, else on circuit 1. */
-  setEvPower(kw: number): void {
+  /**
+   * EV charging power in kW (0 = not charging). A three-phase charge is a balanced load on all
+   * three circuits (3x400 and 3x230); a single-phase one, or any on 1x230, is on circuit 1.
+   */
+  setEvPower(kw: number, phases: 1 | 3 = 3): void {
     if (!(kw >= 0)) throw new RangeError(`setEvPower: need kW >= 0 (got ${kw})`);
     this.evW = Math.round(kw * 1000);
+    this.evPhases = phases;
   }
 
   /**
@@ -191,7 +196,8 @@ export class SimulatedMeter {
     net[1] = plan.load[s * 3 + 1]!;
     net[2] = plan.load[s * 3 + 2]!;
     const threePhase = this.grid === '3x400';
-    spread(net, threePhase ? 0 : 1, this.evW - (this.pvOverrideW ?? plan.pv[s]!));
+    spread(net, threePhase ? 0 : 1, -(this.pvOverrideW ?? plan.pv[s]!));
+    spread(net, this.grid !== '1x230' && this.evPhases === 3 ? 0 : 1, this.evW);
     if (this.injections.length > 0) {
       this.injections = this.injections.filter((i) => i.untilMs > t);
       for (const injection of this.injections) spread(net, injection.circuit, injection.watts);

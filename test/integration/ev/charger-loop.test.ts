@@ -74,10 +74,32 @@ describe('charger loop over HTTP', () => {
     // no more grants (the meter or the broker went quiet): paused by the time 3 s have passed
     for (let i = 0; i < 3; i++) await second(timers, link, null);
     await waitFor('paused', () => sim!.current().paused);
-    expect(loop.state()).toMatchObject({ safe: true });
-    expect(loop.state().reason.text).toMatch(/no meter data for 3 s: paused|grant expired/);
+    // the grant (valid 2.5 s) expired first; a grant is meter news too (it is issued on a telegram)
+    expect(loop.state()).toMatchObject({ safe: true, reason: { code: 'safe-no-grant', text: 'the budget grant expired 3 s ago: paused' } });
+    // one second more and the meter counts as stale (over 3 s)
+    await second(timers, link, null);
+    expect(loop.state()).toMatchObject({ safe: true, reason: { code: 'safe-meter-stale', text: 'no meter data for 4 s: paused' } });
     // grants again: after the minimum off time (60 s) it starts again
     for (let i = 0; i < 61; i++) await second(timers, link, 6.9);
+    await waitFor('charging again', () => !sim!.current().paused);
+    expect(loop.state().safe).toBe(false);
+  });
+
+  it('telegrams still arriving but no grant (the site withholds it): the grant expires, paused, and it recovers', async () => {
+    const { timers, sim, link, loop } = await setup();
+    sim.plug(CAR_AT(50));
+    loop.start();
+    await waitFor('plugged reading', () => loop.state().plugged);
+    loop.reportSoc(50, 'user');
+    link.grant('garage', 6.9);
+    await waitFor('10 A', () => sim.current().currentSetA === 10 && !sim.current().paused);
+    // the meter keeps sending (register 1) while no grant comes: valid for 2.5 s, so expired at 3 s
+    for (let i = 0; i < 3; i++) { loop.meterSeen(1); await second(timers, link, null); }
+    loop.meterSeen(1);
+    loop.decide();
+    await waitFor('paused', () => sim!.current().paused);
+    expect(loop.state()).toMatchObject({ safe: true, reason: { code: 'safe-no-grant', text: 'the budget grant expired 3 s ago: paused' } });
+    for (let i = 0; i < 61; i++) { loop.meterSeen(1); await second(timers, link, 6.9); }
     await waitFor('charging again', () => !sim!.current().paused);
     expect(loop.state().safe).toBe(false);
   });
@@ -137,5 +159,14 @@ describe('charger loop over HTTP', () => {
     await waitFor('auth problem', () => loop!.state().problem !== null, 5000);
     expect(loop.state().problem).toMatch(/refused our credentials \(HTTP 401\)/);
     expect(sim.current().paused).toBe(true);
+    // with grants coming, still safe and saying why
+    for (let i = 0; i < 3; i++) await second(timers, link, 11.04);
+    expect(loop.state()).toMatchObject({ safe: true, reason: { code: 'charger-problem', params: { problem: 'auth' } } });
+    expect(loop.state().reason.text).toMatch(/HTTP 401/);
+    // the charger's password becomes the one configured: it answers again and the car charges
+    sim.setAuth({ username: 'admin', password: 'wrong' });
+    for (let i = 0; i < 120 && !(sim.current().currentSetA === 16 && !sim.current().paused); i++) await second(timers, link, 11.04);
+    expect(sim.current()).toMatchObject({ currentSetA: 16, paused: false });
+    expect(loop.state()).toMatchObject({ safe: false, problem: null });
   });
 });

@@ -73,7 +73,7 @@ describe('EV entities over MQTT', () => {
     expect(hub.current.ev!.chargers[0]!.mode).toBe('solar');
     await observer.publishAsync('digital-meter/number/ev_garage_soc_set/set', '35');
     await waitFor('soc 35', () => seen.get('digital-meter/sensor/ev_garage_soc') === '35');
-    expect(hub.current.ev!.chargers[0]!.soc).toEqual({ percent: 35, source: 'user', basedOn: 'user' });
+    expect(hub.current.ev!.chargers[0]!.soc).toEqual({ percent: 35, source: 'user', basedOn: 'user', via: null });
     await observer.publishAsync('digital-meter/select/ev_garage_mode/set', 'turbo');
     await waitFor('refusal', () => (seen.get('digital-meter/result') ?? '').includes('turbo'));
     expect(JSON.parse(seen.get('digital-meter/result')!)).toMatchObject({ type: 'error', code: 'bad-arguments', message: 'EV garage mode: "turbo" is not an allowed value' });

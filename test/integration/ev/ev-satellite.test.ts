@@ -71,4 +71,37 @@ describe('EV role in serve', () => {
     await waitFor('paused', () => sim.current().paused, 15_000);
     expect(sim.current().paused).toBe(true);
   }, 90_000);
+
+  it('as a satellite in smart mode: waits for register 2, and charges when the meter switches to it', async () => {
+    // a single-phase car (6 A = 1.38 kW) so that the quarter's budget at night has room for it
+    sim = new ChargerSimulator({ grid: '3x400' });
+    const url = await sim.listen();
+    sim.plug({ batteryKwh: 52, maxPhases: 1, maxCurrentA: 16, socPercent: 40 });
+    const charger = sim;
+    const dir = mkdtempSync(join(tmpdir(), 'dm-ev-sat-tariff-'));
+    // Wednesday 18 June 2025, 21:59:35 in Brussels: register 1 (day) for 25 s, then 2 (night).
+    // This simulated house (seed 3) draws under 0.45 kW after 22:00, so the quarter's 2.5 kW
+    // minimum target leaves the car's 1.38 kW (6 A on one phase) room
+    const p1 = { type: 'simulator', seed: 3, speed: 1, grid: '3x400', start: '2025-06-18T21:59:35' };
+    const meterFile = configFile(dir, 'meter.json', { ...meterPart, p1, dataDir: join(dir, 'meter-data'), roles: ['meter'], log: { level: 'warn', file: false } });
+    const satelliteToken = issueNamedToken(join(dir, 'meter-data'), 'satellite', 'garage-pi').token;
+    const meterStarted = Date.now();
+    const meter = await startServe(['--config', meterFile, '--port', String(await freePort())], { home: join(dir, 'meter') });
+    processes.push(meter);
+    const satFile = configFile(dir, 'satellite.json', {
+      roles: ['ev'], log: { level: 'warn', file: false }, bus: { meter: { url: `${meter.origin.replace('http', 'ws')}/ws`, token: satelliteToken, name: 'garage-pi' } },
+      ev: { cars: [{ id: 'car_1', name: 'Zoe', batteryKwh: 52, maxPhases: 1 }], chargers: [{ id: 'garage', type: 'nrgkick', url, car: 'car_1', mode: 'smart' }], grid: '3x400' },
+    });
+    const satellite = await startServe(['--config', satFile, '--port', String(await freePort())], { home: join(dir, 'sat') });
+    processes.push(satellite);
+    // the satellite reads the charger while the day register holds, and allows it no current
+    await waitFor('the satellite polling the charger', () => charger.requests.some((r) => r.path === '/values'), 20_000);
+    const drawing = () => !charger.current().paused && charger.current().currentSetA >= 6 && charger.powerKw() > 1;
+    expect(drawing()).toBe(false);
+    // 22:00: the meter's telegrams say register 2; the satellite's mirror carries it to the EV role
+    await waitFor('charging on register 2', drawing, 60_000);
+    // not before the switch: the meter's clock started 25 s before 22:00 (speed 1; 5 s of slack
+    // for the process starting after meterStarted was taken)
+    expect(Date.now() - meterStarted).toBeGreaterThan(20_000);
+  }, 120_000);
 });
