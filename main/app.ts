@@ -47,6 +47,7 @@ import { CONTROL_OFF, satelliteDoors, type SatelliteDoors } from './site/satelli
 import { publishSatelliteStatus } from './site/satellite-status.js';
 import { SiteController } from './site/site-controller.js';
 import { registerTripsCommands } from './ev/trips/commands.js';
+import { verdictFromChargers } from './ev/trips/charger-trips.js';
 import { createTrips } from './ev/trips/start-trips.js';
 import { registerSiteCommands } from './site/commands.js';
 
@@ -124,6 +125,8 @@ export async function createApp(o: AppOptions = {}): Promise<App> {
     extraStreams: [{ level: 'info', stream: ring }],
   });
   if (dataDirWarning) log.warn(dataDirWarning);
+  // an older configuration file that still loads says what to change in it
+  for (const notice of loaded.notices ?? []) log.warn(notice);
   const hub = new StateHub(undefined, (error) => log.error({ err: (error as Error).message }, 'a state listener failed'));
   const commands = registerStateCommands(new CommandRegistry(), hub);
   const shutdown = o.shutdown ?? new ShutdownRegistry(10_000, (message) => log.warn(message));
@@ -170,11 +173,23 @@ export async function createApp(o: AppOptions = {}): Promise<App> {
     publisher.publishFigures();
   });
   registerDashboardCommands(commands, { ratesStore, ledger: opened.ledger, power: publisher.power, meterNow: () => opened.pipeline.last, log });
-  // trips from the calendars, for the EV role, once cars are configured (kept in the meter's database)
-  const trips = roles.includes('ev') && config.trips.cars.length > 0
-    ? createTrips({ config: config.trips, db: opened.store.db, secrets, log, onState: (state) => hub.update({ trips: state }) })
+  // trips from the calendars for the cars of ev.cars (kept in the meter's database): beside the
+  // EV role, or for an EV satellite when calendars are configured here (it mirrors `trips`)
+  const evCars = config.ev?.cars ?? [];
+  const trips = evCars.length > 0 && (roles.includes('ev') || config.trips.calendars.length > 0)
+    ? createTrips({ config: config.trips, cars: evCars, db: opened.store.db, secrets, log, onState: (state) => hub.update({ trips: state }) })
     : null;
-  if (trips) registerTripsCommands(commands, trips);
+  if (trips) {
+    registerTripsCommands(commands, trips);
+    // the EV role's verdict per trip (met, or short by how much) goes into the trips' state too
+    trips.setJudge((trip) => verdictFromChargers(hub.current.ev?.chargers, trip));
+    let verdicts = '';
+    hub.subscribe((delta) => {
+      if (!Object.prototype.hasOwnProperty.call(delta.set, 'ev')) return;
+      const now = JSON.stringify(hub.current.ev?.chargers.map((c) => c.tripVerdicts ?? []) ?? []);
+      if (now !== verdicts) { verdicts = now; trips.republish(); }
+    });
+  }
 
   const demoMeter = demo ? demoMeterFor(opened, dataDir, log, o) : null;
   const source = demoMeter ? new SimulatorSource(demoMeter, o.speed ?? 1) : createP1Source(config.p1, {
@@ -315,7 +330,10 @@ function satelliteLink(loaded: LoadedConfig, roles: Role[], hub: StateHub, monoN
   const link = new RemoteSiteLink(client, monoNow);
   let stopStatus: (() => void) | null = null;
   // the satellite's page shows the meter's figures too: its state mirrors the meter's (not its own page's parts)
-  const mirror = (state: BusState) => hub.update({ meter: state.meter, quarter: state.quarter, costs: state.costs, sources: state.sources, site: state.site ?? null });
+  // and `trips`: the EV role here charges for the trips the meter's trips service reads
+  const mirror = (state: BusState) => hub.update({
+    meter: state.meter, quarter: state.quarter, costs: state.costs, sources: state.sources, site: state.site ?? null, trips: state.trips ?? null,
+  });
   client.on('snapshot', mirror);
   client.on('delta', (_delta, state) => mirror(state));
   client.on('connected', () => log.info({ meter: meter.url, name }, 'satellite: connected to the meter'));

@@ -168,5 +168,5 @@ export async function run(args: string[]): Promise<number> {
 /** The EV role's Home Assistant entities: per charger (sensors and controls) and per car its next trip. */
 function evHomeAssistantEntities(config: Config) {
   const ev = evMqttEntities(config.ev);
-  return { sensors: [...ev.sensors, ...tripEntities(config.trips.cars)], controls: ev.controls };
+  return { sensors: [...ev.sensors, ...tripEntities(config.ev?.cars ?? [])], controls: ev.controls };
 }

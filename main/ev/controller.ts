@@ -3,6 +3,7 @@ import type { CarConfig, ChargeMode, EvControlConfig } from '../config/ev-schema
 import type { ChargerHealth, ChargerReading } from './charger.js';
 import { chargeConductors, chargePowerKw, currentForPowerA, usablePhases, type GridType } from './grid.js';
 import type { SocValue } from './soc.js';
+import { tripDemandFields } from './trips/intent.js';
 
 /**
  * The EV controller for one charger (issue 17, site-control.md). Pure: each call to `decide`
@@ -36,8 +37,12 @@ export interface ControllerSetup {
 export interface ChargeIntent {
   /** energy the plan placed in the running quarter for this car, kWh */
   plannedKwh?: number | null;
-  /** a trip: the energy (kWh, drawn from the grid) needed by `time` (epoch ms) */
-  trip?: { time: number; kwh: number; label?: string } | null;
+  /**
+   * a trip: the energy (kWh, drawn from the grid) needed by `time` (epoch ms); `urgent` for a
+   * sudden trip (charged at once, beyond the peak if it must); `now` the wall time (epoch ms)
+   * it was worked out at, for the power an urgent trip needs (without it: full power)
+   */
+  trip?: { time: number; kwh: number; label?: string; urgent?: boolean; now?: number } | null;
   /** when the cheap register next starts (epoch ms), for the reason shown while waiting */
   nextCheapAt?: number | null;
 }
@@ -136,11 +141,14 @@ export class EvController {
     }
     if (mode === 'now') return { ...base, class: 'emergency', priority: 50, band: band(maxKw) };
     const keep = inMinOn ? minRunKw : 0;
+    const trip = inputs.intent?.trip;
+    // a calendar trip in smart mode; a sudden trip whenever the car may charge for more than the sun
+    if (trip && trip.kwh > 0 && (mode === 'smart' || (mode === 'solar' && trip.urgent))) {
+      const fields = tripDemandFields(trip, { minRunKw, maxKw, keepKw: keep }, trip.now ?? null);
+      return { ...base, class: fields.class, priority: fields.priority, band: band(fields.minKw), deadline: fields.deadline };
+    }
     if (mode === 'smart') {
       const intent = inputs.intent;
-      if (intent?.trip && intent.trip.kwh > 0) {
-        return { ...base, class: 'deadline', priority: 60, band: band(keep), deadline: { time: intent.trip.time, kwh: round3(intent.trip.kwh) } };
-      }
       if (intent?.plannedKwh !== undefined && intent.plannedKwh !== null) {
         if (intent.plannedKwh > 0) return { ...base, class: 'plan', priority: 50, band: band(keep), plannedKwh: round3(intent.plannedKwh) };
       } else if (inputs.tariff === 2) {
@@ -254,11 +262,16 @@ export class EvController {
     }
     switch (demand?.class) {
       case 'emergency':
+        if (inputs.intent?.trip?.urgent && !(inputs.soc && car && inputs.soc.percent < car.minSocPercent) && inputs.mode !== 'now') {
+          // the broker's words say whether (and for how many euros) this goes above the quarter's target
+          return { code: 'trip', text: `sudden trip${tripLabel(inputs)}: charging ${fmtKw(kwNow)} kW at once (${grantReason.text})` };
+        }
         if (inputs.mode === 'now' && !(inputs.soc && car && inputs.soc.percent < car.minSocPercent)) return { code: 'now', text: `charging now at ${fmtKw(kwNow)} kW` };
         // the broker's words say whether (and by how much, in euros) this raises the quarter above its target
         return { code: 'emergency', text: `emergency: below ${car?.minSocPercent ?? 20}%, charging at ${fmtKw(kwNow)} kW (${grantReason.text})` };
       case 'deadline':
-        return { code: 'trip', text: running ? `charging ${fmtKw(kwNow)} kW for the trip${inputs.intent?.trip?.label ? ` ${inputs.intent.trip.label}` : ''}` : `waiting: ${grantReason.text}` };
+        // the broker's words: the energy by when, or the raised target and what it costs
+        return { code: 'trip', text: running ? `charging ${fmtKw(kwNow)} kW for the trip${tripLabel(inputs)} (${grantReason.text})` : `trip${tripLabel(inputs)}: waiting: ${grantReason.text}` };
       case 'plan':
         if (inputs.intent?.plannedKwh != null) return { code: 'plan', text: running ? `charging ${fmtKw(kwNow)} kW as planned` : `planned, but: ${grantReason.text}` };
         return { code: 'cheap-hours', text: running ? `register 2 (cheap rate): charging ${fmtKw(kwNow)} kW` : `register 2, but: ${grantReason.text}` };
@@ -271,6 +284,11 @@ export class EvController {
         return { code: 'no-budget', text: 'waiting for solar surplus' };
     }
   }
+}
+
+function tripLabel(inputs: ControllerInputs): string {
+  const label = inputs.intent?.trip?.label;
+  return label ? ` "${label}"` : '';
 }
 
 function round3(value: number): number {

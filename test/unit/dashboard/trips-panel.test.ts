@@ -18,7 +18,7 @@ const state: TripsState = {
   ],
   next: [{ car: 'tesla', trip: trip({ id: 'a' }) }, { car: 'zoe', trip: null }],
   calendars: [{ name: 'gezin', kind: 'ical', status: 'error', message: 'cannot reach https://calendar.google.com/…: ENOTFOUND', lastGoodAt: Date.parse('2026-03-22T08:00:00Z'), failingSince: Date.parse('2026-03-22T09:15:00Z') }],
-  problems: ["\"Oma @car_golf@\" (gezin, 2026-03-25T07:00Z): no car named 'golf' (known: tesla, zoe)"],
+  problems: ["\"Oma @car_golf@\" (gezin, 2026-03-25T07:00Z): no car 'golf' in ev.cars (@car_<id>@ names a car by its id; known: tesla, zoe)"],
   horizonDays: 7,
   updatedAt: Date.parse('2026-03-22T10:00:00Z'),
 };
@@ -45,7 +45,7 @@ describe('TripsPanel', () => {
     const line = plain(w.get('[data-testid=trips-calendars]').text());
     // 09:15Z = 10:15:00 CET; the list from 08:00Z = 09:00:00 CET
     expect(line).toMatch(/^gezin: not read since Sun 22 Mar, 10:15:00: cannot reach https:\/\/calendar\.google\.com\/…: ENOTFOUND — showing the list read Sun 22 Mar, 09:00:00$/);
-    expect(w.get('[data-testid=trips-problems]').text()).toContain("no car named 'golf'");
+    expect(w.get('[data-testid=trips-problems]').text()).toContain("no car 'golf' in ev.cars");
   });
 
   test('in Dutch and French', () => {
