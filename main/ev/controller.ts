@@ -90,6 +90,8 @@ export class EvController {
   private runningSince: number | null = null;
   private stoppedAt: number | null = null;
   private lastPhaseSwitchAt: number | null = null;
+  /** a calendar trip in register 2 follows its deadline, not the cheap hours (cheapHoursCarry) */
+  private tripOnDeadline = false;
 
   constructor(private readonly setup: ControllerSetup) {
     this.current = { currentA: 0, phases: this.maxPhases() };
@@ -143,7 +145,7 @@ export class EvController {
     const keep = inMinOn ? minRunKw : 0;
     const trip = inputs.intent?.trip;
     // a calendar trip in smart mode; a sudden trip whenever the car may charge for more than the sun
-    if (trip && trip.kwh > 0 && (mode === 'smart' || (mode === 'solar' && trip.urgent))) {
+    if (trip && trip.kwh > 0 && (mode === 'smart' || (mode === 'solar' && trip.urgent)) && !this.cheapHoursCarry(inputs, trip, maxKw)) {
       const fields = tripDemandFields(trip, { minRunKw, maxKw, keepKw: keep }, trip.now ?? null);
       return { ...base, class: fields.class, priority: fields.priority, band: band(fields.minKw), deadline: fields.deadline };
     }
@@ -157,6 +159,25 @@ export class EvController {
       }
     }
     return { ...base, class: 'opportunistic', priority: 30, band: band(keep) };
+  }
+
+  /**
+   * In register 2 without a plan, a calendar trip is charged as the cheap hours are: as fast as
+   * the quarter's budget allows, which brings it early and cheaply. Its deadline takes over (and
+   * with it the broker's right to raise the target) once the trip's average need from now on
+   * reaches half the charger's most: there is still time to meet it then, at twice the pace.
+   * Back to the cheap hours only below 40%, so a charge at the deadline's pace does not flip.
+   */
+  private cheapHoursCarry(inputs: ControllerInputs, trip: NonNullable<ChargeIntent['trip']>, maxKw: number): boolean {
+    const planned = inputs.intent?.plannedKwh;
+    if (trip.urgent || inputs.mode !== 'smart' || inputs.tariff !== 2 || (planned !== undefined && planned !== null) || trip.now === undefined) {
+      this.tripOnDeadline = false;
+      return false;
+    }
+    const hours = (trip.time - trip.now) / 3_600_000;
+    const needKw = hours > 0 ? trip.kwh / hours : Infinity;
+    this.tripOnDeadline = this.tripOnDeadline ? needKw >= 0.4 * maxKw : needKw >= 0.5 * maxKw;
+    return !this.tripOnDeadline;
   }
 
   private follow(inputs: ControllerInputs, demand: SiteDemandInput | null): ControllerDecision {
@@ -274,6 +295,9 @@ export class EvController {
         return { code: 'trip', text: running ? `charging ${fmtKw(kwNow)} kW for the trip${tripLabel(inputs)} (${grantReason.text})` : `trip${tripLabel(inputs)}: waiting: ${grantReason.text}` };
       case 'plan':
         if (inputs.intent?.plannedKwh != null) return { code: 'plan', text: running ? `charging ${fmtKw(kwNow)} kW as planned` : `planned, but: ${grantReason.text}` };
+        if (inputs.intent?.trip && inputs.intent.trip.kwh > 0) {
+          return { code: 'trip', text: running ? `register 2 (cheap rate): charging ${fmtKw(kwNow)} kW for the trip${tripLabel(inputs)} at ${brusselsTime(inputs.intent.trip.time)}` : `trip${tripLabel(inputs)}: register 2, but: ${grantReason.text}` };
+        }
         return { code: 'cheap-hours', text: running ? `register 2 (cheap rate): charging ${fmtKw(kwNow)} kW` : `register 2, but: ${grantReason.text}` };
       default:
         if (running) return { code: 'solar', text: `solar surplus ${fmtKw(grantKw)} kW` };
