@@ -92,6 +92,7 @@ export class EvController {
   private lastPhaseSwitchAt: number | null = null;
   /** a calendar trip in register 2 follows its deadline, not the cheap hours (cheapHoursCarry) */
   private tripOnDeadline = false;
+  private tripBasis = '';
 
   constructor(private readonly setup: ControllerSetup) {
     this.current = { currentA: 0, phases: this.maxPhases() };
@@ -176,6 +177,10 @@ export class EvController {
     }
     const hours = (trip.time - trip.now) / 3_600_000;
     const needKw = hours > 0 ? trip.kwh / hours : Infinity;
+    // another trip, or a SoC learnt (until then the whole need counts): judged afresh
+    const basis = `${trip.time}|${inputs.soc === null}`;
+    if (basis !== this.tripBasis) this.tripOnDeadline = false;
+    this.tripBasis = basis;
     this.tripOnDeadline = this.tripOnDeadline ? needKw >= 0.4 * maxKw : needKw >= 0.5 * maxKw;
     return !this.tripOnDeadline;
   }

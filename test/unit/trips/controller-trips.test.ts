@@ -75,17 +75,18 @@ describe('what a trip asks of the broker, and what the charger says', () => {
   it('a calendar trip in register 1 is a deadline', () => {
     const c = controller();
     const d = c.decide(inputs(0, { trip: { time: NOW + 10 * HOUR, kwh: 20, label: 'Werk', now: NOW } }));
-    expect(d.demand).toMatchObject({ class: 'deadline', priority: 60, band: { minKw: 0, maxKw: 11.04 }, deadline: { time: NOW + 10 * HOUR, kwh: 20 } });
+    // ready a quarter hour before it leaves
+    expect(d.demand).toMatchObject({ class: 'deadline', priority: 60, band: { minKw: 0, maxKw: 11.04 }, deadline: { time: NOW + 10 * HOUR - 15 * 60_000, kwh: 20 } });
   });
 
   it('a sudden trip is charged at once, as an emergency asking at least the power its energy needs by its time; the broker\'s euros are in the reason', () => {
     const c = controller();
-    // 20 kWh in 4 h: 5 kW at least
-    const slow = c.buildDemand(inputs(0, { trip: { time: NOW + 4 * HOUR, kwh: 20, urgent: true, now: NOW } }));
-    expect(slow).toMatchObject({ class: 'emergency', priority: 90, band: { minKw: 5, maxKw: 11.04 } });
-    // 20 kWh in 2 h is 10 kW; in solar mode too (the user asked for it)
+    // 15 kWh by a quarter hour before a departure in 4 h 15 min: 15 / 4 = 3.75 kW, under the running 4.14 kW
+    const slow = c.buildDemand(inputs(0, { trip: { time: NOW + 4.25 * HOUR, kwh: 15, urgent: true, now: NOW } }));
+    expect(slow).toMatchObject({ class: 'emergency', priority: 90, band: { minKw: 4.14, maxKw: 11.04 } });
+    // 20 kWh in 2 h 15 min - 15 min = 2 h is 10 kW; in solar mode too (the user asked for it)
     const text = 'emergency charge at 11.0 kW, 6.0 kW above the quarter budget (a peak up to 5.9 kW higher: about 2.36 EUR)';
-    const d = c.decide(inputs(0, { trip: { time: NOW + 2 * HOUR, kwh: 20, urgent: true, label: 'ready by 17:00', now: NOW } }, { mode: 'solar', grant: grant(11.04, 0, 'emergency', text) }));
+    const d = c.decide(inputs(0, { trip: { time: NOW + 2.25 * HOUR, kwh: 20, urgent: true, label: 'ready by 17:00', now: NOW } }, { mode: 'solar', grant: grant(11.04, 0, 'emergency', text) }));
     expect(d.demand).toMatchObject({ class: 'emergency', band: { minKw: 10, maxKw: 11.04 } });
     // 11.04 kW / (3 x 230 V) = 16 A at once
     expect(d.command.currentA).toBe(16);
@@ -96,7 +97,8 @@ describe('what a trip asks of the broker, and what the charger says', () => {
 
   it('in register 2 a calendar trip is charged as the cheap hours are until its average need reaches half the charger\'s most; back below 40%', () => {
     const c = controller();
-    const at = (hoursLeft: number, kwh: number) => inputs(0, { trip: { time: NOW + hoursLeft * HOUR, kwh, label: 'Werk', now: NOW } }, { tariff: 2 });
+    // one trip at NOW + 8 h, looked at with `hoursLeft` to go
+    const at = (hoursLeft: number, kwh: number) => inputs(0, { trip: { time: NOW + 8 * HOUR, kwh, label: 'Werk', now: NOW + (8 - hoursLeft) * HOUR } }, { tariff: 2 });
     // 20 kWh in 8 h = 2.5 kW, under 5.52 kW (half of 11.04): the cheap hours, a full quarter's energy (11.04 / 4 = 2.76 kWh)
     expect(c.buildDemand(at(8, 20))).toMatchObject({ class: 'plan', plannedKwh: 2.76 });
     // 20 kWh in 3.5 h = 5.71 kW: the deadline
@@ -107,6 +109,10 @@ describe('what a trip asks of the broker, and what the charger says', () => {
     // while charging for it the reason names the trip
     const d = c.decide(at(8, 20));
     expect(d.reason.text).toMatch(/^register 2 \(cheap rate\): charging 11\.0 kW for the trip "Werk" at \d\d:\d\d$/);
+    // with no SoC known the whole need counts (48 kWh / 0.9 = 53.33 in 8 h = 6.67 kW): the deadline;
+    // once the SoC is known it is judged afresh (20 kWh in 8 h = 2.5 kW): the cheap hours
+    expect(c.buildDemand({ ...at(8, 53.33), soc: null })).toMatchObject({ class: 'deadline' });
+    expect(c.buildDemand(at(8, 20))).toMatchObject({ class: 'plan' });
     // a plan, when one is given, is not overruled by the cheap hours: the trip's deadline is filed
     expect(c.buildDemand(inputs(0, { plannedKwh: 1, trip: { time: NOW + 8 * HOUR, kwh: 20, now: NOW } }, { tariff: 2 }))).toMatchObject({ class: 'deadline' });
   });
