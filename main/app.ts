@@ -173,10 +173,10 @@ export async function createApp(o: AppOptions = {}): Promise<App> {
     publisher.publishFigures();
   });
   registerDashboardCommands(commands, { ratesStore, ledger: opened.ledger, power: publisher.power, meterNow: () => opened.pipeline.last, log });
-  // trips from the calendars for the cars of ev.cars (kept in the meter's database): beside the
-  // EV role, or for an EV satellite when calendars are configured here (it mirrors `trips`)
+  // trips from the calendars and sudden trips for the cars of ev.cars, kept in the meter's
+  // database: for the EV role beside it, or for an EV satellite (which mirrors `trips`)
   const evCars = config.ev?.cars ?? [];
-  const trips = evCars.length > 0 && (roles.includes('ev') || config.trips.calendars.length > 0)
+  const trips = evCars.length > 0
     ? createTrips({ config: config.trips, cars: evCars, db: opened.store.db, secrets, log, onState: (state) => hub.update({ trips: state }) })
     : null;
   if (trips) {
