@@ -47,7 +47,7 @@ import { CONTROL_OFF, satelliteDoors, type SatelliteDoors } from './site/satelli
 import { publishSatelliteStatus } from './site/satellite-status.js';
 import { SiteController } from './site/site-controller.js';
 import { registerTripsCommands } from './ev/trips/commands.js';
-import { verdictFromChargers } from './ev/trips/charger-trips.js';
+import { judgeTripsFromChargers } from './ev/trips/charger-trips.js';
 import { createTrips } from './ev/trips/start-trips.js';
 import { registerSiteCommands } from './site/commands.js';
 
@@ -182,13 +182,7 @@ export async function createApp(o: AppOptions = {}): Promise<App> {
   if (trips) {
     registerTripsCommands(commands, trips);
     // the EV role's verdict per trip (met, or short by how much) goes into the trips' state too
-    trips.setJudge((trip) => verdictFromChargers(hub.current.ev?.chargers, trip));
-    let verdicts = '';
-    hub.subscribe((delta) => {
-      if (!Object.prototype.hasOwnProperty.call(delta.set, 'ev')) return;
-      const now = JSON.stringify(hub.current.ev?.chargers.map((c) => c.tripVerdicts ?? []) ?? []);
-      if (now !== verdicts) { verdicts = now; trips.republish(); }
-    });
+    judgeTripsFromChargers(trips, hub);
   }
 
   const demoMeter = demo ? demoMeterFor(opened, dataDir, log, o) : null;

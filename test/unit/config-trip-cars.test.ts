@@ -1,6 +1,6 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../main/config/errors.js';
 import { loadConfig } from '../../main/config/load.js';
@@ -80,5 +80,15 @@ describe('the calendar\'s cars are ev.cars', () => {
     expect(problemsOf({ trips: { cars: [{ name: '_tesla', batteryKwh: 75 }] } })).toEqual([
       'trips.cars.0.name: lowercase letters, digits, - and _, at most 48 (the cars are now ev.cars; move this car there)',
     ]);
+  });
+
+  it('the README\'s trips example loads as written', () => {
+    const readme = readFileSync(resolve(import.meta.dirname, '..', '..', 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Trips from the calendar'));
+    const json = /```json\n([\s\S]*?)\n```/.exec(section)![1]!;
+    const loaded = load(JSON.parse(json));
+    expect(loaded.notices).toEqual([]);
+    expect(loaded.config.ev!.cars.map(tripCar).map((c) => [c.name, c.defaultNeed])).toEqual([['tesla', '80%'], ['zoe', '60%']]);
+    expect(loaded.config.trips.calendars.map((c) => c.name)).toEqual(['gezin', 'work']);
   });
 });

@@ -1,8 +1,11 @@
+import type { EvState } from '../../../shared/ev/state.js';
 import type { Trip, TripsState } from '../../../shared/trips/state.js';
+import type { StateHub } from '../../bus/state-hub.js';
 import type { CarConfig } from '../../config/ev-schema.js';
 import type { ChargeIntent } from '../controller.js';
 import { judgeTrip, nextTripIntent } from './intent.js';
 import { tripCar } from './trip-car.js';
+import type { TripsService } from './trips-service.js';
 
 /**
  * The trips' part of a charger's intent, and the controller's verdict on its car's trips: what
@@ -62,4 +65,25 @@ export function verdictFromChargers(chargers: ReadonlyArray<{ tripVerdicts?: Tri
     if (found) return found;
   }
   return null;
+}
+
+/**
+ * Beside the meter: the trips' state carries the EV role's verdicts too (met, short by), taken
+ * from the chargers in the hub, and is published again whenever those verdicts change.
+ */
+export function judgeTripsFromChargers(trips: Pick<TripsService, 'setJudge' | 'republish'>, hub: StateHub): () => void {
+  const chargers = (): EvState['chargers'] | undefined => hub.current.ev?.chargers;
+  trips.setJudge((trip) => {
+    const v = verdictFromChargers(chargers(), trip);
+    return v && { met: v.met, shortKwh: v.shortKwh };
+  });
+  let seen = '';
+  return hub.subscribe((delta) => {
+    // a delta names what changed by path: 'ev', or deeper ('ev.chargers.0.tripVerdicts.0.met')
+    if (!Object.keys(delta.set).some((path) => path === 'ev' || path.startsWith('ev.'))) return;
+    const now = JSON.stringify(chargers()?.map((c) => c.tripVerdicts ?? []) ?? []);
+    if (now === seen) return;
+    seen = now;
+    trips.republish();
+  });
 }

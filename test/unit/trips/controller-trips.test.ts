@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { carSchema, evControlSchema } from '../../../main/config/ev-schema.js';
 import type { ChargerReading } from '../../../main/ev/charger.js';
 import { EvController, type ChargeIntent, type ControllerInputs } from '../../../main/ev/controller.js';
-import { eurosIn, tripIntentFor, verdictsFor } from '../../../main/ev/trips/charger-trips.js';
+import { StateHub } from '../../../main/bus/state-hub.js';
+import { eurosIn, judgeTripsFromChargers, tripIntentFor, verdictsFor } from '../../../main/ev/trips/charger-trips.js';
+import { TripsService } from '../../../main/ev/trips/trips-service.js';
+import { TripsStore } from '../../../main/ev/trips/trips-store.js';
+import type { EvChargerState } from '../../../shared/ev/state.js';
+import { ManualTimers } from '../../support/manual-timers.js';
+import { tripsDb } from '../../support/trips-db.js';
 import type { SiteGrant } from '../../../shared/site/contract.js';
 import type { Trip, TripsState } from '../../../shared/trips/state.js';
 
@@ -115,5 +121,24 @@ describe('what a trip asks of the broker, and what the charger says', () => {
     expect(c.buildDemand(at(8, 20))).toMatchObject({ class: 'plan' });
     // a plan, when one is given, is not overruled by the cheap hours: the trip's deadline is filed
     expect(c.buildDemand(inputs(0, { plannedKwh: 1, trip: { time: NOW + 8 * HOUR, kwh: 20, now: NOW } }, { tariff: 2 }))).toMatchObject({ class: 'deadline' });
+  });
+});
+
+describe('beside the meter, the trips carry the EV role\'s verdict', () => {
+  it('met or short by, from the chargers in the hub, published again when a verdict changes', () => {
+    const hub = new StateHub();
+    const service = new TripsService({
+      sources: [], store: new TripsStore(tripsDb()), timers: new ManualTimers(NOW), refreshMs: 300_000, horizonDays: 7,
+      cars: [{ name: 'tesla', batteryKwh: 60, consumptionKwhPer100Km: 18, defaultNeed: '80%', chargeEfficiency: 0.9 }],
+      convention: { marginMinutes: 30, allDayDeparture: null, zone: 'Europe/Brussels' }, onState: (t) => hub.update({ trips: t }),
+    });
+    judgeTripsFromChargers(service, hub);
+    const sudden = service.addSudden('tesla', NOW + 2 * HOUR, '80%');
+    expect(hub.current.trips!.trips[0]).toMatchObject({ id: sudden.id, met: null, shortKwh: null });
+    const charger = (verdicts: EvChargerState['tripVerdicts']) => ({ chargers: [{ id: 'garage', tripVerdicts: verdicts } as unknown as EvChargerState] });
+    hub.update({ ev: charger([{ tripId: sudden.id, met: false, shortKwh: 4.2 }]) });
+    expect(hub.current.trips!.trips[0]).toMatchObject({ met: false, shortKwh: 4.2 });
+    hub.update({ ev: charger([{ tripId: sudden.id, met: true, shortKwh: null }]) });
+    expect(hub.current.trips!.trips[0]).toMatchObject({ met: true, shortKwh: null });
   });
 });
