@@ -173,18 +173,6 @@ export async function createApp(o: AppOptions = {}): Promise<App> {
     publisher.publishFigures();
   });
   registerDashboardCommands(commands, { ratesStore, ledger: opened.ledger, power: publisher.power, meterNow: () => opened.pipeline.last, log });
-  // trips from the calendars and sudden trips for the cars of ev.cars, kept in the meter's
-  // database: for the EV role beside it, or for an EV satellite (which mirrors `trips`)
-  const evCars = config.ev?.cars ?? [];
-  const trips = evCars.length > 0
-    ? createTrips({ config: config.trips, cars: evCars, db: opened.store.db, secrets, log, onState: (state) => hub.update({ trips: state }) })
-    : null;
-  if (trips) {
-    registerTripsCommands(commands, trips);
-    // the EV role's verdict per trip (met, or short by how much) goes into the trips' state too
-    judgeTripsFromChargers(trips, hub);
-  }
-
   const demoMeter = demo ? demoMeterFor(opened, dataDir, log, o) : null;
   const source = demoMeter ? new SimulatorSource(demoMeter, o.speed ?? 1) : createP1Source(config.p1, {
     log, baseDir: loaded.configDir,
@@ -210,6 +198,18 @@ export async function createApp(o: AppOptions = {}): Promise<App> {
   const demoCharger = demo && roles.includes('ev') && !config.ev ? await startDemoCharger(demoMeter) : null;
   if (demoCharger) shutdown.add('final', 'demo charger simulator closed', () => demoCharger.stop());
   const roleLoaded = demoCharger ? { ...loaded, config: { ...config, ev: demoCharger.config } } : loaded;
+  // trips from the calendars and sudden trips for the cars of ev.cars, kept in the meter's
+  // database: for the EV role beside it, or for an EV satellite (which mirrors `trips`); the demo's car too
+  const evCars = roleLoaded.config.ev?.cars ?? [];
+  const trips = evCars.length > 0
+    ? createTrips({ config: config.trips, cars: evCars, db: opened.store.db, secrets, log, onState: (state) => hub.update({ trips: state }) })
+    : null;
+  if (trips) {
+    registerTripsCommands(commands, trips);
+    // the EV role's verdict per trip (met, or short by how much) goes into the trips' state too
+    judgeTripsFromChargers(trips, hub);
+  }
+
   const modules = await startRoles(roles, { loaded: roleLoaded, dataDir, hub, commands, clock, log, site: local, shutdown }, log);
   const controlled = modules.flatMap((m) => m.devices);
   if (controlled.length && !fuse) {
