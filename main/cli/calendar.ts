@@ -59,6 +59,7 @@ export async function calendarCommand(args: string[], io: CalendarIo): Promise<n
     return values.help ? 0 : 64;
   }
   const loaded = loadConfig(values.config, io.env);
+  for (const notice of loaded.notices ?? []) io.err(`digital-meter: note: ${notice}\n`);
   const secrets = new FileSecretStore(serveDataDir(loaded));
   const { trips } = loaded.config;
   if (action === 'trips') {

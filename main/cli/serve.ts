@@ -116,7 +116,8 @@ export async function run(args: string[]): Promise<number> {
     config: bus, configDir: app.loaded.configDir, dataDir: app.dataDir, hub: app.hub, log, http,
     version: (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version,
     tokenOverride: values.token, commands: app.commands, site: app.site,
-    mqttEntities: app.roles.includes('ev') ? evHomeAssistantEntities(app.loaded.config) : undefined,
+    // the next trips live where the meter is, also when the chargers are on a satellite
+    mqttEntities: app.roles.includes('ev') || (app.loaded.config.ev?.cars.length ?? 0) > 0 ? evHomeAssistantEntities(app.loaded.config) : undefined,
   });
   shutdown.add('bus', 'bus, MQTT (offline) and HTTP closed', async () => {
     await running.stop();
