@@ -50,6 +50,17 @@ export function createNrgkickCharger(config: ChargerConfig, timers: Timers, log?
 
 const chargerArg = z.string().min(1).max(48);
 
+/** The trips' part and another part (the plan's) of a charger's intent; a part left undefined takes nothing away. */
+export function combineIntents(...parts: Array<ChargeIntent | undefined>): ChargeIntent {
+  const out: ChargeIntent = {};
+  for (const part of parts) {
+    for (const [key, value] of Object.entries(part ?? {}) as Array<[keyof ChargeIntent, ChargeIntent[keyof ChargeIntent]]>) {
+      if (value !== undefined) (out as Record<string, unknown>)[key] = value;
+    }
+  }
+  return out;
+}
+
 export class EvRole {
   private readonly loops = new Map<string, ChargerLoop>();
   private readonly stops: Array<() => void> = [];
@@ -63,7 +74,7 @@ export class EvRole {
       const loop: ChargerLoop = new ChargerLoop({
         setup: { device: chargerConfig.id, grid: config.grid ?? options.grid ?? '3x400', firstPhase: chargerConfig.firstPhase, safeCurrentA: chargerConfig.safeCurrentA, control: config.control },
         charger, link: options.link, timers, cars: config.cars, carId: chargerConfig.car ?? null, mode: chargerConfig.mode,
-        intent: (): ChargeIntent => ({ ...this.tripIntent(loop), ...options.intent?.(chargerConfig.id) }),
+        intent: (): ChargeIntent => combineIntents(this.tripIntent(loop), options.intent?.(chargerConfig.id)),
         onChange: () => this.publish(),
       });
       this.loops.set(chargerConfig.id, loop);

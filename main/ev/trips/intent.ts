@@ -65,7 +65,8 @@ export function tripDemandFields(
   now: number | null,
 ): { class: 'deadline' | 'emergency'; priority: number; deadline: { time: number; kwh: number }; minKw: number } {
   const early = trip.time - READY_EARLY_MS;
-  const readyBy = now === null || early > now ? early : trip.time;
+  // without the wall time it cannot tell whether a quarter hour is left: the departure itself
+  const readyBy = now !== null && early > now ? early : trip.time;
   const deadline = { time: readyBy, kwh: Math.round(trip.kwh * 1000) / 1000 };
   if (!trip.urgent) return { class: 'deadline', priority: 60, deadline, minKw: power.keepKw };
   const hours = now === null ? 0 : Math.max((readyBy - now) / 3_600_000, 0);

@@ -3,6 +3,7 @@ import { carSchema, evControlSchema } from '../../../main/config/ev-schema.js';
 import type { ChargerReading } from '../../../main/ev/charger.js';
 import { EvController, type ChargeIntent, type ControllerInputs } from '../../../main/ev/controller.js';
 import { StateHub } from '../../../main/bus/state-hub.js';
+import { combineIntents } from '../../../main/ev/role.js';
 import { eurosIn, judgeTripsFromChargers, tripIntentFor, verdictsFor } from '../../../main/ev/trips/charger-trips.js';
 import { TripsService } from '../../../main/ev/trips/trips-service.js';
 import { TripsStore } from '../../../main/ev/trips/trips-store.js';
@@ -68,6 +69,12 @@ describe('the trip a charger charges for', () => {
     ]);
     // no SoC, no verdict
     expect(verdictsFor(state([soon]), car, null, 11.04, NOW)).toEqual([]);
+  });
+
+  it('the trips\' part and the plan\'s combine; an undefined field of one takes nothing from the other', () => {
+    const trip = { time: NOW + HOUR, kwh: 5, now: NOW };
+    expect(combineIntents({ trip }, { plannedKwh: 1.5, trip: undefined })).toEqual({ trip, plannedKwh: 1.5 });
+    expect(combineIntents({ trip: null }, undefined)).toEqual({ trip: null });
   });
 
   it('reads the euros in the broker\'s words', () => {
