@@ -49,6 +49,7 @@ import { CONTROL_OFF, satelliteDoors, type SatelliteDoors } from './site/satelli
 import { publishSatelliteStatus } from './site/satellite-status.js';
 import { SiteController } from './site/site-controller.js';
 import { registerTripsCommands } from './ev/trips/commands.js';
+import { judgeTripsFromChargers } from './ev/trips/charger-trips.js';
 import { createTrips } from './ev/trips/start-trips.js';
 import { registerSiteCommands } from './site/commands.js';
 
@@ -138,6 +139,8 @@ export async function createApp(o: AppOptions = {}): Promise<App> {
     extraStreams: [{ level: 'info', stream: ring }],
   });
   if (dataDirWarning) log.warn(dataDirWarning);
+  // an older configuration file that still loads says what to change in it
+  for (const notice of loaded.notices ?? []) log.warn(notice);
   const hub = new StateHub(undefined, (error) => log.error({ err: (error as Error).message }, 'a state listener failed'));
   const commands = registerStateCommands(new CommandRegistry(), hub);
   const shutdown = o.shutdown ?? new ShutdownRegistry(10_000, (message) => log.warn(message));
@@ -185,12 +188,6 @@ export async function createApp(o: AppOptions = {}): Promise<App> {
     publisher.publishFigures();
   });
   registerDashboardCommands(commands, { ratesStore, ledger: opened.ledger, power: publisher.power, meterNow: () => opened.pipeline.last, log });
-  // trips from the calendars, for the EV role, once cars are configured (kept in the meter's database)
-  const trips = roles.includes('ev') && config.trips.cars.length > 0
-    ? createTrips({ config: config.trips, db: opened.store.db, secrets, log, onState: (state) => hub.update({ trips: state }) })
-    : null;
-  if (trips) registerTripsCommands(commands, trips);
-
   const demoMeter = demo ? demoMeterFor(opened, dataDir, log, o) : null;
   const source = demoMeter ? new SimulatorSource(demoMeter, o.speed ?? 1) : createP1Source(config.p1, {
     log, baseDir: loaded.configDir,
@@ -216,6 +213,18 @@ export async function createApp(o: AppOptions = {}): Promise<App> {
   const demoCharger = demo && roles.includes('ev') && !config.ev ? await startDemoCharger(demoMeter) : null;
   if (demoCharger) shutdown.add('final', 'demo charger simulator closed', () => demoCharger.stop());
   const roleLoaded = demoCharger ? { ...loaded, config: { ...config, ev: demoCharger.config } } : loaded;
+  // trips from the calendars and sudden trips for the cars of ev.cars, kept in the meter's
+  // database: for the EV role beside it, or for an EV satellite (which mirrors `trips`); the demo's car too
+  const evCars = roleLoaded.config.ev?.cars ?? [];
+  const trips = evCars.length > 0
+    ? createTrips({ config: config.trips, cars: evCars, db: opened.store.db, secrets, log, onState: (state) => hub.update({ trips: state }) })
+    : null;
+  if (trips) {
+    registerTripsCommands(commands, trips);
+    // the EV role's verdict per trip (met, or short by how much) goes into the trips' state too
+    judgeTripsFromChargers(trips, hub);
+  }
+
   const modules = await startRoles(roles, { loaded: roleLoaded, dataDir, hub, commands, clock, log, site: local, shutdown, restartGate }, log);
   const controlled = modules.flatMap((m) => m.devices);
   if (controlled.length && !fuse) {
@@ -331,7 +340,10 @@ function satelliteLink(loaded: LoadedConfig, roles: Role[], hub: StateHub, monoN
   const link = new RemoteSiteLink(client, monoNow);
   let stopStatus: (() => void) | null = null;
   // the satellite's page shows the meter's figures too: its state mirrors the meter's (not its own page's parts)
-  const mirror = (state: BusState) => hub.update({ meter: state.meter, quarter: state.quarter, costs: state.costs, sources: state.sources, site: state.site ?? null });
+  // and `trips`: the EV role here charges for the trips the meter's trips service reads
+  const mirror = (state: BusState) => hub.update({
+    meter: state.meter, quarter: state.quarter, costs: state.costs, sources: state.sources, site: state.site ?? null, trips: state.trips ?? null,
+  });
   client.on('snapshot', mirror);
   client.on('delta', (_delta, state) => mirror(state));
   client.on('connected', () => log.info({ meter: meter.url, name }, 'satellite: connected to the meter'));

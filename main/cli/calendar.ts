@@ -6,6 +6,7 @@ import {
   beginAuthorization, CLIENT_SECRET, codeFromRedirect, createOAuthClient, finishAuthorization, LoopbackReceiver, revokeAuthorization, type GoogleEndpoints,
 } from '../ev/trips/google/oauth.js';
 import { createTrips } from '../ev/trips/start-trips.js';
+import { migrate } from '../store/migrations.js';
 import { silentLogger } from '../log/logger.js';
 import { FileSecretStore } from '../secrets/file-secret-store.js';
 import type { SecretStore } from '../secrets/secret-store.js';
@@ -58,11 +59,13 @@ export async function calendarCommand(args: string[], io: CalendarIo): Promise<n
     return values.help ? 0 : 64;
   }
   const loaded = loadConfig(values.config, io.env);
+  for (const notice of loaded.notices ?? []) io.err(`digital-meter: note: ${notice}\n`);
   const secrets = new FileSecretStore(serveDataDir(loaded));
   const { trips } = loaded.config;
   if (action === 'trips') {
     const db = openSqlite(':memory:');
-    const service = createTrips({ config: trips, db, secrets, log: silentLogger(), onState: () => {}, ...(io.google ? { google: io.google } : {}) });
+    migrate(db);
+    const service = createTrips({ config: trips, cars: loaded.config.ev?.cars ?? [], db, secrets, log: silentLogger(), onState: () => {}, ...(io.google ? { google: io.google } : {}) });
     io.out(`${JSON.stringify(await service.refresh(), null, 2)}\n`);
     db.close();
     return 0;

@@ -118,7 +118,8 @@ export async function run(args: string[]): Promise<number> {
     config: bus, configDir: app.loaded.configDir, dataDir: app.dataDir, hub: app.hub, log, http,
     version: (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version,
     tokenOverride: values.token, commands: app.commands, site: app.site,
-    mqttEntities: app.roles.includes('ev') ? evHomeAssistantEntities(app.loaded.config) : undefined,
+    // the next trips live where the meter is, also when the chargers are on a satellite
+    mqttEntities: app.roles.includes('ev') || (app.loaded.config.ev?.cars.length ?? 0) > 0 ? evHomeAssistantEntities(app.loaded.config) : undefined,
   });
   shutdown.add('bus', 'bus, MQTT (offline) and HTTP closed', async () => {
     await running.stop();
@@ -179,5 +180,5 @@ export async function run(args: string[]): Promise<number> {
 /** The EV role's Home Assistant entities: per charger (sensors and controls) and per car its next trip. */
 function evHomeAssistantEntities(config: Config) {
   const ev = evMqttEntities(config.ev);
-  return { sensors: [...ev.sensors, ...tripEntities(config.trips.cars)], controls: ev.controls };
+  return { sensors: [...ev.sensors, ...tripEntities(config.ev?.cars ?? [])], controls: ev.controls };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { deviceIdSchema } from '../../shared/site/contract.js';
+import { tripNeedSchema } from './trips-schema.js';
 
 /**
  * The `ev` section (issue 17): the cars, the chargers and how the controller behaves. Ids are
@@ -42,6 +43,8 @@ export const carSchema = z.object({
   consumptionKwhPer100km: z.number().min(5).max(60).default(18),
   /** the trip a plug-in is assumed to prepare for when the user says nothing else */
   defaultTripKm: z.number().min(0).max(2000).default(50),
+  /** a calendar trip (`@car_<id>@`) whose title gives no need: "80%" or "120km"; default: defaultTripKm */
+  tripNeed: tripNeedSchema.optional(),
   socSource: socSourceSchema.optional(),
 }).strict();
 

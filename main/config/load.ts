@@ -4,6 +4,7 @@ import { configSchema, type Config } from './schema.js';
 import { ConfigError, describeZodIssues } from './errors.js';
 import { findJsonProblem } from './json-error.js';
 import { defaultConfigDir, defaultDataDir } from './paths.js';
+import { moveTripCars } from './trip-cars-migration.js';
 
 export interface LoadedConfig {
   config: Config;
@@ -11,6 +12,8 @@ export interface LoadedConfig {
   file: string | null;
   configDir: string;
   dataDir: string;
+  /** what the user should change in an older file that still loads (logged at start) */
+  notices?: string[];
 }
 
 /**
@@ -55,11 +58,13 @@ export function loadConfig(explicitFile?: string, env: NodeJS.ProcessEnv = proce
   } else if (explicitFile) {
     throw new ConfigError(file, ['no such file']);
   }
-  const parsed = configSchema.safeParse(raw);
+  const moved = moveTripCars(raw);
+  if (moved.problems.length) throw new ConfigError(file, moved.problems);
+  const parsed = configSchema.safeParse(moved.raw);
   if (!parsed.success) throw new ConfigError(file, describeZodIssues(parsed.error));
   const config = parsed.data;
   const dataDir = config.dataDir
     ? (isAbsolute(config.dataDir) ? config.dataDir : resolve(configDir, config.dataDir))
     : defaultDataDir(env);
-  return { config, file: source, configDir, dataDir };
+  return { config, file: source, configDir, dataDir, notices: moved.notices };
 }

@@ -67,7 +67,7 @@ export const configSchema = z.object({
   prices: pricesSchema.default({ ...PRICES_DEFAULTS, sources: [...PRICES_DEFAULTS.sources] }),
   ledger: ledgerLimitsSchema.default({ maxKw: 43.5, gasM3PerHour: 16, waterM3PerHour: 10 }),
   /** trips from the calendar for the EV role (main/ev/trips/) */
-  trips: tripsSchema.default({ ...TRIPS_DEFAULTS, cars: [], calendars: [] }),
+  trips: tripsSchema.default({ ...TRIPS_DEFAULTS, calendars: [] }),
   /** cars, chargers and the EV controller (main/ev/) */
   ev: evSchema.optional(),
   /** the main fuse and the site's devices (main/site/) */

@@ -1,21 +1,23 @@
 import { z } from 'zod';
 
 /**
- * The `trips` section: the cars the calendar names, the calendars to read and how to read them.
- * Private iCal addresses and Google tokens are secrets (`ical-url-<name>`,
- * `google-calendar-token`), never here. Until the EV role's car list lands, the cars the trips
- * need are described here.
+ * The `trips` section: the calendars to read and how to read them. The cars the calendar names
+ * are the EV role's (`ev.cars`: `@car_<id>@`); an older file's `trips.cars` is moved there when
+ * the file is loaded (main/config/trip-cars-migration.ts). Private iCal addresses and Google
+ * tokens are secrets (`ical-url-<name>`, `google-calendar-token`), never here.
  */
 const carNameSchema = z.string().regex(/^[A-Za-z0-9_-]{1,48}$/, 'letters, digits, - and _ (it is written as @car_<name>@ in event titles)');
-const needSchema = z.string().regex(/^\s*\d{1,4}(?:[.,]\d{1,2})?\s*(%|km)\s*$/i, 'a level such as "80%" or a range such as "120km"');
+/** a trip's need: a level ("80%") or a range ("120km") */
+export const tripNeedSchema = z.string().regex(/^\s*\d{1,4}(?:[.,]\d{1,2})?\s*(%|km)\s*$/i, 'a level such as "80%" or a range such as "120km"');
 const calendarNameSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,47}$/, 'lowercase letters, digits and - (it names the secret ical-url-<name>)');
 
-export const tripCarSchema = z.object({
+/** A car as `trips.cars` described it before the cars moved to `ev.cars` (read only to move it). */
+export const legacyTripCarSchema = z.object({
   name: carNameSchema,
   batteryKwh: z.number().positive().max(500),
   consumptionKwhPer100Km: z.number().positive().max(100).default(18),
   /** the need of a trip whose title gives none */
-  defaultNeed: needSchema.default('80%'),
+  defaultNeed: tripNeedSchema.default('80%'),
   /** energy into the battery per energy from the grid */
   chargeEfficiency: z.number().gt(0).max(1).default(0.9),
 }).strict();
@@ -44,8 +46,6 @@ export const tripsSchema = z.object({
       return false;
     }
   }, 'an IANA time zone such as Europe/Brussels'),
-  cars: z.array(tripCarSchema).default([]).refine(
-    (cars) => new Set(cars.map((c) => c.name.toLowerCase())).size === cars.length, 'two cars have the same name'),
   calendars: z.array(calendarSchema).default([]).refine(
     (list) => new Set(list.map((c) => c.name)).size === list.length, 'two calendars have the same name'),
   /** the car must be ready this long before the event starts */
@@ -60,7 +60,7 @@ export const tripsSchema = z.object({
 }).strict();
 
 export const TRIPS_DEFAULTS = {
-  zone: 'Europe/Brussels', cars: [], calendars: [], marginMinutes: 30, refreshMinutes: 5, horizonDays: 7,
+  zone: 'Europe/Brussels', calendars: [], marginMinutes: 30, refreshMinutes: 5, horizonDays: 7,
   allDayDeparture: null, timeoutSeconds: 30, maxCalendarMb: 10,
 } satisfies z.input<typeof tripsSchema>;
 

@@ -119,6 +119,11 @@ export class ChargerLoop {
     return this.car?.id ?? null;
   }
 
+  /** the car on this charger and its state of charge now (%), for the trips' intent */
+  carNow(): { car: CarConfig | null; socPercent: number | null } {
+    return { car: this.car, socPercent: this.soc?.value()?.percent ?? null };
+  }
+
   decision(): ControllerDecision | null {
     return this.lastDecision;
   }

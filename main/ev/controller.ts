@@ -3,6 +3,7 @@ import type { CarConfig, ChargeMode, EvControlConfig } from '../config/ev-schema
 import type { ChargerHealth, ChargerReading } from './charger.js';
 import { chargeConductors, chargePowerKw, currentForPowerA, usablePhases, type GridType } from './grid.js';
 import type { SocValue } from './soc.js';
+import { tripDemandFields } from './trips/intent.js';
 
 /**
  * The EV controller for one charger (issue 17, site-control.md). Pure: each call to `decide`
@@ -36,8 +37,12 @@ export interface ControllerSetup {
 export interface ChargeIntent {
   /** energy the plan placed in the running quarter for this car, kWh */
   plannedKwh?: number | null;
-  /** a trip: the energy (kWh, drawn from the grid) needed by `time` (epoch ms) */
-  trip?: { time: number; kwh: number; label?: string } | null;
+  /**
+   * a trip: the energy (kWh, drawn from the grid) needed by `time` (epoch ms); `urgent` for a
+   * sudden trip (charged at once, beyond the peak if it must); `now` the wall time (epoch ms)
+   * it was worked out at, for the power an urgent trip needs (without it: full power)
+   */
+  trip?: { time: number; kwh: number; label?: string; urgent?: boolean; now?: number } | null;
   /** when the cheap register next starts (epoch ms), for the reason shown while waiting */
   nextCheapAt?: number | null;
 }
@@ -92,6 +97,9 @@ export class EvController {
   private runningSince: number | null = null;
   private stoppedAt: number | null = null;
   private lastPhaseSwitchAt: number | null = null;
+  /** a calendar trip in register 2 follows its deadline, not the cheap hours (cheapHoursCarry) */
+  private tripOnDeadline = false;
+  private tripBasis = '';
 
   constructor(private readonly setup: ControllerSetup) {
     this.current = { currentA: 0, phases: this.maxPhases() };
@@ -143,11 +151,14 @@ export class EvController {
     }
     if (mode === 'now') return { ...base, class: 'emergency', priority: 50, band: band(maxKw) };
     const keep = inMinOn ? minRunKw : 0;
+    const trip = inputs.intent?.trip;
+    // a calendar trip in smart mode; a sudden trip whenever the car may charge for more than the sun
+    if (trip && trip.kwh > 0 && (mode === 'smart' || (mode === 'solar' && trip.urgent)) && !this.cheapHoursCarry(inputs, trip, maxKw)) {
+      const fields = tripDemandFields(trip, { minRunKw, maxKw, keepKw: keep }, trip.now ?? null);
+      return { ...base, class: fields.class, priority: fields.priority, band: band(fields.minKw), deadline: fields.deadline };
+    }
     if (mode === 'smart') {
       const intent = inputs.intent;
-      if (intent?.trip && intent.trip.kwh > 0) {
-        return { ...base, class: 'deadline', priority: 60, band: band(keep), deadline: { time: intent.trip.time, kwh: round3(intent.trip.kwh) } };
-      }
       if (intent?.plannedKwh !== undefined && intent.plannedKwh !== null) {
         if (intent.plannedKwh > 0) return { ...base, class: 'plan', priority: 50, band: band(keep), plannedKwh: round3(intent.plannedKwh) };
       } else if (inputs.tariff === 2) {
@@ -156,6 +167,29 @@ export class EvController {
       }
     }
     return { ...base, class: 'opportunistic', priority: 30, band: band(keep) };
+  }
+
+  /**
+   * In register 2 without a plan, a calendar trip is charged as the cheap hours are: as fast as
+   * the quarter's budget allows, which brings it early and cheaply. Its deadline takes over (and
+   * with it the broker's right to raise the target) once the trip's average need from now on
+   * reaches half the charger's most: there is still time to meet it then, at twice the pace.
+   * Back to the cheap hours only below 40%, so a charge at the deadline's pace does not flip.
+   */
+  private cheapHoursCarry(inputs: ControllerInputs, trip: NonNullable<ChargeIntent['trip']>, maxKw: number): boolean {
+    const planned = inputs.intent?.plannedKwh;
+    if (trip.urgent || inputs.mode !== 'smart' || inputs.tariff !== 2 || (planned !== undefined && planned !== null) || trip.now === undefined) {
+      this.tripOnDeadline = false;
+      return false;
+    }
+    const hours = (trip.time - trip.now) / 3_600_000;
+    const needKw = hours > 0 ? trip.kwh / hours : Infinity;
+    // another trip, or a SoC learnt (until then the whole need counts): judged afresh
+    const basis = `${trip.time}|${inputs.soc === null}`;
+    if (basis !== this.tripBasis) this.tripOnDeadline = false;
+    this.tripBasis = basis;
+    this.tripOnDeadline = this.tripOnDeadline ? needKw >= 0.4 * maxKw : needKw >= 0.5 * maxKw;
+    return !this.tripOnDeadline;
   }
 
   private follow(inputs: ControllerInputs, demand: SiteDemandInput | null): ControllerDecision {
@@ -273,13 +307,21 @@ export class EvController {
     }
     switch (demand?.class) {
       case 'emergency':
+        if (inputs.intent?.trip?.urgent && !(inputs.soc && car && inputs.soc.percent < car.minSocPercent) && inputs.mode !== 'now') {
+          // the broker's words say whether (and for how many euros) this goes above the quarter's target
+          return { code: 'trip', text: `sudden trip${tripLabel(inputs)}: charging ${fmtKw(kwNow)} kW at once (${grantReason.text})`, params: { kw, running: run, grant, label: inputs.intent?.trip?.label ?? '', ...grantReason.params } };
+        }
         if (inputs.mode === 'now' && !(inputs.soc && car && inputs.soc.percent < car.minSocPercent)) return { code: 'now', text: `charging now at ${fmtKw(kwNow)} kW`, params: { kw } };
         // the broker's words say whether (and by how much, in euros) this raises the quarter above its target
         return { code: 'emergency', text: `emergency: below ${car?.minSocPercent ?? 20}%, charging at ${fmtKw(kwNow)} kW (${grantReason.text})`, params: { percent: car?.minSocPercent ?? 20, kw, ...grantReason.params } };
       case 'deadline':
-        return { code: 'trip', text: running ? `charging ${fmtKw(kwNow)} kW for the trip${inputs.intent?.trip?.label ? ` ${inputs.intent.trip.label}` : ''}` : `waiting: ${grantReason.text}`, params: { kw, running: run, grant, label: inputs.intent?.trip?.label ?? '' } };
+        // the broker's words: the energy by when, or the raised target and what it costs
+        return { code: 'trip', text: running ? `charging ${fmtKw(kwNow)} kW for the trip${tripLabel(inputs)} (${grantReason.text})` : `trip${tripLabel(inputs)}: waiting: ${grantReason.text}`, params: { kw, running: run, grant, label: inputs.intent?.trip?.label ?? '' } };
       case 'plan':
         if (inputs.intent?.plannedKwh != null) return { code: 'plan', text: running ? `charging ${fmtKw(kwNow)} kW as planned` : `planned, but: ${grantReason.text}`, params: { kw, running: run, grant } };
+        if (inputs.intent?.trip && inputs.intent.trip.kwh > 0) {
+          return { code: 'trip', text: running ? `register 2 (cheap rate): charging ${fmtKw(kwNow)} kW for the trip${tripLabel(inputs)} at ${brusselsTime(inputs.intent.trip.time)}` : `trip${tripLabel(inputs)}: register 2, but: ${grantReason.text}`, params: { kw, running: run, grant, label: inputs.intent?.trip?.label ?? '' } };
+        }
         return { code: 'cheap-hours', text: running ? `register 2 (cheap rate): charging ${fmtKw(kwNow)} kW` : `register 2, but: ${grantReason.text}`, params: { kw, running: run, grant } };
       default:
         if (running) return { code: 'solar', text: `solar surplus ${fmtKw(grantKw)} kW`, params: { kw: round1(grantKw) } };
@@ -292,6 +334,11 @@ export class EvController {
         return { code: 'no-budget', text: 'waiting for solar surplus' };
     }
   }
+}
+
+function tripLabel(inputs: ControllerInputs): string {
+  const label = inputs.intent?.trip?.label;
+  return label ? ` "${label}"` : '';
 }
 
 function round3(value: number): number {

@@ -9,17 +9,20 @@ import type { Timers } from '../p1/sources/timers.js';
 import type { Charger } from './charger.js';
 import { ChargerLoop } from './charger-loop.js';
 import type { ChargeIntent } from './controller.js';
-import type { GridType } from './grid.js';
+import { chargePowerKw, usablePhases, type GridType } from './grid.js';
 import { NrgkickCharger } from './nrgkick/charger.js';
 import { createNrgkickLink } from './nrgkick/link.js';
 import { startHttpSocSource } from './soc-http.js';
 import { startMqttSocSource } from './soc-mqtt.js';
+import { eurosIn, tripIntentFor, verdictsFor, type TripChargeIntent } from './trips/charger-trips.js';
 
 /**
  * The EV role: one ChargerLoop per configured charger, all speaking to the site through one
  * SiteLink (in-process onto the broker, or over the websocket as a satellite: the role cannot
  * tell). It publishes `ev` in the bus state and registers the ev.* commands (mode, SoC, car),
- * which the dashboard, the terminal and Home Assistant's entities all use.
+ * which the dashboard, the terminal and Home Assistant's entities all use. It reads `trips`
+ * from its hub (the trips service beside it, or the meter's mirrored on a satellite) and gives
+ * each charger the next trip of its car as a deadline (a sudden trip: urgent).
  */
 export interface EvRoleOptions {
   config: EvConfig;
@@ -33,8 +36,10 @@ export interface EvRoleOptions {
   log?: Logger;
   /** the driver for a configured charger (tests and the demo may supply their own) */
   createCharger?: (config: ChargerConfig, timers: Timers) => Charger;
-  /** what a plan or a trip asks of a charger (the plan and trips issues) */
+  /** what else (the plan) asks of a charger; combined with the trips' part worked out here */
   intent?: (chargerId: string) => ChargeIntent | undefined;
+  /** the wall clock (epoch ms) trips' departures are compared with; default Date.now */
+  wallNow?: () => number;
 }
 
 export function createNrgkickCharger(config: ChargerConfig, timers: Timers, log?: Logger): Charger {
@@ -52,6 +57,17 @@ function importPriceNow(hub: StateHub): number | null {
   return typeof price === 'number' && Number.isFinite(price) ? price : null;
 }
 
+/** The trips' part and another part (the plan's) of a charger's intent; a part left undefined takes nothing away. */
+export function combineIntents(...parts: Array<ChargeIntent | undefined>): ChargeIntent {
+  const out: ChargeIntent = {};
+  for (const part of parts) {
+    for (const [key, value] of Object.entries(part ?? {}) as Array<[keyof ChargeIntent, ChargeIntent[keyof ChargeIntent]]>) {
+      if (value !== undefined) (out as Record<string, unknown>)[key] = value;
+    }
+  }
+  return out;
+}
+
 export class EvRole {
   private readonly loops = new Map<string, ChargerLoop>();
   private readonly stops: Array<() => void> = [];
@@ -63,10 +79,10 @@ export class EvRole {
     const { config, timers } = options;
     for (const chargerConfig of config.chargers) {
       const charger = options.createCharger?.(chargerConfig, timers) ?? createNrgkickCharger(chargerConfig, timers, this.log);
-      const loop = new ChargerLoop({
+      const loop: ChargerLoop = new ChargerLoop({
         setup: { device: chargerConfig.id, grid: config.grid ?? options.grid ?? '3x400', firstPhase: chargerConfig.firstPhase, safeCurrentA: chargerConfig.safeCurrentA, control: config.control },
         charger, link: options.link, timers, cars: config.cars, carId: chargerConfig.car ?? null, mode: chargerConfig.mode,
-        intent: options.intent ? () => options.intent!(chargerConfig.id) : undefined,
+        intent: (): ChargeIntent => combineIntents(this.tripIntent(loop), options.intent?.(chargerConfig.id)),
         onChange: () => this.publish(),
         priceNow: () => importPriceNow(options.hub),
       });
@@ -137,7 +153,37 @@ export class EvRole {
   }
 
   state(): EvState {
-    return { chargers: [...this.loops.values()].map((loop) => loop.state()) };
+    return { chargers: [...this.loops.values()].map((loop) => ({ ...loop.state(), ...this.tripState(loop) })) };
+  }
+
+  /** The trips' part of a charger's intent: the next trip of the car on it, from the hub's `trips`. */
+  private tripIntent(loop: ChargerLoop): ChargeIntent {
+    const { car, socPercent } = loop.carNow();
+    return { trip: tripIntentFor(this.options.hub.current.trips, car, socPercent, this.wallNow()) };
+  }
+
+  /** The trip a charger charges for, what the broker says it costs, and the verdict on its car's trips. */
+  private tripState(loop: ChargerLoop): { trip: EvState['chargers'][number]['trip']; tripVerdicts: NonNullable<EvState['chargers'][number]['tripVerdicts']> } {
+    const { car, socPercent } = loop.carNow();
+    const trips = this.options.hub.current.trips;
+    if (!car || !trips) return { trip: null, tripVerdicts: [] };
+    const now = this.wallNow();
+    const charging: TripChargeIntent | null = tripIntentFor(trips, car, socPercent, now);
+    const decision = loop.decision();
+    const grid = this.options.config.grid ?? this.options.grid ?? '3x400';
+    const chargerMaxA = this.options.config.chargers.find((c) => c.id === loop.id)?.maxCurrentA ?? car.maxCurrentA;
+    const maxKw = chargePowerKw(grid, usablePhases(grid, car.maxPhases), Math.min(chargerMaxA, car.maxCurrentA));
+    return {
+      trip: charging && {
+        id: charging.id, label: charging.label ?? '', departure: charging.time, urgent: charging.urgent ?? false, kwh: charging.kwh,
+        costEur: decision?.reason.code === 'trip' ? eurosIn(decision.reason.text) : null,
+      },
+      tripVerdicts: verdictsFor(trips, car, socPercent, maxKw, now),
+    };
+  }
+
+  private wallNow(): number {
+    return this.options.wallNow?.() ?? Date.now();
   }
 
   private publish(): void {

@@ -45,6 +45,20 @@ export const MIGRATIONS: readonly string[] = [
   // 4: the base load per quarter (what the house imported and exported without the flexible
   // devices; main/site/base-energy.ts): the forecasts learn from it
   `CREATE TABLE site_quarters (start INTEGER PRIMARY KEY, base_import_kwh REAL NOT NULL, base_export_kwh REAL NOT NULL);`,
+  // 5: trips (main/ev/trips/trips-store.ts): each calendar's last good read, and the standing
+  // sudden trips. IF NOT EXISTS: the first trips version created these tables itself in
+  // databases at version 4; those keep their rows
+  `
+  CREATE TABLE IF NOT EXISTS calendar_snapshots (
+    source     TEXT    PRIMARY KEY,   -- the configured calendar's name
+    events     TEXT    NOT NULL,      -- JSON: the occurrences read, recurrences expanded
+    fetched_at INTEGER NOT NULL       -- epoch ms UTC of the read
+  ) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS sudden_trips (
+    car        TEXT    PRIMARY KEY,   -- one standing sudden trip per car; a new one replaces it
+    trip       TEXT    NOT NULL       -- JSON, shared/trips/state.ts tripSchema
+  ) WITHOUT ROWID;
+  `,
 ];
 
 export function migrate(db: Database): { from: number; to: number } {

@@ -39,6 +39,21 @@ export const evChargerStateSchema = z.object({
   safe: z.boolean(),
   /** the charger link's problem in words, null while it answers */
   problem: z.string().nullable(),
+  /** the trip the controller charges for (main/ev/trips/charger-trips.ts), null: none */
+  trip: z.object({
+    id: z.string(),
+    label: z.string(),
+    /** epoch ms the car must be ready */
+    departure: z.number(),
+    /** a sudden trip: charged at once, beyond the peak if it must */
+    urgent: z.boolean(),
+    /** kWh still to draw from the grid for it */
+    kwh: z.number(),
+    /** what the broker says this charge costs above the quarter's target, EUR; null: nothing said */
+    costEur: z.number().nullable(),
+  }).nullable().optional(),
+  /** the controller's verdict on each coming trip of the car: met, or short by how many kWh */
+  tripVerdicts: z.array(z.object({ tripId: z.string(), met: z.boolean(), shortKwh: z.number().nullable() })).optional(),
 });
 
 export const evStateSchema = z.object({

@@ -12,7 +12,7 @@ export type TripSourceKind = z.infer<typeof tripSourceKindSchema>;
 export const tripSchema = z.object({
   /** stable per occurrence: source name, event uid, occurrence start and car */
   id: z.string(),
-  /** the car's configured name */
+  /** the car's id in ev.cars (`@car_<id>@`) */
   car: z.string(),
   /** when the car must be ready: the event's start minus the margin, epoch ms UTC */
   departure: z.number(),
@@ -54,7 +54,7 @@ export const tripsStateSchema = z.object({
   /** every trip of the horizon, by departure */
   trips: z.array(tripSchema),
   /** the first trip per configured car, or null */
-  next: z.array(z.object({ car: z.string(), trip: tripSchema.nullable() })),
+  next: z.array(z.object({ car: z.string(), name: z.string().optional(), trip: tripSchema.nullable() })),
   calendars: z.array(calendarStatusSchema),
   /** titles naming an unknown car and other things the user should fix in the calendar */
   problems: z.array(z.string()),

@@ -71,7 +71,7 @@ describe.skipIf(!executable)('the dashboard in headless Chromium', () => {
 
   test('every panel renders, with numbers that change as telegrams arrive', async () => {
     for (const id of ['header', 'quarter', 'live-power', 'rates', 'month-peaks', 'gas-water', 'usage', 'day-costs',
-      'quarters-today', 'telegram', 'log', 'ev-demo', 'placeholder-battery', 'placeholder-trips']) {
+      'quarters-today', 'telegram', 'log', 'ev-demo', 'placeholder-battery', 'trips']) {
       await expect.poll(() => page.getByTestId(id).isVisible(), { message: `panel ${id}` }).toBe(true);
     }
     // figures from the 35 days of history, with their units
@@ -144,6 +144,25 @@ describe.skipIf(!executable)('the dashboard in headless Chromium', () => {
     expect(((await panel.getByTestId('ev-reason-text').textContent()) ?? '').length).toBeGreaterThan(5);
     await panel.scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(OUTPUT, 'dashboard-ev-charging.png'), fullPage: true });
+  });
+
+  test('the trips view: a sudden trip asked in its form is listed for the demo car, judged by the EV controller', async () => {
+    const panel = page.getByTestId('trips');
+    await panel.scrollIntoViewIfNeeded();
+    expect(await panel.getByTestId('trips-car-demo_car').locator('h3').textContent()).toBe('Demo car');
+    // the car is chosen already (the only one)
+    expect(await panel.getByTestId('trips-sudden').locator('select').inputValue()).toBe('demo_car');
+    const form = panel.getByTestId('trips-sudden');
+    await form.locator('input[type=time]').fill('17:00');
+    await form.locator('input[type=text]').fill('80%');
+    await form.getByRole('button').click();
+    const row = panel.getByTestId('trip').first();
+    await row.waitFor({ timeout: 10_000 });
+    expect(await row.getByTestId('trip-from').textContent()).toMatch(/^sudden trip/);
+    // the SoC was said above (35%): the controller judges it at the charger's most power
+    await expect.poll(async () => (await row.getByTestId('trip-verdict').textContent())?.replace(/\s+/g, ' ').trim(), { timeout: 10_000 })
+      .toMatch(/^(will be met|short by \d+\.\d kWh)/);
+    await page.screenshot({ path: join(OUTPUT, 'dashboard-trips.png'), fullPage: true });
   });
 
   test('a bad rate is refused inline; a good one is saved and changes today\'s cost', async () => {

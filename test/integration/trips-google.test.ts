@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openSqlite } from '../../main/store/sqlite.js';
+import { tripsDb } from '../support/trips-db.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GoogleCalendarSource } from '../../main/ev/trips/google/google-source.js';
 import {
@@ -116,7 +116,7 @@ describe('Google Calendar through googleapis against a local server shaped like 
 
   it('a revoked authorization: a clear message, the last good list kept; authorizing again recovers', async () => {
     await authorizeByCopyBack();
-    const db = openSqlite(':memory:');
+    const db = tripsDb();
     const timers = new ManualTimers(Date.parse('2026-03-22T12:00:00Z'));
     const service = new TripsService({
       sources: [source()], store: new TripsStore(db), timers, refreshMs: 300_000, horizonDays: 7,

@@ -1,5 +1,5 @@
 import { connectAsync } from 'mqtt';
-import { openSqlite } from '../../main/store/sqlite.js';
+import { tripsDb } from '../support/trips-db.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CommandRegistry, registerStateCommands } from '../../main/bus/commands.js';
 import { MqttBridge } from '../../main/bus/mqtt/bridge.js';
@@ -23,7 +23,7 @@ describe('Home Assistant: the next trip per car, and a sudden trip asked for ove
     const cars = [{ name: 'tesla', batteryKwh: 75, consumptionKwhPer100Km: 18, defaultNeed: '80%', chargeEfficiency: 0.9 }];
     const hub = new StateHub();
     const trips = new TripsService({
-      sources: [], cars, store: new TripsStore(openSqlite(':memory:')), timers: systemTimers, refreshMs: 300_000, horizonDays: 7,
+      sources: [], cars, store: new TripsStore(tripsDb()), timers: systemTimers, refreshMs: 300_000, horizonDays: 7,
       convention: { marginMinutes: 30, allDayDeparture: null, zone: 'Europe/Brussels' }, onState: (s) => hub.update({ trips: s }),
     });
     const commands = registerStateCommands(new CommandRegistry(), hub);
@@ -35,13 +35,13 @@ describe('Home Assistant: the next trip per car, and a sudden trip asked for ove
     const bridge = new MqttBridge({
       // a sudden trip changes what the charger does: Home Assistant needs MQTT commands with the dashboard role
       config: mqttSchema.parse({ url: broker.url, minIntervalS: 0.1, commands: true, role: 'dashboard' }), hub, commands, version: '0.1.0',
-      entities: [...METER_SENSORS, ...tripEntities(cars)], reconnectMs: 200,
+      entities: [...METER_SENSORS, ...tripEntities([{ id: 'tesla', name: 'Tesla' }])], reconnectMs: 200,
     });
     bridge.start();
     try {
       await eventually(() => seen.has('homeassistant/sensor/digital_meter/next_trip_tesla/config'), 'the trip sensor announced');
       expect(JSON.parse(seen.get('homeassistant/sensor/digital_meter/next_trip_tesla/config')!)).toMatchObject({
-        name: 'Next trip tesla', device_class: 'timestamp', state_topic: 'digital-meter/sensor/next_trip_tesla',
+        name: 'Next trip Tesla', device_class: 'timestamp', state_topic: 'digital-meter/sensor/next_trip_tesla',
       });
       const config = JSON.parse(seen.get('homeassistant/sensor/digital_meter/next_trip_tesla/config')!) as Record<string, unknown>;
       // Home Assistant refuses a timestamp sensor with a unit or a state class

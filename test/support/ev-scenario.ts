@@ -39,6 +39,11 @@ export interface ScenarioOptions {
   car?: { batteryKwh: number; maxPhases: 1 | 3; maxCurrentA: number };
   /** the car's config socSource (ev-schema.ts), e.g. an MQTT topic */
   socSource?: Record<string, unknown>;
+  /** the car's id in ev.cars (default car_1) and more of its ev.cars settings */
+  carId?: string;
+  carConfig?: Record<string, unknown>;
+  /** the capacity tariff, EUR per kW per year: the broker then prices going above the target */
+  eurPerKwYear?: number;
 }
 
 export interface Second {
@@ -83,7 +88,7 @@ export class EvScenario {
     const book = new DemandBook(() => this.timers.now());
     this.site = new SiteController({
       fuse: { grid: options.grid, phases: options.grid === '1x230' ? 1 : 3, amps: options.fuseA }, book, hub: this.hub,
-      monoNow: () => this.timers.now(), log: silentLogger(),
+      monoNow: () => this.timers.now(), log: silentLogger(), eurPerKwYear: () => options.eurPerKwYear ?? null,
       setTimer: (fn, ms) => this.timers.setTimeout(fn, ms), clearTimer: (h) => this.timers.clearTimeout(h),
     });
     this.link = inProcessLink(book, () => this.timers.now());
@@ -94,16 +99,21 @@ export class EvScenario {
     const car = this.options.car ?? { batteryKwh: 60, maxPhases: 3, maxCurrentA: 16 };
     const config = evSchema.parse({
       grid: this.options.grid,
-      cars: [{ id: 'car_1', name: 'Test car', ...car, ...(this.options.socSource ? { socSource: this.options.socSource } : {}) }],
-      chargers: [{ id: 'garage', type: 'nrgkick', url, car: 'car_1', mode: this.options.mode }],
+      cars: [{ id: this.options.carId ?? 'car_1', name: 'Test car', ...car, ...this.options.carConfig, ...(this.options.socSource ? { socSource: this.options.socSource } : {}) }],
+      chargers: [{ id: 'garage', type: 'nrgkick', url, car: this.options.carId ?? 'car_1', mode: this.options.mode }],
     });
     this.role = new EvRole({
-      config, link: this.link, hub: this.hub, commands: this.commands, timers: this.timers,
+      config, link: this.link, hub: this.hub, commands: this.commands, timers: this.timers, wallNow: () => this.wallNow(),
       createCharger: (c, timers) => (this.charger = new NrgkickCharger({ id: c.id, link: createNrgkickLink({ baseUrl: c.url }), timers, maxCurrentA: c.maxCurrentA, random: () => 0 })),
     });
     this.role.start();
     // as serve composes it: the meter's telegrams in the hub are the role's meter news (and register)
     this.unfollow = this.role.followMeter(this.hub);
+  }
+
+  /** the meter's wall time now: the first telegram's time plus the seconds run */
+  wallNow(): number {
+    return this.options.start + this.timers.now();
   }
 
   async close(): Promise<void> {

@@ -74,7 +74,7 @@ export function tripsFromEvents(
       const name = token[1]!;
       const car = byName.get(name.toLowerCase());
       if (!car) {
-        problems.push(`${where}: no car named '${name}' (known: ${cars.map((c) => c.name).join(', ') || 'none configured'})`);
+        problems.push(`${where}: ${unknownCar(name, cars)}`);
         continue;
       }
       if (seen.has(car.name)) continue;
@@ -106,6 +106,11 @@ export function tripsFromEvents(
     }
   }
   return { trips, problems };
+}
+
+/** "no car 'golf' in ev.cars (known: tesla, zoe)" */
+export function unknownCar(name: string, cars: readonly TripCar[]): string {
+  return `no car '${name}' in ev.cars (@car_<id>@ names a car by its id; known: ${cars.map((c) => c.name).join(', ') || 'none configured'})`;
 }
 
 /**

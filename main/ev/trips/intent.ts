@@ -45,14 +45,31 @@ export function judgeTrip(trip: Trip, car: TripCar, socPct: number | null, maxKw
 /**
  * The demand fields a trip asks the broker for (site-control.md "Allocation order"): a calendar
  * trip is a deadline (energy by a time; the broker raises the target only when it cannot be met
- * otherwise); a sudden trip is charged at once whatever the rate or the peak: class emergency,
- * at least the charger's running power from now on, with the deadline kept for the record.
+ * otherwise), its floor what the charger must keep (its minimum on-time); a sudden trip is
+ * charged at once whatever the rate or the peak: class emergency, asking at least the average
+ * power that brings its energy by its time (never less than the charger's running power, never
+ * more than its most), so the broker goes above the quarter's target only as far as it must and
+ * prices that; the deadline is kept for the record. Both aim at READY_EARLY_MS before departure.
  */
-export function tripDemandFields(intent: TripIntent, minRunKw: number): {
-  class: 'deadline' | 'emergency'; priority: number; deadline: { time: number; kwh: number }; minKw: number;
-} {
-  const deadline = { time: intent.time, kwh: Math.round(intent.kwh * 1000) / 1000 };
-  return intent.urgent
-    ? { class: 'emergency', priority: 90, deadline, minKw: minRunKw }
-    : { class: 'deadline', priority: 60, deadline, minKw: 0 };
+/**
+ * The broker meets a deadline just in time (it spreads the energy to the last second), and a
+ * SoC estimate is a little off: the car is asked to be ready a quarter hour before it leaves,
+ * when there is still a quarter hour to go.
+ */
+export const READY_EARLY_MS = 15 * 60_000;
+
+export function tripDemandFields(
+  trip: { time: number; kwh: number; urgent?: boolean },
+  power: { minRunKw: number; maxKw: number; keepKw: number },
+  /** wall time, epoch ms; null: not known, an urgent trip then asks for the charger's most */
+  now: number | null,
+): { class: 'deadline' | 'emergency'; priority: number; deadline: { time: number; kwh: number }; minKw: number } {
+  const early = trip.time - READY_EARLY_MS;
+  // without the wall time it cannot tell whether a quarter hour is left: the departure itself
+  const readyBy = now !== null && early > now ? early : trip.time;
+  const deadline = { time: readyBy, kwh: Math.round(trip.kwh * 1000) / 1000 };
+  if (!trip.urgent) return { class: 'deadline', priority: 60, deadline, minKw: power.keepKw };
+  const hours = now === null ? 0 : Math.max((readyBy - now) / 3_600_000, 0);
+  const needKw = hours <= 0 ? power.maxKw : Math.min(power.maxKw, Math.max(power.minRunKw, trip.kwh / hours));
+  return { class: 'emergency', priority: 90, deadline, minKw: Math.round(needKw * 1000) / 1000 };
 }

@@ -1,18 +1,22 @@
 import type { Database } from 'better-sqlite3';
 import type { Logger } from 'pino';
 import type { TripsState } from '../../../shared/trips/state.js';
+import type { CarConfig } from '../../config/ev-schema.js';
 import type { TripsConfig } from '../../config/trips-schema.js';
 import { systemTimers, type Timers } from '../../p1/sources/timers.js';
 import type { SecretStore } from '../../secrets/secret-store.js';
 import { GoogleCalendarSource } from './google/google-source.js';
 import type { GoogleEndpoints } from './google/oauth.js';
 import { IcalSource } from './ical-source.js';
+import { tripCar } from './trip-car.js';
 import { TripsService } from './trips-service.js';
 import { TripsStore } from './trips-store.js';
-import { CalendarError, type CalendarEvent, type CalendarSource, type TimeWindow, type TripCar } from './types.js';
+import { CalendarError, type CalendarEvent, type CalendarSource, type TimeWindow } from './types.js';
 
 export interface StartTripsOptions {
   config: TripsConfig;
+  /** the EV role's cars (ev.cars): the calendar's @car_<id>@ names one of them */
+  cars: readonly CarConfig[];
   db: Database;
   secrets: SecretStore;
   log: Logger;
@@ -20,11 +24,6 @@ export interface StartTripsOptions {
   timers?: Timers;
   /** tests: Google's endpoints on a local server */
   google?: { rootUrl: string; endpoints: GoogleEndpoints };
-}
-
-/** The cars the trips module knows, from the configuration. */
-export function tripCars(config: TripsConfig): TripCar[] {
-  return config.cars.map((c) => ({ ...c }));
 }
 
 /**
@@ -53,7 +52,7 @@ export function createTrips(o: StartTripsOptions): TripsService {
       ...(o.google ? { rootUrl: o.google.rootUrl, endpoints: o.google.endpoints } : {}),
     }));
   return new TripsService({
-    sources, cars: tripCars(config), store: new TripsStore(o.db), timers: o.timers ?? systemTimers,
+    sources, cars: o.cars.map(tripCar), store: new TripsStore(o.db), timers: o.timers ?? systemTimers,
     refreshMs: config.refreshMinutes * 60_000, horizonDays: config.horizonDays, log: o.log, onState: o.onState,
     convention: { marginMinutes: config.marginMinutes, allDayDeparture: config.allDayDeparture, zone: config.zone },
   });

@@ -3,7 +3,7 @@ import type { CalendarStatus, Trip, TripsState } from '../../../shared/trips/sta
 import { backoffDelay, type BackoffOptions } from '../../bus/backoff.js';
 import { silentLogger } from '../../log/logger.js';
 import type { Timers } from '../../p1/sources/timers.js';
-import { parseNeed, tripsFromEvents, type ConventionOptions } from './convention.js';
+import { parseNeed, tripsFromEvents, unknownCar, type ConventionOptions } from './convention.js';
 import type { TripsStore } from './trips-store.js';
 import { CalendarError, type CalendarEvent, type CalendarSource, type TripCar } from './types.js';
 import { zonedDate, zonedToUtc } from './zoned-time.js';
@@ -73,6 +73,11 @@ export class TripsService {
     this.publish();
   }
 
+  /** compute and publish again now (the EV role's verdicts changed) */
+  republish(): void {
+    this.publish();
+  }
+
   get state(): TripsState {
     return this.latest ?? this.compute();
   }
@@ -109,7 +114,7 @@ export class TripsService {
    */
   addSudden(carName: string, by: number, need: string | null): Trip {
     const car = this.cars.get(carName.toLowerCase());
-    if (!car) throw new Error(`no car named '${carName}' (known: ${[...this.cars.values()].map((c) => c.name).join(', ') || 'none configured'})`);
+    if (!car) throw new Error(unknownCar(carName, this.o.cars));
     const now = this.o.timers.now();
     if (by <= now) throw new Error(`the time asked for (${new Date(by).toISOString()}) has passed`);
     const parsed = parseNeed(need ?? car.defaultNeed, car);
@@ -219,7 +224,7 @@ export class TripsService {
       .map((t) => ({ ...t, ...(this.judge?.(t) ?? {}) }));
     return {
       trips,
-      next: this.o.cars.map((car) => ({ car: car.name, trip: trips.find((t) => t.car === car.name) ?? null })),
+      next: this.o.cars.map((car) => ({ car: car.name, name: car.label ?? car.name, trip: trips.find((t) => t.car === car.name) ?? null })),
       calendars: this.slots.map((s) => s.status),
       problems: [...problems].slice(0, 50),
       horizonDays: this.o.horizonDays,

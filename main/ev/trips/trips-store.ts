@@ -4,21 +4,9 @@ import type { CalendarEvent } from './types.js';
 
 /**
  * The last good read of each calendar and the standing sudden trips, in the meter's SQLite
- * database, so a restart during an internet outage still knows Monday's trip. Tables are
- * created here when missing (as the price cache does), in the database the caller opened.
+ * database, so a restart during an internet outage still knows Monday's trip. The tables are
+ * the store's migration 5 (main/store/migrations.ts): the caller opens a migrated database.
  */
-export const TRIPS_SCHEMA_V1 = `
-CREATE TABLE IF NOT EXISTS calendar_snapshots (
-  source     TEXT    PRIMARY KEY,   -- the configured calendar's name
-  events     TEXT    NOT NULL,      -- JSON: the occurrences read, recurrences expanded
-  fetched_at INTEGER NOT NULL       -- epoch ms UTC of the read
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS sudden_trips (
-  car        TEXT    PRIMARY KEY,   -- one standing sudden trip per car; a new one replaces it
-  trip       TEXT    NOT NULL       -- JSON, shared/trips/state.ts tripSchema
-) WITHOUT ROWID;
-`;
-
 export interface CalendarSnapshot {
   events: CalendarEvent[];
   fetchedAt: number;
@@ -32,7 +20,6 @@ export class TripsStore {
   private readonly allSudden;
 
   constructor(db: Database) {
-    db.exec(TRIPS_SCHEMA_V1);
     this.putSnapshot = db.prepare<[string, string, number]>(
       'INSERT INTO calendar_snapshots (source, events, fetched_at) VALUES (?, ?, ?) ON CONFLICT (source) DO UPDATE SET events = excluded.events, fetched_at = excluded.fetched_at');
     this.getSnapshot = db.prepare<[string], { events: string; fetched_at: number }>('SELECT events, fetched_at FROM calendar_snapshots WHERE source = ?');

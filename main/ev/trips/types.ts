@@ -1,10 +1,12 @@
 /**
- * What the trips module needs to know of a car (the EV role's car configuration narrows to this)
- * and the calendar events it reads, whatever the calendar.
+ * What the trips module needs to know of a car (an `ev.cars` entry narrows to this: tripCar in
+ * start-trips.ts) and the calendar events it reads, whatever the calendar.
  */
 export interface TripCar {
-  /** as written in `@car_<name>@`, compared without regard to case */
+  /** the car's id in ev.cars, as written in `@car_<id>@` (compared without regard to case) */
   name: string;
+  /** the car's name for people (ev.cars' name) */
+  label?: string;
   batteryKwh: number;
   /** kWh per 100 km, to turn "120km" into energy */
   consumptionKwhPer100Km: number;

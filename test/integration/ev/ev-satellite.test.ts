@@ -3,10 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { issueNamedToken } from '../../../main/bus/named-tokens.js';
+import { applyChanges } from '../../../shared/bus/delta.js';
+import type { BusState } from '../../../shared/state.js';
 import { ChargerSimulator } from '../../../main/ev/simulator/server.js';
 import { freePort } from '../../support/mosquitto.js';
 import { waitFor } from '../../support/scaled-timers.js';
 import { startServe, type ServeProcess } from '../../support/serve-process.js';
+import { WsProbe } from '../../support/ws-probe.js';
 
 /**
  * The EV role as users run it: `digital-meter serve` with a configuration, beside the meter in
@@ -104,4 +107,42 @@ describe('EV role in serve', () => {
     // for the process starting after meterStarted was taken)
     expect(Date.now() - meterStarted).toBeGreaterThan(20_000);
   }, 120_000);
+
+  it('as a satellite: the meter\'s trips are mirrored, and a sudden trip asked at the meter is charged for on the satellite', async () => {
+    const { sim, url } = await chargerSim();
+    const dir = mkdtempSync(join(tmpdir(), 'dm-ev-trips-sat-'));
+    // the meter knows the cars (ev.cars without chargers) and reads their trips; the garage's satellite charges
+    const cars = [{ id: 'car_1', name: 'Zoe', batteryKwh: 52, tripNeed: '80%' }];
+    const meterFile = configFile(dir, 'meter.json', { ...meterPart, dataDir: join(dir, 'meter-data'), roles: ['meter'], log: { level: 'warn', file: false }, ev: { cars } });
+    const satelliteToken = issueNamedToken(join(dir, 'meter-data'), 'satellite', 'garage-pi').token;
+    const meter = await startServe(['--config', meterFile, '--port', String(await freePort())], { home: join(dir, 'meter') });
+    processes.push(meter);
+    // mode "solar": without the sudden trip it charges from surplus only
+    const satFile = configFile(dir, 'satellite.json', {
+      roles: ['ev'], log: { level: 'warn', file: false }, bus: { meter: { url: `${meter.origin.replace('http', 'ws')}/ws`, token: satelliteToken, name: 'garage-pi' } },
+      ev: { cars, chargers: [{ id: 'garage', type: 'nrgkick', url, car: 'car_1', mode: 'solar' }], grid: '3x400' },
+    });
+    const satellite = await startServe(['--config', satFile, '--port', String(await freePort())], { home: join(dir, 'sat') });
+    processes.push(satellite);
+    // the dashboard's token (printed by serve) may change things: trips.sudden
+    const atMeter = await WsProbe.hello(`${meter.origin.replace('http', 'ws')}/ws`, meter.token);
+    const atSatellite = await WsProbe.hello(`${satellite.origin.replace('http', 'ws')}/ws`, satellite.token);
+    const satelliteState = (): BusState => {
+      let state = {} as BusState;
+      for (const m of atSatellite.json()) {
+        if (m.type === 'snapshot') state = m.state as BusState;
+        if (m.type === 'delta') state = applyChanges(state, m as never);
+      }
+      return state;
+    };
+    // a sudden trip at the meter, an hour from now; the satellite's car (SoC unknown: the whole 80% counts) is charged at once
+    const by = Date.now() + 3_600_000;
+    atMeter.send({ type: 'command', id: 'sudden', name: 'trips.sudden', args: { car: 'car_1', by } });
+    await atSatellite.until(() => satelliteState().trips?.next[0]?.trip?.urgent === true, 'the sudden trip mirrored on the satellite', 30_000);
+    await atSatellite.until(() => satelliteState().ev?.chargers[0]?.trip?.id === `sudden:car_1:${by}`, 'the satellite charging for it', 30_000);
+    // in solar mode a sudden trip still charges at once: 16 A
+    await waitFor('16 A at the charger', () => sim.current().currentSetA === 16 && !sim.current().paused, 30_000);
+    atMeter.close();
+    atSatellite.close();
+  }, 90_000);
 });

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { openSqlite } from '../../../main/store/sqlite.js';
+import { tripsDb } from '../../support/trips-db.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { IcalSource } from '../../../main/ev/trips/ical-source.js';
 import { TripsService } from '../../../main/ev/trips/trips-service.js';
@@ -47,7 +47,7 @@ afterAll(async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()));
 });
 
-function service(db: ReturnType<typeof openSqlite>, timers: ManualTimers, url = `${base}/calendar/private-abc123/basic.ics`, random = () => 0) {
+function service(db: ReturnType<typeof tripsDb>, timers: ManualTimers, url = `${base}/calendar/private-abc123/basic.ics`, random = () => 0) {
   const source = new IcalSource({ name: 'family', url, timeoutMs: 1500, maxBytes: 5 * 1024 * 1024, zone: ZONE });
   return new TripsService({
     sources: [source], cars: CARS, store: new TripsStore(db), timers, refreshMs: 5 * 60_000, horizonDays: 7,
@@ -63,7 +63,7 @@ const departures = (s: TripsService) => s.state.trips.map((t) => new Date(t.depa
 
 describe('iCal faults: message, last good list kept, recovery', () => {
   it('each fault says what happened, keeps the last good list and since when; a good read recovers', async () => {
-    const db = openSqlite(':memory:');
+    const db = tripsDb();
     const timers = new ManualTimers(START);
     const s = service(db, timers);
     mode = 'good';
@@ -98,7 +98,7 @@ describe('iCal faults: message, last good list kept, recovery', () => {
   }, 30_000);
 
   it('unreachable: nothing listens at the address', async () => {
-    const db = openSqlite(':memory:');
+    const db = tripsDb();
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as AddressInfo).port;
@@ -110,7 +110,7 @@ describe('iCal faults: message, last good list kept, recovery', () => {
   });
 
   it('a restart during an outage starts from the stored list, saying when it was read', async () => {
-    const db = openSqlite(':memory:');
+    const db = tripsDb();
     mode = 'good';
     await service(db, new ManualTimers(START)).refresh();
     mode = 'gone';
@@ -125,7 +125,7 @@ describe('iCal faults: message, last good list kept, recovery', () => {
   });
 
   it('reads again every refresh interval on its own, sooner after a failure', async () => {
-    const db = openSqlite(':memory:');
+    const db = tripsDb();
     const timers = new ManualTimers(START);
     const s = service(db, timers);
     mode = 'gone';

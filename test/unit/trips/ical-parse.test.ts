@@ -80,7 +80,7 @@ describe('iCal shapes -> departures (margin 30 min)', () => {
       ['2026-06-03T04:30:00Z', 'tesla', 60, 45],
     ]);
     expect(problems).toHaveLength(2);
-    expect(problems[0]).toContain("no car named 'bike' (known: tesla, zoe)");
+    expect(problems[0]).toContain("no car 'bike' in ev.cars (@car_<id>@ names a car by its id; known: tesla, zoe)");
     expect(problems[0]).toContain('Conference');
   });
 

@@ -41,10 +41,23 @@ describe('the trip the controller charges for', () => {
 });
 
 describe('what a trip asks of the broker', () => {
-  it('a calendar trip is a deadline; a sudden trip an emergency charge from its running power on', async () => {
+  it('a calendar trip is a deadline; a sudden trip an emergency charge at the power its energy needs by its time', async () => {
     const { tripDemandFields } = await import('../../../main/ev/trips/intent.js');
     const at = NOW + 3_600_000;
-    expect(tripDemandFields({ time: at, kwh: 33.3333, label: 'x', urgent: false, tripId: 'a' }, 4.14)).toEqual({ class: 'deadline', priority: 60, deadline: { time: at, kwh: 33.333 }, minKw: 0 });
-    expect(tripDemandFields({ time: at, kwh: 10, label: 'x', urgent: true, tripId: 'b' }, 4.14)).toEqual({ class: 'emergency', priority: 90, deadline: { time: at, kwh: 10 }, minKw: 4.14 });
+    const power = { minRunKw: 4.14, maxKw: 11.04, keepKw: 0 };
+    // asked to be ready a quarter hour early: by NOW + 45 min
+    const early = NOW + 45 * 60_000;
+    // a deadline keeps only what the charger must keep (its minimum on-time)
+    expect(tripDemandFields({ time: at, kwh: 33.3333 }, power, NOW)).toEqual({ class: 'deadline', priority: 60, deadline: { time: early, kwh: 33.333 }, minKw: 0 });
+    expect(tripDemandFields({ time: at, kwh: 33.3333 }, { ...power, keepKw: 4.14 }, NOW)).toEqual({ class: 'deadline', priority: 60, deadline: { time: early, kwh: 33.333 }, minKw: 4.14 });
+    // less than a quarter hour to go: the departure itself
+    expect(tripDemandFields({ time: NOW + 10 * 60_000, kwh: 1 }, power, NOW).deadline.time).toBe(NOW + 10 * 60_000);
+    // sudden, 6 kWh by 45 min from now: 8 kW at least
+    expect(tripDemandFields({ time: at, kwh: 6, urgent: true }, power, NOW)).toEqual({ class: 'emergency', priority: 90, deadline: { time: early, kwh: 6 }, minKw: 8 });
+    // 2 kWh in 45 min is 2.67 kW, below the running power: 4.14 kW
+    expect(tripDemandFields({ time: at, kwh: 2, urgent: true }, power, NOW).minKw).toBe(4.14);
+    // 10 kWh in 45 min is 13.3 kW, more than the charger's most: 11.04 kW; without the wall time, the most too
+    expect(tripDemandFields({ time: at, kwh: 10, urgent: true }, power, NOW).minKw).toBe(11.04);
+    expect(tripDemandFields({ time: at, kwh: 2, urgent: true }, power, null).minKw).toBe(11.04);
   });
 });

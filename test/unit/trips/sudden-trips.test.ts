@@ -1,5 +1,5 @@
 import { DASHBOARD } from '../../../main/bus/access.js';
-import { openSqlite } from '../../../main/store/sqlite.js';
+import { tripsDb } from '../../support/trips-db.js';
 import { describe, expect, it } from 'vitest';
 import { CommandRegistry } from '../../../main/bus/commands.js';
 import { registerTripsCommands } from '../../../main/ev/trips/commands.js';
@@ -12,7 +12,7 @@ const ZONE = 'Europe/Brussels';
 // Wednesday 10 June 2026, 15:00 in Brussels (CEST, UTC+2) = 13:00Z
 const NOW = Date.parse('2026-06-10T13:00:00Z');
 
-function setup(db = openSqlite(':memory:'), timers = new ManualTimers(NOW)) {
+function setup(db = tripsDb(), timers = new ManualTimers(NOW)) {
   const published: TripsState[] = [];
   const service = new TripsService({
     sources: [], store: new TripsStore(db), timers, refreshMs: 300_000, horizonDays: 7, onState: (s) => published.push(s),
@@ -37,7 +37,7 @@ describe('sudden trips: "ready by 17:00 with 80%"', () => {
     // 17:00 CEST = 15:00Z today; 80% of 75 kWh = 60 kWh
     const state = published.at(-1)!;
     expect(state.next[0]).toMatchObject({ car: 'tesla', trip: { departure: Date.parse('2026-06-10T15:00:00Z'), needSocPct: 80, needKwh: 60, urgent: true, source: 'sudden' } });
-    expect(state.next[1]).toEqual({ car: 'zoe', trip: null });
+    expect(state.next[1]).toEqual({ car: 'zoe', name: 'zoe', trip: null });
     service.stop();
   });
 
@@ -52,7 +52,7 @@ describe('sudden trips: "ready by 17:00 with 80%"', () => {
 
   it('refuses what it cannot do, saying why', () => {
     const { run } = setup();
-    expect(run('trips.sudden', { car: 'golf', by: '17:00' })).toEqual({ ok: false, error: { code: 'internal', message: "command 'trips.sudden' failed: no car named 'golf' (known: tesla, zoe)" } });
+    expect(run('trips.sudden', { car: 'golf', by: '17:00' })).toEqual({ ok: false, error: { code: 'internal', message: "command 'trips.sudden' failed: no car 'golf' in ev.cars (@car_<id>@ names a car by its id; known: tesla, zoe)" } });
     expect(run('trips.sudden', { car: 'tesla', by: '25:00' })).toMatchObject({ ok: false, error: { code: 'bad-arguments' } });
     expect(run('trips.sudden', { car: 'tesla', by: '17:00', need: '120' })).toMatchObject({ ok: false, error: { message: expect.stringContaining('"120" is not a need') } });
     expect(run('trips.sudden', { car: 'tesla', by: NOW - 1 })).toMatchObject({ ok: false, error: { message: expect.stringContaining('has passed') } });
