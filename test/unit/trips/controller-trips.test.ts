@@ -103,7 +103,11 @@ describe('what a trip asks of the broker, and what the charger says', () => {
     expect(d.demand).toMatchObject({ class: 'emergency', band: { minKw: 10, maxKw: 11.04 } });
     // 11.04 kW / (3 x 230 V) = 16 A at once
     expect(d.command.currentA).toBe(16);
-    expect(d.reason).toEqual({ code: 'trip', text: `sudden trip "ready by 17:00": charging 11.0 kW at once (${text})` });
+    expect(d.reason).toEqual({
+      code: 'trip', text: `sudden trip "ready by 17:00": charging 11.0 kW at once (${text})`,
+      // the figures the dashboard words in its own language
+      params: { kw: 11, running: 1, grant: 'emergency', label: 'ready by 17:00' },
+    });
     // a calendar trip in solar mode stays with the sun
     expect(c.buildDemand(inputs(0, { trip: { time: NOW + 2 * HOUR, kwh: 20, now: NOW } }, { mode: 'solar' }))).toMatchObject({ class: 'opportunistic' });
   });
