@@ -19,6 +19,8 @@ export interface SimCar {
   conductors: Array<1 | 2 | 3>;
   /** the most the charger and car draw together, kW */
   maxKw: number;
+  /** the least it draws when it charges (6 A), kW */
+  minRunKw: number;
   /** trips of this car, in order, and the next one's index */
   trips: SimTrip[];
   next: number;
@@ -54,6 +56,7 @@ export class SimDevices {
       return {
         config, model, settings, conductors: chargeConductors(this.grid, phases, 1),
         maxKw: chargePowerKw(this.grid, phases, Math.min(config.maxCurrentA, config.chargerMaxCurrentA)),
+        minRunKw: chargePowerKw(this.grid, phases, 6),
         trips: trips.filter((t) => t.carId === config.id), next: 0, away: null, lastWh: 0,
       };
     });

@@ -100,17 +100,35 @@ export class Ours implements Strategy {
       sessionKwh: m.sessionWh / 1000, currentSetA: car.settings.currentSetA, paused: car.settings.paused, phaseCount: car.settings.phaseCount, atMonoMs: view.now,
     } : null;
     const intent = this.plan ? carIntent(this.plan, id, view.now) : null;
+    // the plan's energy for the quarter, raised to what the charger's minimum current delivers
+    // in a quarter (the plan's LP knows no minimum power; the next plan takes the extra in account)
+    let plannedKwh = intent?.plannedKwh ?? null;
+    const minRunKwh = car.minRunKw / 4;
+    if (plannedKwh !== null && plannedKwh > 0.01 && plannedKwh < minRunKwh) plannedKwh = minRunKwh;
     const decision = this.controllers.get(id)!.decide({
       nowMono: view.now, mode: 'smart', reading, health: HEALTHY,
       soc: m.car ? { percent: m.car.socPercent, source: 'vehicle', basedOn: 'vehicle', readAtMonoMs: view.now } : null,
       tariff: view.telegram.tariff, meterAgeMs: 0, grant: this.grants.get(id) ?? null,
-      intent: { plannedKwh: intent?.plannedKwh ?? null },
+      intent: { plannedKwh, trip: this.tripBehind(car, view.now) },
     });
     this.file(decision.demand, id, view.now);
     const a = decision.command.currentA;
     car.settings.currentSetA = a;
     car.settings.paused = a < 6;
     car.settings.phaseCount = decision.command.phases;
+  }
+
+  /**
+   * The next trip as a deadline (as the trips wiring gives the controller) once the plan is
+   * behind: when full power from now on is only just enough (less than an hour to spare).
+   */
+  private tripBehind(car: SimCar, now: number): { time: number; kwh: number } | null {
+    const trip = car.trips[car.next];
+    if (!trip || !car.model.car) return null;
+    const lackKwh = (trip.needKwh - (car.model.car.socPercent / 100) * car.config.batteryKwh) / car.config.efficiency;
+    if (lackKwh <= 0) return null;
+    const hoursLeft = (trip.departure - now) / 3_600_000;
+    return lackKwh / car.maxKw >= hoursLeft - 1 ? { time: trip.departure, kwh: lackKwh } : null;
   }
 
   private controlBattery(view: SiteView, allowed: number | null, targetKw: number): void {
