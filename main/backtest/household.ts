@@ -106,7 +106,7 @@ export function parseHousehold(text: string, where: string): Household {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new Error(`${where}: not JSON: ${(error as Error).message}`);
+    throw new Error(`${where}: not JSON: ${(error as Error).message}`, { cause: error });
   }
   const parsed = householdSchema.safeParse(json);
   if (!parsed.success) {
@@ -132,7 +132,7 @@ export function loadHousehold(nameOrFile: string): Household {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new Error(`household ${nameOrFile}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw new Error(`household ${nameOrFile}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { cause: error });
   }
   return parseHousehold(text, builtin ? `resources/households/${nameOrFile}.json` : nameOrFile);
 }

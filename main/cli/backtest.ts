@@ -44,7 +44,7 @@ export async function run(args: string[]): Promise<number> {
   try {
     household = loadHousehold(values.household ?? 'flanders-register');
   } catch (error) {
-    throw new UsageError(`--household: ${(error as Error).message}`);
+    throw new UsageError(`--household: ${(error as Error).message}`, { cause: error });
   }
   const keys = simDays(start, days).map((d) => d.key);
   const t0 = Date.now();
