@@ -120,15 +120,20 @@ export class Ours implements Strategy {
 
   /**
    * The next trip as a deadline (as the trips wiring gives the controller) once the plan is
-   * behind: when full power from now on is only just enough (less than an hour to spare).
+   * behind: when full power from now on, counting the car's slower charge above 90%, is only
+   * just enough (less than an hour to spare). The deadline is then set at the time full power
+   * needs, so the broker's average need is the car's full power.
    */
   private tripBehind(car: SimCar, now: number): { time: number; kwh: number } | null {
     const trip = car.trips[car.next];
     if (!trip || !car.model.car) return null;
-    const lackKwh = (trip.needKwh - (car.model.car.socPercent / 100) * car.config.batteryKwh) / car.config.efficiency;
+    const socKwh = (car.model.car.socPercent / 100) * car.config.batteryKwh;
+    const lackKwh = (trip.needKwh - socKwh) / car.config.efficiency;
     if (lackKwh <= 0) return null;
     const hoursLeft = (trip.departure - now) / 3_600_000;
-    return lackKwh / car.maxKw >= hoursLeft - 1 ? { time: trip.departure, kwh: lackKwh } : null;
+    const hours = hoursToCharge(socKwh, trip.needKwh, car);
+    if (hours < hoursLeft - 1) return null;
+    return { time: now + Math.max(0.1, lackKwh / car.maxKw) * 3_600_000, kwh: lackKwh };
   }
 
   private controlBattery(view: SiteView, allowed: number | null, targetKw: number): void {
@@ -166,4 +171,25 @@ export class Ours implements Strategy {
     if (!q || q.batteryChargeKwh <= 0.01 || q.importKwh <= 0.01) return null;
     return { socPct: (q.batterySocKwh / capacityKwh) * 100, byTime: q.start + 900_000 };
   }
+}
+
+/**
+ * Hours at full power from `fromKwh` to `toKwh` in the car's battery, with the charger
+ * simulator's taper (above 90% the current falls in proportion to what is left to 100%; the
+ * last 0.1% is not waited for).
+ */
+export function hoursToCharge(fromKwh: number, toKwh: number, car: SimCar): number {
+  const cap = car.config.batteryKwh;
+  const perHourPct = (car.maxKw * car.config.efficiency / cap) * 100;
+  const from = (fromKwh / cap) * 100;
+  const to = Math.min(99.9, (toKwh / cap) * 100);
+  if (to <= from) return 0;
+  const linearTo = Math.min(to, 90);
+  let hours = Math.max(0, linearTo - from) / perHourPct;
+  if (to > 90) {
+    // d(soc)/dt = perHour x (100 - soc) / 10 above 90%: t = 10 / perHour x ln((100 - a) / (100 - b))
+    const a = Math.max(90, from);
+    hours += (10 / perHourPct) * Math.log((100 - a) / (100 - to));
+  }
+  return hours;
 }
