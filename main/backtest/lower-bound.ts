@@ -5,6 +5,7 @@
  * (energy) and month by month (capacity). Then the optimum, the least cost over that model, is
  * at most what the strategy paid.
  */
+import { metWithinKwh } from './devices.js';
 import { monthModel, monthRanges } from './optimum.js';
 import { QUARTER_MS, type Scenario } from './scenario.js';
 import type { RunResult } from './simulate.js';
@@ -90,7 +91,7 @@ export function checkLowerBound(s: Scenario, baseNet: Float64Array, run: RunResu
         violations.push(`month ${m + 1}: row ${r} = ${sum.toFixed(4)} outside [${lp.rowLower[r]}, ${lp.rowUpper[r]}]`);
       }
     }
-    for (const t of model.trips) if (x[t.shortCol]! > 0.05) violations.push(`trip of ${t.carId} at ${new Date(t.departure).toISOString()} short by ${x[t.shortCol]!.toFixed(2)} kWh`);
+    for (const t of model.trips) if (x[t.shortCol]! > metWithinKwh(t.capacityKwh)) violations.push(`trip of ${t.carId} at ${new Date(t.departure).toISOString()} short by ${x[t.shortCol]!.toFixed(2)} kWh`);
     for (let i = 0; i < n; i++) {
       modelQuarterEur[range.from + i] = x[model.importCols[i]!]! * input.importPrice[i]! - x[model.exportCols[i]!]! * model.effectiveExportPrice[i]!;
     }

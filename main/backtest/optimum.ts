@@ -17,6 +17,7 @@ import { startOfBrusselsMonth } from '../../shared/time/brussels.js';
 import { buildModel, type PlanModel } from '../site/planner/model.js';
 import type { LpSolver } from '../site/planner/solver.js';
 import type { PlanCar, PlanInput, Span } from '../site/planner/types.js';
+import { metWithinKwh } from './devices.js';
 import { connectionKw } from './household.js';
 import { QUARTER_MS, type Scenario } from './scenario.js';
 
@@ -154,8 +155,8 @@ export function solveOptimum(solver: LpSolver, s: Scenario, baseNet: Float64Arra
     }
     for (const month of mm.model.months) months.push({ start: month.monthStart, peakKw: x[month.col]! });
     for (const t of mm.model.trips) {
-      const short = x[t.shortCol]!;
-      if (short > 0.05) { tripsMissed++; kwhShort += short; }
+      const short = x[t.shortCol]! - metWithinKwh(t.capacityKwh);
+      if (short > 0) { tripsMissed++; kwhShort += short; }
     }
   });
   const days = s.days.map((d) => {

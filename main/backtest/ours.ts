@@ -121,8 +121,8 @@ export class Ours implements Strategy {
   /**
    * The next trip as a deadline (as the trips wiring gives the controller) once the plan is
    * behind: when full power from now on, counting the car's slower charge above 90%, is only
-   * just enough (less than an hour to spare). The deadline is then set at the time full power
-   * needs, so the broker's average need is the car's full power.
+   * just enough (less than an hour to spare). The deadline is moved earlier by the extra time
+   * the slow charge above 90% takes, so the broker's average need allows for it.
    */
   private tripBehind(car: SimCar, now: number): { time: number; kwh: number } | null {
     const trip = car.trips[car.next];
@@ -133,7 +133,8 @@ export class Ours implements Strategy {
     const hoursLeft = (trip.departure - now) / 3_600_000;
     const hours = hoursToCharge(socKwh, trip.needKwh, car);
     if (hours < hoursLeft - 1) return null;
-    return { time: now + Math.max(0.1, lackKwh / car.maxKw) * 3_600_000, kwh: lackKwh };
+    const slowHours = Math.max(0, hours - lackKwh / car.maxKw);
+    return { time: Math.max(now + 60_000, trip.departure - slowHours * 3_600_000), kwh: lackKwh };
   }
 
   private controlBattery(view: SiteView, allowed: number | null, targetKw: number): void {
