@@ -1,6 +1,6 @@
 /**
  * The backtest's way to the planner (main/site/planner) until the plan service (issue 20)
- * takes over: at each quarter a plan over the next 24 hours from what the product would know
+ * takes over: at each quarter a plan over the next 48 hours (as the plan service plans) from what the product would know
  * then: the cars' states of charge and their calendar trips, the battery, the month peak so far,
  * the prices (the day-ahead series where published, else the same quarter a day earlier), and
  * the base load forecast by the forecast module's rule (the average of the same weekday and
@@ -14,7 +14,7 @@ import { connectionKw } from './household.js';
 import { QUARTER_MS } from './scenario.js';
 import type { SiteView } from './simulate.js';
 
-export const PLAN_QUARTERS = 96;
+export const PLAN_QUARTERS = 192;
 const DAY_Q = 96;
 const WEEK_Q = 7 * DAY_Q;
 
