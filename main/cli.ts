@@ -21,6 +21,7 @@ const commands: Record<string, { summary: string; load: () => Promise<CommandMod
   cert: { summary: 'make a self-signed certificate for bus.tls and print its fingerprint for satellites', load: () => import('./cli/cert.js') },
   prices: { summary: 'day-ahead spot and consumer prices per quarter hour for a day (--date, --json)', load: () => import('./cli/prices.js') },
   calendar: { summary: 'trips from the calendar: authorize or revoke Google Calendar, print the coming trips', load: () => import('./cli/calendar.js') },
+  backtest: { summary: 'compare plug-and-charge, a 30-s cap controller, ours and the optimum on a generated household', load: () => import('./cli/backtest.js') },
   secret: { summary: 'set (from stdin), delete or list secrets such as the entsoe-token', load: () => import('./cli/secret.js') },
 };
 

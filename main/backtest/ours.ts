@@ -1,0 +1,196 @@
+/**
+ * `ours`: the product as configured, in-process. Every second the broker ticks on the telegram
+ * with the standing demands, its grants go to the EV controllers (smart mode, the plan's energy
+ * for the quarter as their intent) and to the battery, which decides with its strategy (peak
+ * shaving on the quarter budget, the plan's grid charge as its target) and follows the grant as
+ * the battery controller does. The plan is made at every quarter (plan-adapter.ts).
+ */
+import { decide, DEFAULT_STRATEGY, type PlanTarget } from '../battery/strategy.js';
+import { EvController } from '../ev/controller.js';
+import type { ChargerHealth, ChargerReading } from '../ev/charger.js';
+import { allowedKw } from '../peak/budget.js';
+import { Broker } from '../site/broker.js';
+import type { BookEntry } from '../site/demand-book.js';
+import { carIntent } from '../site/planner/intents.js';
+import type { LpSolver } from '../site/planner/solver.js';
+import type { Plan } from '../site/planner/types.js';
+import type { SiteDemand, SiteDemandInput, SiteGrant } from '../../shared/site/contract.js';
+import { planNow } from './plan-adapter.js';
+import type { SiteView, Strategy } from './simulate.js';
+import type { SimCar } from './devices.js';
+import type { Household } from './household.js';
+
+const HEALTHY: ChargerHealth = { ok: true, problem: null, message: null, sinceMonoMs: 0 };
+const BATTERY_ID = 'battery';
+
+/** the demand book's defaults, filled in without a schema parse per second (the controllers' demands are typed) */
+function normalise(d: SiteDemandInput): SiteDemand {
+  return {
+    device: d.device, kind: d.kind, conductors: d.conductors, measuredKw: d.measuredKw, band: d.band,
+    minRunKw: d.minRunKw ?? 0, class: d.class, priority: d.priority, deadline: d.deadline ?? null,
+    plannedKwh: d.plannedKwh ?? null, interruptible: d.interruptible ?? true,
+  };
+}
+
+export class Ours implements Strategy {
+  readonly name = 'ours';
+  private readonly broker: Broker;
+  private readonly controllers = new Map<string, EvController>();
+  private readonly book = new Map<string, BookEntry>();
+  private readonly grants = new Map<string, { grant: SiteGrant; receivedAtMonoMs: number }>();
+  private plan: Plan | null = null;
+  private planQuarter = -1;
+  /** plans made and the time they took, ms */
+  plans = 0;
+  planMs = 0;
+
+  constructor(private readonly solver: LpSolver, h: Household) {
+    const cap = h.rates.Capacity!;
+    this.broker = new Broker({ fuse: h.fuse, eurPerKwYear: () => cap.eurPerKwYear });
+    for (const car of h.cars) {
+      this.controllers.set(car.id, new EvController({
+        device: car.id, grid: h.fuse.grid,
+        car: { id: car.id, name: car.name, batteryKwh: car.batteryKwh, maxPhases: car.maxPhases, maxCurrentA: car.maxCurrentA, efficiency: car.efficiency, minSocPercent: car.minSocPercent, consumptionKwhPer100km: car.consumptionKwhPer100km, defaultTripKm: 50 },
+        chargerMaxCurrentA: car.chargerMaxCurrentA, chargerMinCurrentA: 6, phaseSwitching: false, phaseSwitchGuardMs: 0,
+        firstPhase: 1, safeCurrentA: 0,
+        control: { increaseHoldSeconds: 10, minOnSeconds: 60, minOffSeconds: 60, emergencyMayRaisePeak: true, meterStaleSeconds: 3 },
+      }));
+    }
+  }
+
+  private file(entry: SiteDemandInput | null, device: string, now: number): void {
+    if (!entry) {
+      this.book.delete(device);
+      return;
+    }
+    const before = this.book.get(device);
+    this.book.set(device, { demand: normalise(entry), door: 'backtest', since: before?.since ?? now, updated: now });
+  }
+
+  control(view: SiteView): void {
+    const now = view.now;
+    if (view.quarterIndex !== this.planQuarter) {
+      this.planQuarter = view.quarterIndex;
+      const t0 = performance.now();
+      this.plan = planNow(this.solver, view);
+      this.planMs += performance.now() - t0;
+      this.plans++;
+    }
+    const running = view.tracker.running();
+    const planTarget = this.plan ? carIntent(this.plan, '', now).targetPeakKw : null;
+    const targetKw = Math.max(view.scenario.household.rates.Capacity!.minimumKw, view.monthPeakKw, planTarget ?? 0);
+    const tg = view.telegram;
+    const { grants } = this.broker.tick({
+      monoMs: now, time: now, netKw: view.gridKw,
+      phases: tg.phases.map((p) => ({ phase: p.phase, currentA: p.currentA, importKw: p.importKw, exportKw: p.exportKw })),
+      quarter: running ? { start: running.quarterStart, elapsedS: running.elapsedS, energyKwh: running.energyKwh, targetKw } : null,
+      demands: [...this.book.values()],
+    });
+    for (const g of grants) this.grants.set(g.device, { grant: g, receivedAtMonoMs: now });
+
+    for (const car of view.devices.cars) this.controlCar(car, view);
+    this.controlBattery(view, running ? allowedKw(targetKw, running.energyKwh, running.elapsedS) : null, targetKw);
+  }
+
+  private controlCar(car: SimCar, view: SiteView): void {
+    const id = car.config.id;
+    const m = car.model;
+    const reading: ChargerReading | null = m.plugged ? {
+      state: m.actualA > 0.5 ? 'charging' : 'connected', chargerWords: m.status().word, powerKw: m.powerKw(), phases: [],
+      sessionKwh: m.sessionWh / 1000, currentSetA: car.settings.currentSetA, paused: car.settings.paused, phaseCount: car.settings.phaseCount, atMonoMs: view.now,
+    } : null;
+    const intent = this.plan ? carIntent(this.plan, id, view.now) : null;
+    // the plan's energy for the quarter, raised to what the charger's minimum current delivers
+    // in a quarter (the plan's LP knows no minimum power; the next plan takes the extra in account)
+    let plannedKwh = intent?.plannedKwh ?? null;
+    const minRunKwh = car.minRunKw / 4;
+    if (plannedKwh !== null && plannedKwh > 0.01 && plannedKwh < minRunKwh) plannedKwh = minRunKwh;
+    const decision = this.controllers.get(id)!.decide({
+      nowMono: view.now, mode: 'smart', reading, health: HEALTHY,
+      soc: m.car ? { percent: m.car.socPercent, source: 'vehicle', basedOn: 'vehicle', readAtMonoMs: view.now } : null,
+      tariff: view.telegram.tariff, meterAgeMs: 0, grant: this.grants.get(id) ?? null,
+      intent: { plannedKwh, trip: this.tripBehind(car, view.now) },
+    });
+    this.file(decision.demand, id, view.now);
+    const a = decision.command.currentA;
+    car.settings.currentSetA = a;
+    car.settings.paused = a < 6;
+    car.settings.phaseCount = decision.command.phases;
+  }
+
+  /**
+   * The next trip as a deadline (as the trips wiring gives the controller) once the plan is
+   * behind: when full power from now on, counting the car's slower charge above 90%, is only
+   * just enough (less than an hour to spare). The deadline is moved earlier by the extra time
+   * the slow charge above 90% takes, so the broker's average need allows for it.
+   */
+  private tripBehind(car: SimCar, now: number): { time: number; kwh: number } | null {
+    const trip = car.trips[car.next];
+    if (!trip || !car.model.car) return null;
+    const socKwh = (car.model.car.socPercent / 100) * car.config.batteryKwh;
+    const lackKwh = (trip.needKwh - socKwh) / car.config.efficiency;
+    if (lackKwh <= 0) return null;
+    const hoursLeft = (trip.departure - now) / 3_600_000;
+    const hours = hoursToCharge(socKwh, trip.needKwh, car);
+    if (hours < hoursLeft - 1) return null;
+    const slowHours = Math.max(0, hours - lackKwh / car.maxKw);
+    return { time: Math.max(now + 60_000, trip.departure - slowHours * 3_600_000), kwh: lackKwh };
+  }
+
+  private controlBattery(view: SiteView, allowed: number | null, targetKw: number): void {
+    const b = view.devices.battery;
+    if (!b) return;
+    const now = view.now;
+    const powerKw = b.powerKw(now);
+    const reservePct = view.scenario.household.battery!.reservePercent;
+    const reading = { socPct: b.socPct, powerKw, capacityKwh: b.capacityKwh, maxChargeKw: b.maxChargeKw, maxDischargeKw: b.maxDischargeKw, reservePct, control: 'forced' as const };
+    const d = decide({
+      mode: 'auto', gridKw: view.gridKw, allowedKw: allowed, targetKw, tariff: view.telegram.tariff, time: now, battery: reading, plan: this.planTarget(b.capacityKwh, now),
+    }, { ...DEFAULT_STRATEGY, reservePct });
+    const w = d.kw ?? 0;
+    const dischargeable = b.socPct > reservePct ? b.maxDischargeKw : 0;
+    const wish = { minKw: Math.min(w, 0), maxKw: Math.max(w, 0) };
+    const band = { minKw: Math.min(w, -dischargeable), maxKw: Math.max(w, 0) };
+    this.file({ device: BATTERY_ID, kind: 'battery', conductors: [1, 2, 3], measuredKw: powerKw, band, class: 'battery', priority: 50, interruptible: true }, BATTERY_ID, now);
+    // follow the grant within what was offered, as the battery controller does
+    const g = this.grants.get(BATTERY_ID);
+    let kw = 0;
+    if (g && now - g.receivedAtMonoMs < g.grant.validForMs) {
+      const range = g.grant.reason.code === 'deadline' ? band : wish;
+      kw = Math.min(range.maxKw, Math.max(range.minKw, g.grant.kw));
+    }
+    const c = b.control;
+    if (!c || Math.abs(c.lowKw - kw) > 1e-9) b.setControl({ lowKw: kw, highKw: kw, revertS: 0 }, now);
+  }
+
+  /** the plan's grid charge of the running quarter as the strategy's SoC target */
+  private planTarget(capacityKwh: number, now: number): PlanTarget | null {
+    const p = this.plan;
+    if (!p) return null;
+    const i = Math.floor((now - p.start) / 900_000);
+    const q = p.quarters[i];
+    if (!q || q.batteryChargeKwh <= 0.01 || q.importKwh <= 0.01) return null;
+    return { socPct: (q.batterySocKwh / capacityKwh) * 100, byTime: q.start + 900_000 };
+  }
+}
+
+/**
+ * Hours at full power from `fromKwh` to `toKwh` in the car's battery, with the charger
+ * simulator's taper (above 90% the current falls in proportion to what is left to 100%; the
+ * last 0.1% is not waited for).
+ */
+export function hoursToCharge(fromKwh: number, toKwh: number, car: SimCar): number {
+  const cap = car.config.batteryKwh;
+  const perHourPct = (car.maxKw * car.config.efficiency / cap) * 100;
+  const from = (fromKwh / cap) * 100;
+  const to = Math.min(99.9, (toKwh / cap) * 100);
+  if (to <= from) return 0;
+  const linearTo = Math.min(to, 90);
+  let hours = Math.max(0, linearTo - from) / perHourPct;
+  if (to > 90) {
+    // d(soc)/dt = perHour x (100 - soc) / 10 above 90%: t = 10 / perHour x ln((100 - a) / (100 - b))
+    const a = Math.max(90, from);
+    hours += (10 / perHourPct) * Math.log((100 - a) / (100 - to));
+  }
+  return hours;
+}

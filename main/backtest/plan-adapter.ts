@@ -1,0 +1,104 @@
+/**
+ * The backtest's way to the planner (main/site/planner) until the plan service (issue 20)
+ * takes over: at each quarter a plan over the next 48 hours (as the plan service plans) from what the product would know
+ * then: the cars' states of charge and their calendar trips, the battery, the month peak so far,
+ * the prices (the day-ahead series where published, else the same quarter a day earlier), and
+ * the base load forecast by the forecast module's rule (the average of the same weekday and
+ * clock time over the last four weeks; with none yet, the same clock time on the days known).
+ * One function, so swapping it for the plan service changes one import.
+ */
+import { plan as makePlan } from '../site/planner/planner.js';
+import type { LpSolver } from '../site/planner/solver.js';
+import type { Plan, PlanCar, PlanInput, Span } from '../site/planner/types.js';
+import { connectionKw } from './household.js';
+import { QUARTER_MS } from './scenario.js';
+import type { SiteView } from './simulate.js';
+
+export const PLAN_QUARTERS = 192;
+const DAY_Q = 96;
+const WEEK_Q = 7 * DAY_Q;
+
+/** index of the first quarter of the day after 13:00 publication: day-ahead prices known up to */
+function pricesKnownUntil(view: SiteView): number {
+  const s = view.scenario;
+  if (!s.household.dayAhead) return Infinity;
+  // the day-ahead auction publishes tomorrow's prices around 13:00
+  const day = s.days.find((d) => view.now >= d.start && view.now < d.end)!;
+  const publishedTomorrow = view.now - day.start >= 13 * 3_600_000;
+  const until = publishedTomorrow ? (s.days[day.index + 1]?.end ?? s.end) : day.end;
+  return Math.round((until - s.start) / QUARTER_MS);
+}
+
+export function baseForecast(history: Float64Array, now: number, n: number): number[] {
+  const out: number[] = [];
+  for (let j = now; j < now + n; j++) {
+    let sum = 0;
+    let count = 0;
+    for (let k = 1; k <= 4; k++) {
+      const i = j - k * WEEK_Q;
+      if (i >= 0 && i < now) { sum += history[i]!; count++; }
+    }
+    if (count === 0) {
+      for (let k = 1; k <= 28; k++) {
+        const i = j - k * DAY_Q;
+        if (i >= 0 && i < now) { sum += history[i]!; count++; }
+      }
+    }
+    out.push(count ? sum / count : 0.1);
+  }
+  return out;
+}
+
+export function planInputFor(view: SiteView, n = PLAN_QUARTERS): PlanInput {
+  const s = view.scenario;
+  const h = s.household;
+  const i0 = view.quarterIndex;
+  const nQ = s.importPrice.length;
+  const known = pricesKnownUntil(view);
+  const importPrice: number[] = [];
+  const exportPrice: number[] = [];
+  for (let j = i0; j < i0 + n; j++) {
+    // unknown prices: the same quarter of the last day whose prices are known
+    let k = j;
+    while (k >= known || k >= nQ) k -= DAY_Q;
+    importPrice.push(s.importPrice[k]!);
+    exportPrice.push(s.exportPrice[k]!);
+  }
+  const start = s.start + i0 * QUARTER_MS;
+  const horizonEnd = start + n * QUARTER_MS;
+  const cars: PlanCar[] = view.devices.cars.map((car) => {
+    const plugged: Span[] = [];
+    let from: number | null = car.model.plugged ? start : car.away?.back ?? null;
+    for (let t = car.next; t < car.trips.length && car.trips[t]!.departure < horizonEnd; t++) {
+      const trip = car.trips[t]!;
+      if (from !== null && trip.departure > from) plugged.push({ from, to: trip.departure });
+      from = trip.back;
+    }
+    if (from !== null && from < horizonEnd) plugged.push({ from, to: horizonEnd });
+    const trips = car.trips.slice(car.next).filter((t) => t.departure < horizonEnd)
+      .map((t) => ({ departure: t.departure, socPercent: (t.needKwh / car.config.batteryKwh) * 100, usesKwh: t.usesKwh }));
+    return {
+      id: car.config.id, capacityKwh: car.config.batteryKwh, socPercent: car.model.car!.socPercent,
+      maxKw: car.maxKw, chargeEfficiency: car.config.efficiency, plugged, trips,
+    };
+  });
+  const b = view.devices.battery;
+  const hb = h.battery;
+  const cap = h.rates.Capacity!;
+  return {
+    start,
+    baseKwh: baseForecast(view.baseHistory, i0, n),
+    importPrice, exportPrice,
+    connectionKw: connectionKw(h),
+    peak: { pricePerKwYear: cap.eurPerKwYear, minimumKw: cap.minimumKw, soFarKw: view.monthPeakKw },
+    cars,
+    battery: b && hb ? {
+      capacityKwh: b.capacityKwh, socPercent: b.socPct, maxChargeKw: b.maxChargeKw, maxDischargeKw: b.maxDischargeKw,
+      chargeEfficiency: Math.sqrt(hb.roundTrip), dischargeEfficiency: Math.sqrt(hb.roundTrip), reservePercent: hb.reservePercent,
+    } : undefined,
+  };
+}
+
+export function planNow(solver: LpSolver, view: SiteView): Plan {
+  return makePlan(solver, planInputFor(view));
+}
