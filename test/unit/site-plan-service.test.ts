@@ -1,0 +1,104 @@
+/**
+ * The plan service's core on cases small enough to work out by hand (each value in the comment
+ * beside it). Times: Monday 12 January 2026, Brussels winter time (UTC+1).
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { PlanService, type PlanInputCar, type PlanInputs } from '../../main/site/plan/service.js';
+import { loadSolver, type LpSolver } from '../../main/site/planner/solver.js';
+
+const Q = 15 * 60_000;
+/** 03:00 Brussels */
+const T0 = Date.parse('2026-01-12T02:00:00Z');
+const at = (hhmm: string): number => Date.parse(`2026-01-12T${hhmm}:00+01:00`);
+
+let solver: LpSolver;
+beforeAll(async () => {
+  solver = await loadSolver();
+});
+
+function car(over: Partial<PlanInputCar> = {}): PlanInputCar {
+  return {
+    id: 'car_1', name: 'Zoe', charger: 'garage', plugged: true, socPct: 50, assumedSocPct: 20,
+    capacityKwh: 40, maxKw: 11, efficiency: 1, trips: [{ departure: at('07:00'), socPct: 80 }], ...over,
+  };
+}
+
+function inputs(over: Partial<PlanInputs> & { base?: number; prices?: number[] } = {}): PlanInputs {
+  const { base = 0, prices, ...rest } = over;
+  return {
+    now: T0, cars: [car()], battery: null,
+    peak: { soFarKw: 4, minimumKw: 2.5, pricePerKwYear: 50, ceilingKw: 4 },
+    connectionKw: 17, quarterImportKwh: null, pricesKey: 'p1',
+    forecast: (_start, n) => ({ baseKwh: Array(n).fill(base), importPrice: prices ?? Array(n).fill(0.2), exportPrice: Array(n).fill(0) }),
+    ...rest,
+  };
+}
+
+describe('plan service', () => {
+  it('says ahead of time that a trip is not met, with the least peak and its euros, and the earliest departure that works', () => {
+    // 03:00 -> 07:00 is 16 quarters. The house takes 0.5 kWh a quarter and the ceiling (4 kW)
+    // allows 1 kWh: 0.5 kWh a quarter for the car, 8 kWh, so 50% + 8/40 = 70%, not 80%.
+    // A 5 kW peak allows 1.25 - 0.5 = 0.75 kWh x 16 = 12 kWh: 4 kWh more at 0.20 (0.80 EUR) and
+    // 1 kW of month peak at 50/12 = 4.17 EUR: 4.97 EUR more. Leaving later: the missing 4 kWh
+    // take 8 more quarters at 0.5 kWh: 09:00. The car is plugged in: "start now" says nothing.
+    const service = new PlanService({ solver, horizonQuarters: 28 });
+    const p = service.update(inputs({ base: 0.5 }))!;
+    expect(p.reason).toBe('start');
+    expect(p.cars[0]!.departures).toEqual([{ time: at('07:00'), wantedPct: 80, expectedPct: 70, met: false, shortKwh: 4 }]);
+    expect(p.problems).toEqual([{
+      car: 'car_1', departure: at('07:00'), wantedPct: 80, expectedPct: 70,
+      fixes: { startNow: false, peak: { kw: 5, extraEur: 4.97 }, leaveAt: at('09:00') },
+    }]);
+    // the target peak of every quarter is the ceiling the plan keeps to
+    expect(new Set(p.quarters.map((q) => q.targetPeakKw))).toEqual(new Set([4]));
+  });
+
+  it('says that plugging in now would meet a trip the plan cannot meet while the car is away', () => {
+    // Unplugged at 03:00, assumed back at 18:00: nothing before the 07:00 trip, so 50%. Plugged
+    // in now it gets 0.5 kWh x 16 = 8 kWh by 07:00 (see above), more than the 6 kWh 65% needs.
+    // No peak helps an unplugged car, and leaving later does not plug it in either.
+    const service = new PlanService({ solver, horizonQuarters: 28 });
+    const p = service.update(inputs({ base: 0.5, cars: [car({ plugged: false, charger: null, trips: [{ departure: at('07:00'), socPct: 65 }] })] }))!;
+    expect(p.problems).toEqual([{
+      car: 'car_1', departure: at('07:00'), wantedPct: 65, expectedPct: 50,
+      fixes: { startNow: true, peak: null, leaveAt: null },
+    }]);
+  });
+
+  it('says what each device does next, with its power and price', () => {
+    // Two prices: 0.30 until 04:00, 0.10 after. 8 kWh for 50% -> 70% of 40 kWh, and the peak so
+    // far (8 kW) allows 2 kWh a quarter: exactly the four cheap quarters 04:00-05:00 at 8 kW.
+    const service = new PlanService({ solver, horizonQuarters: 8 });
+    const p = service.update(inputs({
+      prices: [0.3, 0.3, 0.3, 0.3, 0.1, 0.1, 0.1, 0.1],
+      peak: { soFarKw: 8, minimumKw: 2.5, pricePerKwYear: 50, ceilingKw: null },
+      cars: [car({ trips: [{ departure: at('05:00'), socPct: 70 }] })],
+    }))!;
+    expect(p.intentions).toEqual([{ device: 'car_1', kind: 'car', action: 'charge', from: at('04:00'), to: at('05:00'), kw: 8, priceEur: 0.1 }]);
+    expect(p.quarters.map((q) => q.carKwh[0])).toEqual([0, 0, 0, 0, 2, 2, 2, 2]);
+    expect(p.problems).toEqual([]);
+    expect(p.cars[0]!.departures[0]).toMatchObject({ expectedPct: 70, met: true });
+  });
+
+  it('plans again each quarter, on a changed SoC, plug or price set, and when the quarter strays from the plan', () => {
+    const service = new PlanService({ solver, horizonQuarters: 8, replan: { socPoints: 5, driftKwh: 0.25 } });
+    const base = inputs({ prices: [0.3, 0.3, 0.3, 0.3, 0.1, 0.1, 0.1, 0.1], peak: { soFarKw: 8, minimumKw: 2.5, pricePerKwYear: 50, ceilingKw: null }, cars: [car({ trips: [{ departure: at('05:00'), socPct: 70 }] })] });
+    expect(service.update(base)?.reason).toBe('start');
+    expect(service.update({ ...base, now: T0 + 60_000 })).toBeNull();
+    expect(service.due({ ...base, now: T0 + Q })).toBe('quarter');
+    expect(service.due({ ...base, pricesKey: 'p2' })).toBe('prices');
+    expect(service.due({ ...base, cars: [car({ plugged: false, trips: base.cars[0]!.trips })] })).toBe('plug');
+    expect(service.due({ ...base, cars: [car({ socPct: 56, trips: base.cars[0]!.trips })] })).toBe('soc');
+    // the plan imports nothing in the first quarter (the car waits for 04:00): 0.3 kWh by
+    // 03:07:30 is more than 0.25 away from it; 0.2 kWh is not
+    expect(service.due({ ...base, now: T0 + Q / 2, quarterImportKwh: 0.2 })).toBeNull();
+    expect(service.due({ ...base, now: T0 + Q / 2, quarterImportKwh: 0.3 })).toBe('drift');
+  });
+
+  it('reports a forecast of the wrong length as the plan\'s error, keeping the service alive', () => {
+    const service = new PlanService({ solver, horizonQuarters: 8 });
+    const p = service.update(inputs({ forecast: () => ({ baseKwh: [0], importPrice: [0.2], exportPrice: [0] }) }))!;
+    expect(p.error).toBe('plan: the forecast gave 1/1/1 quarters, 8 asked');
+    expect(p.quarters).toEqual([]);
+  });
+});
