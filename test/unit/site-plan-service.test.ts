@@ -5,6 +5,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PlanService, type PlanInputCar, type PlanInputs } from '../../main/site/plan/service.js';
 import { loadSolver, type LpSolver } from '../../main/site/planner/solver.js';
+import { intentionWords, problemWords } from '../../shared/plan/words.js';
 
 const Q = 15 * 60_000;
 /** 03:00 Brussels */
@@ -100,5 +101,24 @@ describe('plan service', () => {
     const p = service.update(inputs({ forecast: () => ({ baseKwh: [0], importPrice: [0.2], exportPrice: [0] }) }))!;
     expect(p.error).toBe('plan: the forecast gave 1/1/1 quarters, 8 asked');
     expect(p.quarters).toEqual([]);
+  });
+});
+
+describe('the plan in words', () => {
+  const problem = {
+    car: 'car_1', departure: at('07:00'), wantedPct: 80, expectedPct: 64,
+    fixes: { startNow: true, peak: { kw: 5.6, extraEur: 3.4 }, leaveAt: at('07:45') },
+  };
+  it('names every fix of an unmet trip, in English, Dutch and French', () => {
+    expect(problemWords(problem, 'car_1', 'en')).toBe('car_1 will reach 64% by 07:00, not 80%: start now, or allow a peak of 5.6 kW (about 3.40 EUR more), or leave at 07:45');
+    expect(problemWords(problem, 'car_1', 'nl')).toBe('car_1 haalt 64% tegen 07:00, niet 80%: begin nu te laden, of sta een piek van 5,6 kW toe (ongeveer 3,40 EUR meer), of vertrek om 07:45');
+    expect(problemWords(problem, 'car_1', 'fr')).toBe('car_1 atteindra 64 % à 07:00, pas 80 % : commencez à charger maintenant, ou autorisez une pointe de 5,6 kW (environ 3,40 EUR de plus), ou partez à 07:45');
+    expect(problemWords({ ...problem, fixes: { startNow: false, peak: null, leaveAt: null } }, 'Zoe', 'en')).toBe('Zoe will reach 64% by 07:00, not 80%: nothing within 48 h is enough; charge elsewhere or ask for less');
+  });
+  it('tells a block running now from one to come', () => {
+    const i = { device: 'car_1', kind: 'car' as const, action: 'charge' as const, from: at('04:00'), to: at('05:00'), kw: 8, priceEur: 0.1 };
+    expect(intentionWords(i, 'Zoe', 'en', at('03:00'))).toBe('Zoe waits, then charges at 8.0 kW from 04:00 to 05:00 (0.10 EUR/kWh)');
+    expect(intentionWords(i, 'Zoe', 'nl', at('04:10'))).toBe('Zoe laadt aan 8,0 kW tot 05:00 (0,10 EUR/kWh)');
+    expect(intentionWords({ ...i, kind: 'battery', action: 'discharge', device: 'battery' }, 'battery', 'fr', at('03:00'))).toBe('La batterie attend, puis se décharge à 8,0 kW de 04:00 à 05:00 (0,10 EUR/kWh)');
   });
 });
