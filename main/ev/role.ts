@@ -12,6 +12,7 @@ import type { ChargeIntent } from './controller.js';
 import type { GridType } from './grid.js';
 import { NrgkickCharger } from './nrgkick/charger.js';
 import { createNrgkickLink } from './nrgkick/link.js';
+import { withPlan } from './plan-intent.js';
 import { startHttpSocSource } from './soc-http.js';
 
 /**
@@ -58,7 +59,8 @@ export class EvRole {
       const loop = new ChargerLoop({
         setup: { device: chargerConfig.id, grid: config.grid ?? options.grid ?? '3x400', firstPhase: chargerConfig.firstPhase, safeCurrentA: chargerConfig.safeCurrentA, control: config.control },
         charger, link: options.link, timers, cars: config.cars, carId: chargerConfig.car ?? null, mode: chargerConfig.mode,
-        intent: options.intent ? () => options.intent!(chargerConfig.id) : undefined,
+        // the site plan's energy for this quarter beside the trip's deadline (plan-intent.ts)
+        intent: () => withPlan(options.intent?.(chargerConfig.id), options.hub.current.plan, this.loops.get(chargerConfig.id)?.carId() ?? null, options.hub.current.meter?.time ?? Date.now()),
         onChange: () => this.publish(),
       });
       this.loops.set(chargerConfig.id, loop);

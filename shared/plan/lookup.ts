@@ -6,6 +6,14 @@
 import type { PlanState } from './state.js';
 
 const QUARTER_MS = 15 * 60_000;
+/** a plan older than this is not followed: the service makes one every quarter */
+export const PLAN_FRESH_MS = 2 * QUARTER_MS;
+
+/** the plan when it is recent enough to follow at `time`, else null */
+export function freshPlan(plan: PlanState | null | undefined, time: number): PlanState | null {
+  if (!plan || plan.error !== null || plan.quarters.length === 0) return null;
+  return time - plan.madeAt < PLAN_FRESH_MS && time >= plan.madeAt - PLAN_FRESH_MS ? plan : null;
+}
 
 function quarterAt(plan: PlanState, time: number): PlanState['quarters'][number] | null {
   if (plan.quarters.length === 0) return null;
@@ -17,7 +25,8 @@ function quarterAt(plan: PlanState, time: number): PlanState['quarters'][number]
  * kWh planned for `device` (a car's id, or the battery's device id: signed, + charge) in the
  * quarter holding `time`; null when the plan does not cover the device or the time.
  */
-export function plannedKwhFor(plan: PlanState | null | undefined, device: string, time: number): number | null {
+export function plannedKwhFor(given: PlanState | null | undefined, device: string, time: number): number | null {
+  const plan = freshPlan(given, time);
   if (!plan) return null;
   const q = quarterAt(plan, time);
   if (!q) return null;
@@ -28,7 +37,8 @@ export function plannedKwhFor(plan: PlanState | null | undefined, device: string
 }
 
 /** the month peak the plan allows in the quarter holding `time` (kW), or null */
-export function planTargetKw(plan: PlanState | null | undefined, time: number): number | null {
+export function planTargetKw(given: PlanState | null | undefined, time: number): number | null {
+  const plan = freshPlan(given, time);
   if (!plan) return null;
   return quarterAt(plan, time)?.targetPeakKw ?? null;
 }
