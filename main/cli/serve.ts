@@ -15,6 +15,7 @@ import type { Config } from '../config/schema.js';
 import { tripEntities } from '../ev/trips/ha-entities.js';
 import { startBus } from '../bus/start.js';
 import { evMqttEntities } from '../ev/mqtt-entities.js';
+import { planEntities } from '../site/plan/ha-entities.js';
 import { ShutdownRegistry } from '../lifecycle/shutdown.js';
 import { readTlsFiles } from '../bus/tls.js';
 import { staticHandler } from '../http/static-files.js';
@@ -116,7 +117,7 @@ export async function run(args: string[]): Promise<number> {
     config: bus, configDir: app.loaded.configDir, dataDir: app.dataDir, hub: app.hub, log, http,
     version: (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version,
     tokenOverride: values.token, commands: app.commands, site: app.site,
-    mqttEntities: app.roles.includes('ev') ? evHomeAssistantEntities(app.loaded.config) : undefined,
+    mqttEntities: homeAssistantEntities(app.roles, app.loaded.config),
   });
   shutdown.add('bus', 'bus, MQTT (offline) and HTTP closed', async () => {
     await running.stop();
@@ -163,6 +164,13 @@ export async function run(args: string[]): Promise<number> {
   });
   await app.stop();
   return exitCode;
+}
+
+/** The roles' own Home Assistant entities: the EV role's (below), the meter's plan (main/site/plan/ha-entities.ts). */
+function homeAssistantEntities(roles: readonly string[], config: Config) {
+  const ev = roles.includes('ev') ? evHomeAssistantEntities(config) : { sensors: [], controls: [] };
+  const plan = roles.includes('meter') ? planEntities(config.ev?.cars ?? []) : [];
+  return ev.sensors.length || ev.controls.length || plan.length ? { sensors: [...ev.sensors, ...plan], controls: ev.controls } : undefined;
 }
 
 /** The EV role's Home Assistant entities: per charger (sensors and controls) and per car its next trip. */

@@ -74,3 +74,22 @@ describe('the battery follows the plan', () => {
     expect(decide(input({ plannedKw: 2, allowedKw: 2.5 }), DEFAULT_STRATEGY)).toMatchObject({ kw: 1.5, code: 'budget' });
   });
 });
+
+describe('Home Assistant entities for the plan', () => {
+  it('publish the target peak, the next intentions, the unmet trips and each car\'s SoC at departure', async () => {
+    const { planEntities } = await import('../../main/site/plan/ha-entities.js');
+    const { sensorValue } = await import('../../main/bus/mqtt/entities.js');
+    const { emptyBusState } = await import('../../shared/state.js');
+    const p = plan({
+      intentions: [{ device: 'car_1', kind: 'car', action: 'charge', from: T0 + Q, to: T0 + 3 * Q, kw: 7, priceEur: 0.1 }],
+      problems: [{ car: 'car_1', departure: T0 + 4 * Q, wantedPct: 80, expectedPct: 64, fixes: { startNow: false, peak: { kw: 5.6, extraEur: 3.4 }, leaveAt: null } }],
+    });
+    const state = { ...emptyBusState(), plan: p, meter: { time: T0 + 60_000, powerKw: null, phases: [], tariff: null, counters: { importKwh: null, exportKwh: null, gasM3: null, gasTime: null, waterM3: null, waterTime: null } } };
+    const byId = new Map(planEntities([{ id: 'car_1', name: 'Zoe' }]).map((e) => [e.objectId, e] as const));
+    expect(sensorValue(state, byId.get('plan_target_peak_kw')!)).toBe('4.00');
+    expect(sensorValue(state, byId.get('plan_next')!)).toBe('Zoe waits, then charges at 7.0 kW from 03:15 to 03:45 (0.10 EUR/kWh)');
+    expect(sensorValue(state, byId.get('plan_problems')!)).toBe('Zoe will reach 64% by 04:00, not 80%: allow a peak of 5.6 kW (about 3.40 EUR more)');
+    expect(sensorValue(state, byId.get('plan_car_1_soc_at_departure')!)).toBe('80');
+    expect(sensorValue(state, byId.get('plan_car_1_departure')!)).toBe('2026-01-12T03:00:00.000Z');
+  });
+});
