@@ -216,7 +216,10 @@ export class Broker {
         }
         case 'plan': {
           // what the plan still places in this quarter, over the seconds left of it
-          const planned = planRateKw(d.plannedKwh ?? 0, q ? this.deliveredKwh(d.device, q.start) : 0, remainingS, q !== null);
+          let planned = planRateKw(d.plannedKwh ?? 0, q ? this.deliveredKwh(d.device, q.start) : 0, remainingS, q !== null);
+          // energy left below the device's smallest running power (a car at 6 A): run at that
+          // power until the quarter's energy is in, rather than not at all
+          if (planned > EPS && planned < d.minRunKw) planned = d.minRunKw;
           // a planned discharge (a battery) frees budget rather than taking it
           want = planned < 0 ? planned : Math.min(planned, left);
           reason = planned < 0

@@ -71,3 +71,25 @@ describe('broker: class plan follows the plan\'s energy for the quarter', () => 
     expect(without.grants[0]!.kw).toBeCloseTo(3, 3);
   });
 });
+
+describe('broker: a planned energy below the smallest running power', () => {
+  it('runs the device at that power until the quarter\'s energy is in, then stops', () => {
+    // Plan 0.3 kWh this quarter: 1.2 kW on average, below the car's 4.14 kW minimum (6 A on 3
+    // phases). It runs at 4.14 kW: 0.3 kWh take 0.3 / 4.14 h = 261 s. A telegram every 5 s, and
+    // the car's measured power reaches the broker one telegram after its grant: at 265 s it has
+    // drawn 4.14 x 260 / 3600 = 0.299 kWh (runs on), at 270 s 4.14 x 265 / 3600 = 0.305 (gets 0).
+    const broker = new Broker({ fuse: FUSE, increaseHoldMs: 0, deadbandKw: 0 });
+    const demand = (measuredKw: number) => entry({ device: 'car', kind: 'ev', conductors: [1, 2, 3], measuredKw, band: { minKw: 0, maxKw: 11 }, minRunKw: 4.14, class: 'plan', priority: 50, plannedKwh: 0.3 });
+    let kw = 0;
+    const grants: number[] = [];
+    for (let s = 0; s <= 300; s += 5) {
+      const quarter: QuarterNow = { start: Q0, elapsedS: s, energyKwh: 0, targetKw: 17 };
+      kw = broker.tick({ monoMs: s * 1000, time: Q0 + s * 1000, netKw: kw, phases: QUIET, quarter, demands: [demand(kw)] }).grants[0]!.kw;
+      grants.push(kw);
+    }
+    expect(grants[0]).toBeCloseTo(4.14, 3);
+    expect(grants[53]).toBeCloseTo(4.14, 3); // 265 s
+    expect(grants[54]).toBe(0); // 270 s
+    expect(grants.at(-1)).toBe(0);
+  });
+});

@@ -122,3 +122,69 @@ describe('the plan in words', () => {
     expect(intentionWords({ ...i, kind: 'battery', action: 'discharge', device: 'battery' }, 'battery', 'fr', at('03:00'))).toBe('La batterie attend, puis se décharge à 8,0 kW de 04:00 à 05:00 (0,10 EUR/kWh)');
   });
 });
+
+describe('two cars and the battery on a dynamic-price day, against plug-and-charge', () => {
+  // Monday 18:00 to Tuesday 07:00 Brussels, 52 quarters. Import prices: 18-22 h 0.35 (16 q),
+  // 22-02 h 0.20 (16 q), 02-05 h 0.10 (12 q), 05-07 h 0.25 (8 q); export 0.02. The house: 2 kW
+  // (0.5 kWh a quarter) until 22:00, then 0.4 kW (0.1 kWh). Month peak so far 5 kW (1.25 kWh a
+  // quarter), 50 EUR/kW/year. Car A: 40 kWh, 7.4 kW, 40% -> 80% = 16 kWh; car B: 60 kWh, 3.7 kW,
+  // 50% -> 70% = 12 kWh; both lossless, plugged in at 18:00, leaving at 07:00. The battery:
+  // 10 kWh, 3 kW, lossless, at its 20% reserve, ending no lower.
+  const evening = Date.parse('2026-01-12T17:00:00Z');
+  const prices = [...Array(16).fill(0.35), ...Array(16).fill(0.2), ...Array(12).fill(0.1), ...Array(8).fill(0.25)];
+  const base = [...Array(16).fill(0.5), ...Array(36).fill(0.1)];
+  const departure = Date.parse('2026-01-13T06:00:00Z');
+
+  it('costs 7.62 EUR where plug-and-charge costs 46.99 EUR', () => {
+    // The plan: the cheap quarters hold 1.25 - 0.1 = 1.15 kWh each for the cars and the battery
+    // (12 x 1.15 = 13.8 kWh); the battery takes 0.8 kWh of it to cover the house from 05:00 to
+    // 07:00 (8 x 0.1 kWh at 0.25): each such kWh costs 0.10, moves a car kWh from 0.10 to 0.20
+    // and saves 0.25, a gain of 0.05. The cars take 13.0 kWh at 0.10 and the other 15.0 at 0.20.
+    // A higher peak (4.17 EUR per kW) would move 3 kWh per kW from 0.20 to 0.10: 0.30 EUR, no.
+    //   house 16 x 0.5 x 0.35 + 16 x 0.1 x 0.20 + 12 x 0.1 x 0.10 = 2.80 + 0.32 + 0.12 = 3.24
+    //   cars 13.0 x 0.10 + 15.0 x 0.20 = 4.30; battery 0.8 x 0.10 = 0.08      total 7.62 EUR
+    const service = new PlanService({ solver, horizonQuarters: 52 });
+    const p = service.update({
+      now: evening,
+      cars: [
+        { id: 'car_a', name: 'A', charger: 'left', plugged: true, socPct: 40, assumedSocPct: 20, capacityKwh: 40, maxKw: 7.4, efficiency: 1, trips: [{ departure, socPct: 80 }] },
+        { id: 'car_b', name: 'B', charger: 'right', plugged: true, socPct: 50, assumedSocPct: 20, capacityKwh: 60, maxKw: 3.7, efficiency: 1, trips: [{ departure, socPct: 70 }] },
+      ],
+      battery: { device: 'battery', capacityKwh: 10, socPct: 20, maxChargeKw: 3, maxDischargeKw: 3, reservePct: 20, efficiency: 1 },
+      peak: { soFarKw: 5, minimumKw: 2.5, pricePerKwYear: 50, ceilingKw: null },
+      connectionKw: 17.3, quarterImportKwh: null, pricesKey: 'day',
+      forecast: () => ({ baseKwh: base, importPrice: prices, exportPrice: Array(52).fill(0.02) }),
+    })!;
+    expect(p.cost.totalEur).toBeCloseTo(7.62, 2);
+    expect(p.cost.peakEur).toBeCloseTo(0, 4);
+    expect(p.problems).toEqual([]);
+    expect(p.cars.map((c) => c.departures[0]!.met)).toEqual([true, true]);
+    const carsIn = (from: number, to: number): number => p.quarters.slice(from, to).reduce((s, q) => s + q.carKwh[0]! + q.carKwh[1]!, 0);
+    expect(carsIn(0, 16)).toBeCloseTo(0, 3); // nothing at 0.35
+    expect(carsIn(32, 44)).toBeCloseTo(13.0, 3);
+    expect(carsIn(16, 32)).toBeCloseTo(15.0, 3);
+    expect(Math.max(...p.quarters.map((q) => q.targetPeakKw))).toBe(5);
+
+    // Plug-and-charge: each car at full power from 18:00 until it has its energy, the battery
+    // idle (nothing to store, at its reserve). A: 16 / 1.85 = 8.65 quarters, B: 12 / 0.925 =
+    // 12.97 quarters, all at 0.35: 28 x 0.35 = 9.80 EUR; the house 3.24 + 8 x 0.1 x 0.25 = 3.44.
+    // The first 8 quarters average 2 + 7.4 + 3.7 = 13.1 kW: a month peak 8.1 kW above 5, at
+    // 50 / 12 EUR per kW: 33.75 EUR. Total 9.80 + 3.44 + 33.75 = 46.99 EUR.
+    let energyEur = 0;
+    let peakKw = 5;
+    let a = 16;
+    let b = 12;
+    for (let i = 0; i < 52; i++) {
+      const ka = Math.min(a, 7.4 / 4);
+      const kb = Math.min(b, 3.7 / 4);
+      a -= ka;
+      b -= kb;
+      const kwh = base[i]! + ka + kb;
+      energyEur += kwh * prices[i]!;
+      peakKw = Math.max(peakKw, kwh * 4);
+    }
+    const plugAndCharge = energyEur + (peakKw - 5) * (50 / 12);
+    expect(plugAndCharge).toBeCloseTo(46.99, 2);
+    expect(plugAndCharge - p.cost.totalEur).toBeCloseTo(39.37, 2);
+  });
+});

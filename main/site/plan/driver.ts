@@ -53,8 +53,10 @@ export function startPlanDriver(o: PlanDriverOptions): { stop(): void; check(): 
     // after the telegram's own handling (grants first)
     setImmediate(run);
   };
+  // a delta names top-level keys ("ev") or their parts ("meter.time")
+  const watched = (path: string): boolean => (WATCHED as readonly string[]).includes(path.split('.', 1)[0]!);
   const unsubscribe = o.hub.subscribe((delta) => {
-    if (WATCHED.some((key) => Object.prototype.hasOwnProperty.call(delta.set, key))) check();
+    if (Object.keys(delta.set).some(watched) || (delta.unset ?? []).some(watched)) check();
   });
   const timer = setInterval(check, o.everyMs ?? 60_000);
   timer.unref();
