@@ -178,7 +178,7 @@ async function night(): Promise<Outcome> {
   const debugLines: string[] = [];
   const carKwhByQuarter = new Map<number, number>();
   const quarterAverageKw = new Map<number, number>();
-  let socAtDeparture = NaN;
+  let socAtDeparture: number;
   try {
     role.start();
     await trips.refresh();
