@@ -52,6 +52,8 @@ import { registerTripsCommands } from './ev/trips/commands.js';
 import { judgeTripsFromChargers } from './ev/trips/charger-trips.js';
 import { createTrips } from './ev/trips/start-trips.js';
 import { registerSiteCommands } from './site/commands.js';
+import { startPlan } from './site/plan/start-plan.js';
+import { planTargetKw } from '../shared/plan/lookup.js';
 
 export type Role = 'meter' | 'ev' | 'battery';
 
@@ -206,6 +208,7 @@ export async function createApp(o: AppOptions = {}): Promise<App> {
     fuse, book, hub, monoNow: clock.monoNow, log,
     eurPerKwYear: () => ratesStore.current.Capacity?.eurPerKwYear ?? null,
     onBaseQuarter: (q) => opened.store.queueSiteQuarter(q),
+    planTargetKw: (time) => planTargetKw(hub.current.plan, time),
   }) : null;
   if (siteController) registerSiteCommands(commands, siteController);
   const local = inProcessLink(book, clock.monoNow);
@@ -226,6 +229,11 @@ export async function createApp(o: AppOptions = {}): Promise<App> {
   }
 
   const modules = await startRoles(roles, { loaded: roleLoaded, dataDir, hub, commands, clock, log, site: local, shutdown, restartGate }, log);
+  // the site plan: every car's and the battery's energy per quarter for 48 h (control needs the fuse)
+  const plan = fuse ? await startPlan({
+    hub, config: roleLoaded.config, fuse, rates: () => ratesStore.current, spot: (time) => spot(time),
+    baseHistory: (from, to) => opened.store.siteQuarters(from, to), log: log.child({ part: 'plan' }),
+  }) : null;
   const controlled = modules.flatMap((m) => m.devices);
   if (controlled.length && !fuse) {
     // nothing stays open behind a refused configuration
@@ -254,6 +262,7 @@ export async function createApp(o: AppOptions = {}): Promise<App> {
     if (flushTimer) clearInterval(flushTimer);
     await reader.stop();
     siteController?.stop();
+    plan?.stop();
     local.close();
     prices.stop();
     trips?.stop();
@@ -271,6 +280,7 @@ export async function createApp(o: AppOptions = {}): Promise<App> {
       reader.start();
       fetchPricesIfDynamic();
       trips?.start();
+      plan?.start();
       // a failed commit is reported (once while it lasts) and retried; it never ends the process,
       // which would skip the safe-state shutdown and crash-loop on the same data at every start
       const commitLog = new ConditionLog(log);
@@ -340,9 +350,10 @@ function satelliteLink(loaded: LoadedConfig, roles: Role[], hub: StateHub, monoN
   const link = new RemoteSiteLink(client, monoNow);
   let stopStatus: (() => void) | null = null;
   // the satellite's page shows the meter's figures too: its state mirrors the meter's (not its own page's parts)
-  // and `trips`: the EV role here charges for the trips the meter's trips service reads
+  // and `trips` and `plan`: the EV role here charges for the trips the meter's trips service reads, as planned
   const mirror = (state: BusState) => hub.update({
-    meter: state.meter, quarter: state.quarter, costs: state.costs, sources: state.sources, site: state.site ?? null, trips: state.trips ?? null,
+    meter: state.meter, quarter: state.quarter, costs: state.costs, sources: state.sources, site: state.site ?? null,
+    trips: state.trips ?? null, plan: state.plan ?? null,
   });
   client.on('snapshot', mirror);
   client.on('delta', (_delta, state) => mirror(state));

@@ -3,6 +3,7 @@ import { batteryStateSchema } from './battery/state.js';
 import { evStateSchema } from './ev/state.js';
 import { quarterStateSchema } from './peak/quarter-state.js';
 import { tripsStateSchema } from './trips/state.js';
+import { planStateSchema } from './plan/state.js';
 import { satelliteStateSchema, siteStateSchema } from './site/state.js';
 
 /**
@@ -78,6 +79,8 @@ export const busStateSchema = z.object({
   satellite: satelliteStateSchema.nullable().optional(),
   /** the home battery (shared/battery/state.ts); absent where no battery role runs */
   battery: batteryStateSchema.nullable().optional(),
+  /** the site plan for the next 48 h (shared/plan/state.ts); meter role, mirrored on satellites */
+  plan: planStateSchema.nullable().optional(),
 });
 
 export type RegisterPairState = z.infer<typeof registerPairSchema>;

@@ -37,6 +37,12 @@ export interface ControllerOptions {
   prices?: (time: number, tariff: number | null) => FlowPrices | null;
   /** the plan's SoC target hook (the planner issue provides it) */
   plan?: (time: number) => PlanTarget | null;
+  /**
+   * the site plan's energy for the battery in the quarter holding a meter time (kWh, + charge),
+   * or null; asked with null time where no meter data is at hand (a satellite): the hook then
+   * uses the best time it has
+   */
+  plannedKwh?: (time: number | null) => number | null;
   notices?: string[];
   onState?: (state: BatteryState) => void;
   onError?: (error: Error) => void;
@@ -86,12 +92,15 @@ export class BatteryController {
       const prices = this.o.prices?.(sample.time, sample.tariff) ?? null;
       this.day.add(sample.time, sample.gridKw, this.reading.powerKw, prices);
     }
+    const planned = this.mode === 'auto' ? this.o.plannedKwh?.(sample.time) ?? null : null;
     this.decision = decide({
       mode: this.mode, gridKw: sample.gridKw, allowedKw: sample.allowedKw, targetKw: sample.targetKw, tariff: sample.tariff,
-      time: sample.time, battery: this.reading, plan: this.o.plan?.(sample.time) ?? null,
+      time: sample.time, battery: this.reading, plan: this.o.plan?.(sample.time) ?? null, plannedKw: planned === null ? null : planned * 4,
     }, this.o.settings);
     if (this.decision.kw === null) {
       this.o.link.withdraw(this.o.device);
+    } else if (planned !== null && this.reading) {
+      this.filePlan(planned, this.reading);
     } else {
       // the band offered: up to the wish, and in auto mode down to what the battery can discharge
       // above its reserve, so the broker may ask it to carry a car's deadline (site rule 3)
@@ -121,9 +130,32 @@ export class BatteryController {
     this.apply(now);
   }
 
+  /**
+   * Follow the site plan: class plan with the quarter's signed energy; the broker counts what the
+   * battery already moved in the quarter, so the band is the whole side the plan is on.
+   */
+  private filePlan(plannedKwh: number, r: BatteryReading): void {
+    const band = plannedKwh >= 0 ? { minKw: 0, maxKw: r.socPct < 100 ? r.maxChargeKw : 0 } : { minKw: -this.dischargeableKw(r), maxKw: 0 };
+    this.band = band;
+    this.wish = band;
+    // a planned charge is from the grid when the plan says so (it placed it in a cheap quarter)
+    if (this.decision.kw !== null) this.decision = { ...this.decision, fromGrid: plannedKwh > 0 };
+    this.o.link.demand({
+      device: this.o.device, kind: 'battery', conductors: this.o.conductors, measuredKw: r.powerKw,
+      band, class: 'plan', priority: 60, interruptible: true, plannedKwh: Math.round(plannedKwh * 1000) / 1000,
+    });
+  }
+
   private offerBand(now: number): void {
     if (this.stopped || this.meter) return;
     const r = this.reading;
+    const planned = this.mode === 'auto' && r ? this.o.plannedKwh?.(null) ?? null : null;
+    if (planned !== null && r) {
+      this.decision = { kw: 0, fromGrid: planned > 0, code: 'plan', text: 'following the site plan' };
+      this.filePlan(planned, r);
+      this.apply(now);
+      return;
+    }
     if (this.mode === 'off') {
       this.decision = { kw: null, fromGrid: false, code: 'off', text: 'off: the inverter runs its own mode' };
       this.o.link.withdraw(this.o.device);

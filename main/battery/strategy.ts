@@ -23,7 +23,7 @@ export type BatteryMode = (typeof BATTERY_MODES)[number];
 
 export type DecisionCode =
   | 'off' | 'hold' | 'manual-charge' | 'manual-discharge' | 'absorb-export' | 'cover-import' | 'peak-shave'
-  | 'grid-charge' | 'plan-target' | 'reserve' | 'full' | 'budget' | 'idle' | 'no-meter' | 'no-battery';
+  | 'grid-charge' | 'plan-target' | 'plan' | 'reserve' | 'full' | 'budget' | 'idle' | 'no-meter' | 'no-battery';
 
 export interface Decision {
   /** signed kW, + charge; null: no control at all (mode off: the inverter's own mode) */
@@ -75,6 +75,12 @@ export interface StrategyInput {
   battery: BatteryReading | null;
   /** a plan's SoC target (the planner issue fills this hook), or null */
   plan: PlanTarget | null;
+  /**
+   * the site plan's average power for this quarter (signed kW, + charge), or null without a plan:
+   * in auto mode the battery then does what the plan says (it placed the charge in the cheap
+   * quarters and the discharge in the dear ones) instead of plain self-consumption
+   */
+  plannedKw?: number | null;
 }
 
 const round = (kw: number) => Math.round(kw * 1000) / 1000;
@@ -106,6 +112,11 @@ export function decide(input: StrategyInput, s: StrategySettings): Decision {
     kw = -(s.manualKw ?? canDischarge);
     code = 'manual-discharge';
     text = 'discharge by request';
+  } else if (input.plannedKw !== undefined && input.plannedKw !== null) {
+    kw = input.plannedKw;
+    fromGrid = kw > 0;
+    code = 'plan';
+    text = kw > 0 ? `charging ${round(kw)} kW as the plan says` : kw < 0 ? `discharging ${round(-kw)} kW as the plan says` : 'the plan keeps the charge for later: idle';
   } else {
     kw = -house;
     code = kw > 0 ? 'absorb-export' : 'cover-import';
@@ -137,7 +148,7 @@ export function decide(input: StrategyInput, s: StrategySettings): Decision {
   if (kw < 0 && canDischarge === 0) return { kw: 0, fromGrid: false, code: 'reserve', text: `at the reserve (${round(b.socPct)} % <= ${reserve} %): not discharging` };
   if (kw > 0 && canCharge === 0) return { kw: 0, fromGrid: false, code: 'full', text: 'full: not charging' };
   kw = Math.max(-canDischarge, Math.min(canCharge, kw));
-  if (Math.abs(kw) < s.deadbandKw) return { kw: 0, fromGrid: false, code: code === 'peak-shave' ? code : 'idle', text: code === 'peak-shave' ? text : 'nothing to do: idle' };
+  if (Math.abs(kw) < s.deadbandKw) return { kw: 0, fromGrid: false, code: code === 'peak-shave' || code === 'plan' ? code : 'idle', text: code === 'peak-shave' || code === 'plan' ? text : 'nothing to do: idle' };
   return { kw: round(kw), fromGrid: kw > 0 && fromGrid, code, text };
 }
 

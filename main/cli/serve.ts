@@ -15,6 +15,7 @@ import type { Config } from '../config/schema.js';
 import { tripEntities } from '../ev/trips/ha-entities.js';
 import { startBus } from '../bus/start.js';
 import { evMqttEntities } from '../ev/mqtt-entities.js';
+import { planEntities } from '../site/plan/ha-entities.js';
 import { ShutdownRegistry } from '../lifecycle/shutdown.js';
 import { readTlsFiles } from '../bus/tls.js';
 import { staticHandler } from '../http/static-files.js';
@@ -118,8 +119,7 @@ export async function run(args: string[]): Promise<number> {
     config: bus, configDir: app.loaded.configDir, dataDir: app.dataDir, hub: app.hub, log, http,
     version: (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version,
     tokenOverride: values.token, commands: app.commands, site: app.site,
-    // the next trips live where the meter is, also when the chargers are on a satellite
-    mqttEntities: app.roles.includes('ev') || (app.loaded.config.ev?.cars.length ?? 0) > 0 ? evHomeAssistantEntities(app.loaded.config) : undefined,
+    mqttEntities: homeAssistantEntities(app.roles, app.loaded.config),
   });
   shutdown.add('bus', 'bus, MQTT (offline) and HTTP closed', async () => {
     await running.stop();
@@ -175,6 +175,14 @@ export async function run(args: string[]): Promise<number> {
     setTimeout(() => process.exit(exitCode), 5000).unref();
   }
   return exitCode;
+}
+
+/** The roles' own Home Assistant entities: the EV role's (below), the meter's plan (main/site/plan/ha-entities.ts). */
+function homeAssistantEntities(roles: readonly string[], config: Config) {
+  // the next trips live where the meter is, also when the chargers are on a satellite
+  const ev = roles.includes('ev') || (config.ev?.cars.length ?? 0) > 0 ? evHomeAssistantEntities(config) : { sensors: [], controls: [] };
+  const plan = roles.includes('meter') ? planEntities(config.ev?.cars ?? []) : [];
+  return ev.sensors.length || ev.controls.length || plan.length ? { sensors: [...ev.sensors, ...plan], controls: ev.controls } : undefined;
 }
 
 /** The EV role's Home Assistant entities: per charger (sensors and controls) and per car its next trip. */

@@ -12,6 +12,7 @@ import type { ChargeIntent } from './controller.js';
 import { chargePowerKw, usablePhases, type GridType } from './grid.js';
 import { NrgkickCharger } from './nrgkick/charger.js';
 import { createNrgkickLink } from './nrgkick/link.js';
+import { withPlan } from './plan-intent.js';
 import { startHttpSocSource } from './soc-http.js';
 import { startMqttSocSource } from './soc-mqtt.js';
 import { eurosIn, tripIntentFor, verdictsFor, type TripChargeIntent } from './trips/charger-trips.js';
@@ -82,7 +83,8 @@ export class EvRole {
       const loop: ChargerLoop = new ChargerLoop({
         setup: { device: chargerConfig.id, grid: config.grid ?? options.grid ?? '3x400', firstPhase: chargerConfig.firstPhase, safeCurrentA: chargerConfig.safeCurrentA, control: config.control },
         charger, link: options.link, timers, cars: config.cars, carId: chargerConfig.car ?? null, mode: chargerConfig.mode,
-        intent: (): ChargeIntent => combineIntents(this.tripIntent(loop), options.intent?.(chargerConfig.id)),
+        // the trip's deadline, and the site plan's energy for this quarter beside it (plan-intent.ts)
+        intent: (): ChargeIntent => withPlan(combineIntents(this.tripIntent(loop), options.intent?.(chargerConfig.id)), options.hub.current.plan, loop.carId(), this.wallNow()) ?? {},
         onChange: () => this.publish(),
         priceNow: () => importPriceNow(options.hub),
       });

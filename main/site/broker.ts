@@ -26,6 +26,11 @@ export interface BrokerOptions {
   deadbandKw?: number;
   /** with fewer seconds left than this, the quarter has no slack: B^ = B, no deadband (default 60) */
   lowSlackS?: number;
+  /**
+   * The month peak the site plan allows in the quarter holding a time (kW), or null without a
+   * plan: the quarter's target is then at least that (a plan raises it only for a trip it needs)
+   */
+  planTargetKw?: (time: number) => number | null;
 }
 
 /** The running quarter as the broker needs it (QuarterState carries it). */
@@ -68,12 +73,24 @@ interface DeviceMemory {
   changedAt: number;
 }
 
+/** a device's energy in the running quarter, from its measured power between telegrams */
+interface DeliveredMemory {
+  quarterStart: number;
+  kwh: number;
+  lastMono: number;
+  lastKw: number;
+}
+
+/** a gap between telegrams longer than this is not integrated (nothing was seen in it) */
+const MAX_STEP_MS = 10_000;
+
 const CLASS_ORDER: readonly DemandClass[] = ['emergency', 'deadline', 'plan', 'opportunistic', 'battery'];
 const EPS = 1e-9;
 
 export class Broker {
   private readonly base: BaseLoadEstimator;
   private readonly memory = new Map<string, DeviceMemory>();
+  private readonly delivered = new Map<string, DeliveredMemory>();
   private raised: (TargetRaise & { quarterStart: number }) | null = null;
   private seq = 0;
   private readonly holdMs: number;
@@ -101,7 +118,9 @@ export class Broker {
     if (known) this.base.add(input.monoMs, baseKw);
     const q = input.quarter;
     if (this.raised && (!q || this.raised.quarterStart !== q.start)) this.raised = null;
-    const targetKw = q ? Math.max(q.targetKw, this.raised?.toKw ?? 0) : null;
+    this.countDelivered(input);
+    const planTarget = q ? this.o.planTargetKw?.(input.time) ?? null : null;
+    const targetKw = q ? Math.max(q.targetKw, planTarget ?? 0, this.raised?.toKw ?? 0) : null;
     const remainingS = q ? Math.max(QUARTER_SECONDS - q.elapsedS, 1) : 0;
     const lowSlack = !q || !known || remainingS < this.lowSlackS || q.energyKwh >= 0.9 * (targetKw! / 4);
     const expectedBaseKw = lowSlack ? baseKw : this.base.expected(baseKw);
@@ -199,9 +218,16 @@ export class Broker {
           break;
         }
         case 'plan': {
-          const planned = (d.plannedKwh ?? 0) * 4;
-          want = Math.min(planned, left);
-          reason = { code: planned <= left + EPS ? 'plan' : 'no-budget', text: `plan: ${fmt(planned)} kW this quarter, ${fmt(left)} kW left in the quarter budget` };
+          // what the plan still places in this quarter, over the seconds left of it
+          let planned = planRateKw(d.plannedKwh ?? 0, q ? this.deliveredKwh(d.device, q.start) : 0, remainingS, q !== null);
+          // energy left below the device's smallest running power (a car at 6 A): run at that
+          // power until the quarter's energy is in, rather than not at all
+          if (planned > EPS && planned < d.minRunKw) planned = d.minRunKw;
+          // a planned discharge (a battery) frees budget rather than taking it
+          want = planned < 0 ? planned : Math.min(planned, left);
+          reason = planned < 0
+            ? { code: 'plan', text: `plan: discharging ${fmt(-planned)} kW this quarter` }
+            : { code: planned <= left + EPS ? 'plan' : 'no-budget', text: `plan: ${fmt(planned)} kW for the rest of this quarter, ${fmt(left)} kW left in the quarter budget` };
           break;
         }
         case 'opportunistic':
@@ -279,6 +305,7 @@ export class Broker {
 
     if (raise) this.raised = raise;
     for (const device of this.memory.keys()) if (!grants.has(device)) this.memory.delete(device);
+    for (const device of this.delivered.keys()) if (!grants.has(device)) this.delivered.delete(device);
 
     const out: SiteGrant[] = [];
     const devices: SiteDeviceState[] = [];
@@ -334,6 +361,42 @@ export class Broker {
     return kw;
   }
 
+  /** each demanding device's energy so far in the running quarter, from its measured power */
+  private countDelivered(input: TickInput): void {
+    const q = input.quarter;
+    for (const entry of input.demands) {
+      const d = entry.demand;
+      const before = this.delivered.get(d.device);
+      if (!q) {
+        this.delivered.delete(d.device);
+        continue;
+      }
+      if (!before) {
+        // a device first seen mid-quarter: what it drew before is unknown; taken as the plan's
+        // share of the time gone, so it is neither pushed to catch up nor held back
+        const kwh = d.plannedKwh !== null ? (d.plannedKwh * Math.min(q.elapsedS, QUARTER_SECONDS)) / QUARTER_SECONDS : 0;
+        this.delivered.set(d.device, { quarterStart: q.start, kwh, lastMono: input.monoMs, lastKw: d.measuredKw });
+        continue;
+      }
+      if (before.quarterStart !== q.start) {
+        // a new quarter: the power measured at the last telegram held from the boundary on
+        const since = Math.min(q.elapsedS * 1000, input.monoMs - before.lastMono, MAX_STEP_MS);
+        this.delivered.set(d.device, { quarterStart: q.start, kwh: (before.lastKw * Math.max(0, since)) / 3_600_000, lastMono: input.monoMs, lastKw: d.measuredKw });
+        continue;
+      }
+      const step = input.monoMs - before.lastMono;
+      // the power measured at the last telegram held until this one (a long gap is not filled in)
+      if (step > 0 && step <= MAX_STEP_MS) before.kwh += (before.lastKw * step) / 3_600_000;
+      before.lastMono = input.monoMs;
+      before.lastKw = d.measuredKw;
+    }
+  }
+
+  private deliveredKwh(device: string, quarterStart: number): number {
+    const m = this.delivered.get(device);
+    return m && m.quarterStart === quarterStart ? m.kwh : 0;
+  }
+
   private remember(device: string, kw: number, monoMs: number): void {
     const before = this.memory.get(device);
     if (!before || Math.abs(before.kw - kw) > EPS) this.memory.set(device, { kw, changedAt: monoMs });
@@ -346,6 +409,18 @@ function byAllocationOrder(a: BookEntry, b: BookEntry): number {
     || b.demand.priority - a.demand.priority
     || a.since - b.since
     || (a.demand.device < b.demand.device ? -1 : 1);
+}
+
+/**
+ * The power that delivers what the plan still places in this quarter (its kWh minus what the
+ * device already drew in it) over the seconds left; signed like the plan (a battery's planned
+ * discharge is negative) and never past zero: energy delivered beyond the plan is not given back.
+ * Without a running quarter, the plan's average power.
+ */
+export function planRateKw(plannedKwh: number, deliveredKwh: number, remainingS: number, inQuarter: boolean): number {
+  if (!inQuarter) return plannedKwh * 4;
+  const rest = ((plannedKwh - deliveredKwh) * 3600) / Math.max(remainingS, 1);
+  return plannedKwh >= 0 ? Math.max(0, rest) : Math.min(0, rest);
 }
 
 /** The average power that delivers the deadline's energy by its time, within the band. */

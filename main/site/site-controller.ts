@@ -22,6 +22,8 @@ export interface SiteControllerOptions {
   monoNow: () => number;
   log: Logger;
   eurPerKwYear?: () => number | null;
+  /** the month peak the site plan allows in the quarter holding a time (kW), or null */
+  planTargetKw?: (time: number) => number | null;
   /** a quarter of base-load energy ended: the store keeps it */
   onBaseQuarter?: (quarter: BaseQuarter) => void;
   setTimer?: (fn: () => void, ms: number) => unknown;
@@ -38,7 +40,7 @@ export class SiteController {
   private paused = false;
 
   constructor(private readonly o: SiteControllerOptions) {
-    this.broker = new Broker({ fuse: o.fuse, eurPerKwYear: o.eurPerKwYear });
+    this.broker = new Broker({ fuse: o.fuse, eurPerKwYear: o.eurPerKwYear, planTargetKw: o.planTargetKw });
     this.setTimer = o.setTimer ?? ((fn, ms) => { const t = setTimeout(fn, ms); t.unref(); return t; });
     this.clearTimer = o.clearTimer ?? ((t) => clearTimeout(t as NodeJS.Timeout));
     this.lastState = { ...emptySiteState(), fuse: { ...o.fuse } };

@@ -57,8 +57,11 @@ export const siteDemandSchema = z.object({
   priority: z.number().int().min(0).max(100),
   /** energy the device needs by a time (epoch ms UTC) */
   deadline: z.object({ time: z.number().int(), kwh: z.number().min(0).max(1000) }).strict().nullable().default(null),
-  /** energy the plan placed in the running quarter, kWh (class plan) */
-  plannedKwh: z.number().min(0).max(1000).nullable().default(null),
+  /**
+   * energy the plan placed in the running quarter, kWh (class plan); signed like powers: a
+   * battery's planned discharge is negative (the broker then grants the discharge)
+   */
+  plannedKwh: z.number().min(-1000).max(1000).nullable().default(null),
   /** false when a started run must not be stopped (a washing cycle); EVs and batteries are interruptible */
   interruptible: z.boolean().default(true),
 }).strict().refine((d) => d.band.minKw <= d.band.maxKw, { message: 'band.minKw must not exceed band.maxKw', path: ['band', 'minKw'] });

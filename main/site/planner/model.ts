@@ -15,6 +15,8 @@ import { QUARTER_MS, type PlanCar, type PlanInput } from './types.js';
 
 export const DEFAULT_CAR_EFFICIENCY = 0.9;
 export const DEFAULT_BATTERY_EFFICIENCY = 0.95;
+/** the tie-break toward earlier charging: far below any price difference that matters */
+const EARLIER_EUR_PER_KWH_QUARTER = 1e-6;
 
 export interface ModelOptions {
   /** EUR per kWh a trip misses at departure: far above any price, so it is the last resort */
@@ -89,7 +91,9 @@ function carColumns(lp: LpBuilder, input: PlanInput, car: PlanCar, options: Mode
   const soc: number[] = [];
   for (let i = 0; i < n; i++) {
     const share = pluggedShare(car.plugged, input.start + i * QUARTER_MS);
-    energy.push(lp.addVar(0, (car.maxKw * share) / 4));
+    // among quarters at the same price, the earlier one (a millionth of a euro per kWh and
+    // quarter): a shortfall found later can still be made up, and the car is ready sooner
+    energy.push(lp.addVar(0, (car.maxKw * share) / 4, EARLIER_EUR_PER_KWH_QUARTER * i));
     // a trip may take more than is left: the state of charge may then read below 0 (the car
     // came back on fuel or charged elsewhere); what matters is the next departure's target
     soc.push(lp.addVar(-car.capacityKwh, car.capacityKwh));

@@ -80,6 +80,15 @@ function warningsFor(trips: TripOutcome[], advice: PeakRaiseAdvice | null, quart
   });
 }
 
+/**
+ * What each trip gets under the plan for `input`, and nothing else (one solve): the probes that
+ * look for what would fix an unmet trip (fixes.ts) need no more.
+ */
+export function tripsUnder(solver: LpSolver, input: PlanInput): TripOutcome[] {
+  const model = buildModel(input, { shortfallEurPerKwh: SHORTFALL_EUR_PER_KWH, peakWeight: 1 });
+  return tripOutcomes(model, solveOrThrow(solver, model, 'plan').values);
+}
+
 export function plan(solver: LpSolver, input: PlanInput): Plan {
   validatePlanInput(input);
   const model = buildModel(input, { shortfallEurPerKwh: SHORTFALL_EUR_PER_KWH, peakWeight: 1 });

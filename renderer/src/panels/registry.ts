@@ -79,6 +79,7 @@ export const PANELS: PanelEntry[] = [
   { id: 'battery', page: 'home', component: BatteryPanel, props: (c) => ({ battery: c.state.battery ?? null, stale: c.stale, age: c.age }), when: (c) => Boolean(c.state.battery) },
   { id: 'battery-placeholder', page: 'home', component: placeholder('battery'), when: (c) => !c.state.battery },
   { id: 'trips', page: 'home', component: TripsPanel, props: (c) => ({ trips: c.state.trips ?? null, ev: c.state.ev ?? null, stale: c.stale, age: c.age }), when: (c) => Boolean(c.state.trips) },
+  { id: 'plan', page: 'home', size: 'full', component: later(() => import('./PlanPanel.vue')), props: (c) => ({ plan: c.state.plan ?? null, now: c.state.meter?.time ?? null, stale: c.stale, age: c.age, theme: c.theme }), when: (c) => Boolean(c.state.plan) },
   { id: 'trips-placeholder', page: 'home', component: placeholder('trips'), when: (c) => !c.state.trips },
   { id: 'telegram', page: 'meter', size: 'wide', component: TelegramPanel, props: (c) => ({ telegram: c.dashboard?.telegram ?? null, stale: c.stale, age: c.age }) },
   { id: 'rates', page: 'meter', component: RatesPanel, props: (c) => ({ rates: c.dashboard?.rates ?? null, register: c.state.meter?.tariff ?? null, stale: c.stale, age: c.age }) },

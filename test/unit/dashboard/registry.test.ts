@@ -14,7 +14,7 @@ describe('panel registry', () => {
     const ids = PANELS.map((p) => p.id);
     expect(new Set(ids).size).toBe(ids.length);
     for (const page of PAGES) expect(PANELS.some((p) => p.page === page), page).toBe(true);
-    expect(PANELS.filter((p) => p.page === 'home').map((p) => p.id)).toEqual(['site', 'ev', 'ev-placeholder', 'battery', 'battery-placeholder', 'trips', 'trips-placeholder']);
+    expect(PANELS.filter((p) => p.page === 'home').map((p) => p.id)).toEqual(['site', 'ev', 'ev-placeholder', 'battery', 'battery-placeholder', 'trips', 'plan', 'trips-placeholder']);
   });
 
   test('a panel registered without props gets exactly the props it declares of state, stale, age, theme and layout', () => {

@@ -1,0 +1,44 @@
+/**
+ * What a device or the broker reads from the published plan: the energy planned for a device in
+ * the quarter holding a time, and the month peak the plan allows then. Pure lookups on the
+ * `plan` state (in-process or mirrored on a satellite); null where the plan says nothing.
+ */
+import type { PlanState } from './state.js';
+
+const QUARTER_MS = 15 * 60_000;
+/** a plan older than this is not followed: the service makes one every quarter */
+export const PLAN_FRESH_MS = 2 * QUARTER_MS;
+
+/** the plan when it is recent enough to follow at `time`, else null */
+export function freshPlan(plan: PlanState | null | undefined, time: number): PlanState | null {
+  if (!plan || plan.error !== null || plan.quarters.length === 0) return null;
+  return time - plan.madeAt < PLAN_FRESH_MS && time >= plan.madeAt - PLAN_FRESH_MS ? plan : null;
+}
+
+function quarterAt(plan: PlanState, time: number): PlanState['quarters'][number] | null {
+  if (plan.quarters.length === 0) return null;
+  const index = Math.floor((time - plan.start) / QUARTER_MS);
+  return index >= 0 && index < plan.quarters.length ? plan.quarters[index]! : null;
+}
+
+/**
+ * kWh planned for `device` (a car's id, or the battery's device id: signed, + charge) in the
+ * quarter holding `time`; null when the plan does not cover the device or the time.
+ */
+export function plannedKwhFor(given: PlanState | null | undefined, device: string, time: number): number | null {
+  const plan = freshPlan(given, time);
+  if (!plan) return null;
+  const q = quarterAt(plan, time);
+  if (!q) return null;
+  const car = plan.cars.findIndex((c) => c.id === device);
+  if (car >= 0) return q.carKwh[car] ?? null;
+  if (plan.battery && plan.battery.device === device) return q.batteryKwh;
+  return null;
+}
+
+/** the month peak the plan allows in the quarter holding `time` (kW), or null */
+export function planTargetKw(given: PlanState | null | undefined, time: number): number | null {
+  const plan = freshPlan(given, time);
+  if (!plan) return null;
+  return quarterAt(plan, time)?.targetPeakKw ?? null;
+}

@@ -1,0 +1,95 @@
+/**
+ * Devices follow the published plan: the EV's intent takes the plan's energy for the quarter (and
+ * lets a trip the plan meets give way to it), the battery's strategy does what the plan says.
+ */
+import { describe, expect, it } from 'vitest';
+import type { BatteryReading } from '../../main/battery/battery.js';
+import { decide, DEFAULT_STRATEGY, type StrategyInput } from '../../main/battery/strategy.js';
+import { withPlan } from '../../main/ev/plan-intent.js';
+import { plannedKwhFor, planTargetKw } from '../../shared/plan/lookup.js';
+import type { PlanState } from '../../shared/plan/state.js';
+
+const Q = 15 * 60_000;
+const T0 = Date.parse('2026-01-12T02:00:00Z');
+
+function plan(over: Partial<PlanState> = {}): PlanState {
+  return {
+    madeAt: T0, reason: 'start', start: T0,
+    cars: [{ id: 'car_1', name: 'Zoe', charger: 'garage', socPct: 50, plugged: true, departures: [{ time: T0 + 4 * Q, wantedPct: 80, expectedPct: 80, met: true, shortKwh: 0 }] }],
+    battery: { device: 'battery', socPct: 50, capacityKwh: 10 },
+    quarters: [0, 1, 2, 3].map((i) => ({
+      start: T0 + i * Q, baseKwh: 0.2, houseKwh: 0.2, solarKwh: 0, carKwh: [[0, 1.5, 2, 2][i]!], batteryKwh: [0.5, 0, -0.75, 0][i]!,
+      importKwh: 0, exportKwh: 0, importPrice: 0.2, targetPeakKw: [4, 4, 5.2, 5.2][i]!,
+    })),
+    intentions: [], problems: [], cost: { energyEur: 0, peakEur: 0, totalEur: 0 }, ceilingKw: null, error: null,
+    ...over,
+  };
+}
+
+describe('reading the plan', () => {
+  it('gives each device its quarter\'s energy and the quarter\'s target peak', () => {
+    expect(plannedKwhFor(plan(), 'car_1', T0 + Q + 60_000)).toBe(1.5);
+    expect(plannedKwhFor(plan(), 'battery', T0 + 60_000)).toBe(0.5);
+    // a plan made at T0 + 20 min is followed in its quarter 2 (T0 + 30 min on)
+    expect(plannedKwhFor(plan({ madeAt: T0 + 20 * 60_000 }), 'battery', T0 + 2 * Q)).toBe(-0.75);
+    expect(planTargetKw(plan({ madeAt: T0 + 20 * 60_000 }), T0 + 2 * Q)).toBe(5.2);
+    expect(plannedKwhFor(plan(), 'car_2', T0)).toBeNull();
+    expect(plannedKwhFor(plan(), 'car_1', T0 + 4 * Q)).toBeNull(); // past the plan's end
+  });
+  it('does not follow a plan older than two quarters, or one that failed', () => {
+    // madeAt T0, asked at T0 + 30 min: stale (the service plans every quarter)
+    expect(plannedKwhFor(plan({ quarters: plan().quarters.concat([{ ...plan().quarters[0]!, start: T0 + 4 * Q }]) }), 'car_1', T0 + 2 * Q)).toBeNull();
+    expect(plannedKwhFor(plan({ error: 'boom' }), 'car_1', T0)).toBeNull();
+  });
+});
+
+describe('the EV follows the plan', () => {
+  it('takes the quarter\'s energy, and a trip the plan meets gives way to it', () => {
+    const trip = { time: T0 + 4 * Q, kwh: 12 };
+    expect(withPlan({ trip }, plan(), 'car_1', T0 + Q)).toEqual({ trip: null, plannedKwh: 1.5 });
+    // the plan waits in the first quarter (0 kWh): the car waits too
+    expect(withPlan(undefined, plan(), 'car_1', T0)).toEqual({ trip: null, plannedKwh: 0 });
+  });
+  it('keeps a trip\'s deadline when the plan does not meet it, and the intent as it was without a plan', () => {
+    const trip = { time: T0 + 4 * Q, kwh: 12 };
+    const unmet = plan({ cars: [{ ...plan().cars[0]!, departures: [{ time: T0 + 4 * Q, wantedPct: 80, expectedPct: 70, met: false, shortKwh: 4 }] }] });
+    expect(withPlan({ trip }, unmet, 'car_1', T0 + Q)).toEqual({ trip, plannedKwh: 1.5 });
+    expect(withPlan({ trip }, null, 'car_1', T0 + Q)).toEqual({ trip });
+    expect(withPlan({ trip }, plan(), null, T0 + Q)).toEqual({ trip });
+  });
+});
+
+describe('the battery follows the plan', () => {
+  const battery = (over: Partial<BatteryReading> = {}): BatteryReading =>
+    ({ socPct: 50, powerKw: 0, capacityKwh: 10, maxChargeKw: 5, maxDischargeKw: 5, reservePct: 5, control: 'own', ...over });
+  const input = (over: Partial<StrategyInput> = {}): StrategyInput =>
+    ({ mode: 'auto', gridKw: 1, allowedKw: 10, targetKw: 4, tariff: 1, time: T0, battery: battery(), plan: null, ...over });
+  it('charges from the grid, discharges or keeps its charge as planned instead of covering the house', () => {
+    // the house imports 1 kW; without a plan the battery would cover it (-1 kW)
+    expect(decide(input(), DEFAULT_STRATEGY)).toMatchObject({ kw: -1, code: 'cover-import' });
+    expect(decide(input({ plannedKw: 2 }), DEFAULT_STRATEGY)).toMatchObject({ kw: 2, fromGrid: true, code: 'plan' });
+    expect(decide(input({ plannedKw: -3 }), DEFAULT_STRATEGY)).toMatchObject({ kw: -3, code: 'plan' });
+    expect(decide(input({ plannedKw: 0 }), DEFAULT_STRATEGY)).toMatchObject({ kw: 0, code: 'plan' });
+    // the quarter's budget still holds: A = 2.5 kW with the house at 1 kW leaves 1.5 kW to charge
+    expect(decide(input({ plannedKw: 2, allowedKw: 2.5 }), DEFAULT_STRATEGY)).toMatchObject({ kw: 1.5, code: 'budget' });
+  });
+});
+
+describe('Home Assistant entities for the plan', () => {
+  it('publish the target peak, the next intentions, the unmet trips and each car\'s SoC at departure', async () => {
+    const { planEntities } = await import('../../main/site/plan/ha-entities.js');
+    const { sensorValue } = await import('../../main/bus/mqtt/entities.js');
+    const { emptyBusState } = await import('../../shared/state.js');
+    const p = plan({
+      intentions: [{ device: 'car_1', kind: 'car', action: 'charge', from: T0 + Q, to: T0 + 3 * Q, kw: 7, priceEur: 0.1 }],
+      problems: [{ car: 'car_1', departure: T0 + 4 * Q, wantedPct: 80, expectedPct: 64, fixes: { startNow: false, peak: { kw: 5.6, extraEur: 3.4 }, leaveAt: null } }],
+    });
+    const state = { ...emptyBusState(), plan: p, meter: { time: T0 + 60_000, powerKw: null, phases: [], tariff: null, counters: { importKwh: null, exportKwh: null, gasM3: null, gasTime: null, waterM3: null, waterTime: null } } };
+    const byId = new Map(planEntities([{ id: 'car_1', name: 'Zoe' }]).map((e) => [e.objectId, e] as const));
+    expect(sensorValue(state, byId.get('plan_target_peak_kw')!)).toBe('4.00');
+    expect(sensorValue(state, byId.get('plan_next')!)).toBe('Zoe waits, then charges at 7.0 kW from 03:15 to 03:45 (0.10 EUR/kWh)');
+    expect(sensorValue(state, byId.get('plan_problems')!)).toBe('Zoe will reach 64% by 04:00, not 80%: allow a peak of 5.6 kW (about 3.40 EUR more)');
+    expect(sensorValue(state, byId.get('plan_car_1_soc_at_departure')!)).toBe('80');
+    expect(sensorValue(state, byId.get('plan_car_1_departure')!)).toBe('2026-01-12T03:00:00.000Z');
+  });
+});
