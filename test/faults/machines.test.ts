@@ -21,6 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueNamedToken } from '../../main/bus/named-tokens.js';
 import { startServe, type ServeProcess } from '../support/serve-process.js';
 import { monoMs, type LinkMode } from '../support/faults/fault-proxy.js';
+import { safeWords } from './support/device-records.js';
 import { startGarage, until, type Garage } from './support/garage-harness.js';
 import { twoMachines, whyNoNamespaces, type TwoMachines } from './support/netns.js';
 
@@ -125,7 +126,7 @@ describe.skipIf(noNamespaces !== null)('two machines: the meter and a garage of 
         const back = r.firstRunning(kind, gap.lastTelegram + gap.safeAfterMs!);
         if (back !== null) lastBack = Math.max(lastBack ?? 0, back);
       }
-      parts.push(gaps.length ? `${kind} safe ${gaps.map((g) => `${(g.safeAfterMs! / 1000).toFixed(2)} s`).join(', ')} after the last telegram` : `${kind}: telegrams never stopped for over 3 s`);
+      parts.push(gaps.length ? `${kind} safe ${gaps.map((g) => safeWords(g.safeAfterMs)).join(', ')} after the last telegram` : `${kind}: telegrams never stopped for over 3 s`);
     }
     const resumed = lastBack !== null ? `both running again ${((lastBack - undoneAt) / 1000).toFixed(1)} s after it ended` : 'both kept running';
     figures.push(`${name}: ${parts.join('; ')} (${resumed})`);

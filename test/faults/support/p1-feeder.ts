@@ -32,11 +32,15 @@ export class P1Feeder {
   private socket: Socket | null = null;
   private timer: NodeJS.Timeout | null = null;
   next = 0;
+  /** the feed stops before this telegram (default: the end) */
+  limit: number;
   /** telegrams written on the current connection */
   sentOnThisConnection = 0;
   private readonly connectionListeners = new Set<() => void>();
 
-  constructor(readonly telegrams: Telegram[], private readonly intervalMs: number) {}
+  constructor(readonly telegrams: Telegram[], public intervalMs: number) {
+    this.limit = telegrams.length;
+  }
 
   async listen(): Promise<number> {
     this.server = createServer((socket) => this.serve(socket));
@@ -44,11 +48,17 @@ export class P1Feeder {
     return (this.server.address() as AddressInfo).port;
   }
 
+  /** fed up to the limit */
   get done(): boolean {
-    return this.next >= this.telegrams.length;
+    return this.next >= this.limit;
   }
 
+  /** From the first telegram after `time`, for the next reader (the current one, if any, is cut). */
   resumeAfter(time: number | null): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.socket?.destroy();
+    this.socket = null;
     this.next = time === null ? 0 : this.telegrams.findIndex((t) => t.time > time);
     if (this.next < 0) this.next = this.telegrams.length;
   }
@@ -59,7 +69,7 @@ export class P1Feeder {
   }
 
   async close(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
+    if (this.timer) clearTimeout(this.timer);
     this.socket?.destroy();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
@@ -67,22 +77,26 @@ export class P1Feeder {
   private serve(socket: Socket): void {
     // one reader at a time, as a serial port has
     this.socket?.destroy();
-    if (this.timer) clearInterval(this.timer);
+    if (this.timer) clearTimeout(this.timer);
     this.socket = socket;
     this.sentOnThisConnection = 0;
     socket.on('error', () => {});
     socket.on('close', () => {
       if (this.socket !== socket) return;
       this.socket = null;
-      if (this.timer) clearInterval(this.timer);
+      if (this.timer) clearTimeout(this.timer);
       this.timer = null;
     });
-    this.timer = setInterval(() => {
-      if (this.done || socket.destroyed) return;
-      socket.write(this.telegrams[this.next]!.bytes);
-      this.next++;
-      this.sentOnThisConnection++;
-    }, this.intervalMs);
+    const feed = () => {
+      if (socket.destroyed || this.socket !== socket) return;
+      if (!this.done) {
+        socket.write(this.telegrams[this.next]!.bytes);
+        this.next++;
+        this.sentOnThisConnection++;
+      }
+      this.timer = setTimeout(feed, this.intervalMs);
+    };
+    this.timer = setTimeout(feed, this.intervalMs);
     for (const listener of this.connectionListeners) listener();
   }
 }
