@@ -126,7 +126,7 @@ describe.skipIf(noNamespaces !== null)('two machines: the meter and a garage of 
         const back = r.firstRunning(kind, gap.lastTelegram + gap.safeAfterMs!);
         if (back !== null) lastBack = Math.max(lastBack ?? 0, back);
       }
-      parts.push(gaps.length ? `${kind} safe ${gaps.map((g) => safeWords(g.safeAfterMs)).join(', ')} after the last telegram` : `${kind}: telegrams never stopped for over 3 s`);
+      parts.push(gaps.length ? `${kind} ${gaps.map((g) => safeWords(g.safeAfterMs)).join(', ')}` : `${kind}: telegrams never stopped for over 3 s`);
     }
     const resumed = lastBack !== null ? `both running again ${((lastBack - undoneAt) / 1000).toFixed(1)} s after it ended` : 'both kept running';
     figures.push(`${name}: ${parts.join('; ')} (${resumed})`);

@@ -140,5 +140,5 @@ export class DeviceRecords {
 /** a gap's time to safe in words: seconds, or "already safe" when it was safe at the last telegram */
 export function safeWords(safeAfterMs: number | null): string {
   if (safeAfterMs === null) return 'NOT made safe';
-  return safeAfterMs === 0 ? 'already safe' : `${(safeAfterMs / 1000).toFixed(2)} s`;
+  return safeAfterMs === 0 ? 'already safe at the last telegram' : `safe ${(safeAfterMs / 1000).toFixed(2)} s after the last telegram`;
 }

@@ -61,3 +61,16 @@ export function simulatedRecording(o: { seed: number; start: string; duration: s
   if (run.status !== 0) throw new Error(`simulate failed (${run.status}): ${run.stderr}`);
   return run.stdout;
 }
+
+const QUARTER_MS = 15 * 60_000;
+
+/**
+ * The tables without the quarter that was still running at the last telegram: a replay closes it
+ * at the end of its input (as a partial quarter, not complete), a live meter keeps it open to go
+ * on after a restart. Everything else must be equal. (Brussels is a whole number of hours from
+ * UTC, so quarters start on UTC quarter hours.)
+ */
+export function withoutRunningQuarter<T extends { quarters: unknown[] }>(tables: T, lastTelegramTime: number): T {
+  const running = Math.floor(lastTelegramTime / QUARTER_MS) * QUARTER_MS;
+  return { ...tables, quarters: tables.quarters.filter((q) => (q as { start: number }).start < running) };
+}
