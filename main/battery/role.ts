@@ -87,8 +87,18 @@ export const startBatteryRole: RoleFactory = async (ctx) => {
   };
   let unsubscribe: (() => void) | null = null;
   let timer: NodeJS.Timeout | null = null;
+  // the moment a grant runs out the controller looks again: the 1 s tick alone could leave the
+  // battery forcing up to a second past its grant (safe within 3 s of the last telegram is the promise)
+  let expiry: NodeJS.Timeout | null = null;
+  const stopExpiry = ctx.site.onGrant(cfg.device, (grant) => {
+    if (expiry) clearTimeout(expiry);
+    expiry = setTimeout(() => { expiry = null; controller.apply(ctx.clock.monoNow()); }, grant.validForMs + 1);
+    expiry.unref();
+  });
   ctx.shutdown.add('roles', 'battery: idle, then handed back to its own mode', async () => {
     if (timer) clearInterval(timer);
+    if (expiry) clearTimeout(expiry);
+    stopExpiry();
     unsubscribe?.();
     await controller.stop(true);
     log.info('battery: stopped; handed back to its own mode');

@@ -42,6 +42,7 @@ export class ChargerLoop {
   private wasPlugged = false;
   private readonly session = new SessionCost();
   private tickTimer: TimerHandle | null = null;
+  private expiryTimer: TimerHandle | null = null;
   private unsubscribe: Array<() => void> = [];
   private running = false;
 
@@ -65,6 +66,7 @@ export class ChargerLoop {
       this.grant = { grant, receivedAtMonoMs };
       // a grant is issued on a telegram: it is news from the meter too
       this.lastMeterMono = receivedAtMonoMs;
+      this.decideWhenExpired(grant.validForMs);
       this.decide();
     }));
     this.unsubscribe.push(charger.onUpdate(() => this.decide()));
@@ -81,10 +83,22 @@ export class ChargerLoop {
     if (!this.running) return;
     this.running = false;
     if (this.tickTimer !== null) this.options.timers.clearTimeout(this.tickTimer);
+    if (this.expiryTimer !== null) this.options.timers.clearTimeout(this.expiryTimer);
     for (const off of this.unsubscribe.splice(0)) off();
     this.options.link.withdraw(this.options.charger.id);
     this.options.charger.command({ currentA: 0 });
     await this.options.charger.stop();
+  }
+
+  /**
+   * Decide again the moment this grant runs out: the once-a-second tick alone could leave the
+   * charger running up to a second past the grant's validity (safe within 3 s of the last
+   * telegram is the promise; the fault suite measured 3.5 s without this).
+   */
+  private decideWhenExpired(validForMs: number): void {
+    const { timers } = this.options;
+    if (this.expiryTimer !== null) timers.clearTimeout(this.expiryTimer);
+    this.expiryTimer = timers.setTimeout(() => { this.expiryTimer = null; this.decide(); }, validForMs + 1);
   }
 
   /** a telegram arrived (meter time and the active register) */

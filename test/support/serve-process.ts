@@ -33,9 +33,11 @@ const BIN = join(packageRoot(), 'bin', 'digital-meter.js');
  * directories, so the demo starts fresh), resolved when it prints its one stdout line.
  * `nodeArgs` go to node itself (a test's --import).
  */
-export async function startServe(args: string[], options: { home?: string; timeoutMs?: number; nodeArgs?: string[] } = {}): Promise<ServeProcess> {
+export async function startServe(args: string[], options: { home?: string; timeoutMs?: number; nodeArgs?: string[]; wrap?: string[] } = {}): Promise<ServeProcess> {
   const home = options.home ?? mkdtempSync(join(tmpdir(), 'dm-serve-'));
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), BIN, 'serve', ...args], {
+  // `wrap` runs it through another command that execs it (e.g. ip netns exec NS: another machine)
+  const [command, ...rest] = [...(options.wrap ?? []), process.execPath, ...(options.nodeArgs ?? []), BIN, 'serve', ...args];
+  const child = spawn(command!, rest, {
     env: { ...process.env, XDG_CONFIG_HOME: join(home, 'config'), XDG_DATA_HOME: join(home, 'data'), DM_TOKEN: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
