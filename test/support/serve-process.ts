@@ -32,10 +32,10 @@ const BIN = join(packageRoot(), 'bin', 'digital-meter.js');
  * `digital-meter serve` as a user starts it, in a temporary home (its own config and data
  * directories, so the demo starts fresh), resolved when it prints its one stdout line.
  */
-export async function startServe(args: string[], options: { home?: string; timeoutMs?: number } = {}): Promise<ServeProcess> {
+export async function startServe(args: string[], options: { home?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<ServeProcess> {
   const home = options.home ?? mkdtempSync(join(tmpdir(), 'dm-serve-'));
   const child = spawn(process.execPath, [BIN, 'serve', ...args], {
-    env: { ...process.env, XDG_CONFIG_HOME: join(home, 'config'), XDG_DATA_HOME: join(home, 'data'), DM_TOKEN: '' },
+    env: { ...process.env, XDG_CONFIG_HOME: join(home, 'config'), XDG_DATA_HOME: join(home, 'data'), DM_TOKEN: '', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let err = '';
