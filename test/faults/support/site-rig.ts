@@ -86,7 +86,7 @@ export async function startRig(o: RigOptions): Promise<Rig> {
   };
   writeFileSync(join(dir, 'config.json'), JSON.stringify(meterConfig, null, 2));
   const sampler = (name: string) => (o.sampleMs
-    ? { NODE_OPTIONS: `--import ${SAMPLER}`, DM_SAMPLE_FILE: join(dir, `${name}.samples`), DM_SAMPLE_MS: String(o.sampleMs) }
+    ? { NODE_OPTIONS: `--expose-gc --import ${SAMPLER}`, DM_SAMPLE_FILE: join(dir, `${name}.samples`), DM_SAMPLE_MS: String(o.sampleMs) }
     : {});
   const meter = await startServe(['--config', join(dir, 'config.json'), '--port', String(await freePort())], { home: join(dir, 'meter-home'), env: sampler('meter') });
   let satellite: ServeProcess | null = null;
