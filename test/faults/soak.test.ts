@@ -148,12 +148,17 @@ describe(`soak: ${HOURS} simulated hours at ${SPEED}x with every role`, () => {
     expect(quarters).toBeGreaterThanOrEqual(Math.floor(simulatedHours * 4) - 2);
     // the ring keeps 48 hours of raw telegrams (plus the batch that straddles its edge)
     expect(ring.last - ring.first).toBeLessThanOrEqual(RING_MS + 15 * 60_000);
-    if (simulatedHours > 50) expect(ring.last - ring.first).toBeGreaterThan(RING_MS - HOUR);
-    // flat: a leak of 1 KB per telegram would be 60 x 3600 x 1 KB = 211 MB per hour here; one of
-    // 20 KB per dashboard reconnect 70 MB per hour; the limits sit well under both
+    // past 48 simulated hours the oldest telegrams are pruned: the ring spans 48 hours, not the run
+    if (simulatedHours >= 49) expect(ring.last - ring.first).toBeGreaterThan(RING_MS - HOUR);
+    // flat: a leak of 1 KB per telegram would be 60 x 3600 x 1 KB = 211 MB per wall hour here, one
+    // of 20 KB per dashboard reconnect 70 MB per hour; the heap limit sits well under both. The
+    // resident set also holds what the allocator and SQLite's page cache keep once they have grown,
+    // which takes longer than the CI run's six minutes to settle: there it may grow 40 MB in all,
+    // over a day or more its slope must be under 10 MB per hour.
     for (const [name, s] of [['meter', meterSlopes], ['satellite', satelliteSlopes]] as const) {
       expect(s.heapMbPerHour, `${name} heap slope`).toBeLessThan(20);
-      expect(s.rssMbPerHour, `${name} RSS slope`).toBeLessThan(60);
+      if (HOURS >= 24) expect(s.rssMbPerHour, `${name} RSS slope`).toBeLessThan(10);
+      else expect(s.rssMb[1] - s.rssMb[0], `${name} RSS growth`).toBeLessThan(40);
       expect(s.fdsPerHour, `${name} descriptor slope`).toBeLessThan(10);
       expect(s.fds[1], `${name} descriptors at the end`).toBeLessThanOrEqual(s.fds[0] + 5);
     }
