@@ -159,7 +159,9 @@ describe(`soak: ${HOURS} simulated hours at ${SPEED}x with every role`, () => {
       expect(s.heapMbPerHour, `${name} heap slope`).toBeLessThan(20);
       if (HOURS >= 24) expect(s.rssMbPerHour, `${name} RSS slope`).toBeLessThan(10);
       else expect(s.rssMb[1] - s.rssMb[0], `${name} RSS growth`).toBeLessThan(40);
-      expect(s.fdsPerHour, `${name} descriptor slope`).toBeLessThan(10);
+      // one descriptor more for a moment (a socket being replaced) is a slope of 10 per hour in
+      // six minutes: the short run checks the count, a long one the slope too
+      if (HOURS >= 24) expect(s.fdsPerHour, `${name} descriptor slope`).toBeLessThan(2);
       expect(s.fds[1], `${name} descriptors at the end`).toBeLessThanOrEqual(s.fds[0] + 5);
     }
   }, WALL_MS * 1.5 + 180_000);
