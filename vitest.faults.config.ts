@@ -12,5 +12,7 @@ export default defineConfig({
     hookTimeout: 180_000,
     pool: 'forks',
     fileParallelism: false,
+    // electron-store imports 'electron': inlined so the IPC fuzz's vi.mock('electron') reaches it
+    server: { deps: { inline: ['electron-store'] } },
   },
 });

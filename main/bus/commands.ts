@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { valueAtPath } from '../../shared/bus/delta.js';
 import type { BusErrorCode } from '../../shared/bus/protocol.js';
 import { describeIdentity, type Access, type Identity } from './access.js';
+import { describeZodIssues } from '../config/errors.js';
 import { commandNameSchema } from '../../shared/bus/protocol.js';
 import type { StateHub } from './state-hub.js';
 
@@ -72,7 +73,7 @@ export class CommandRegistry {
     }
     const parsed = definition.args.safeParse(rawArgs ?? {});
     if (!parsed.success) {
-      const problems = parsed.error.issues.map((i) => `${i.path.length ? i.path.join('.') : 'args'}: ${i.message}`);
+      const problems = describeZodIssues(parsed.error, 'args');
       return { ok: false, error: { code: 'bad-arguments', message: `command '${name}': ${problems.join('; ')}` } };
     }
     const failed = (error: unknown): CommandOutcome => (error instanceof CommandArgumentError

@@ -12,6 +12,7 @@ import type { SatelliteDoors } from '../site/satellite-doors.js';
 import type { StateHub } from './state-hub.js';
 import { TokenBucket } from './rate-limit.js';
 import { TERMINAL_HELP, formatValue, parseTerminalLine } from './terminal.js';
+import { describeZodIssues } from '../config/errors.js';
 
 /** What a session needs of its socket; the server adapts a ws WebSocket to it. */
 export interface Transport {
@@ -253,7 +254,7 @@ export class Session {
     const parsed = clientMessageSchema.safeParse(raw);
     if (!parsed.success) {
       const id = typeof (raw as { id?: unknown })?.id === 'string' ? ((raw as { id: string }).id.slice(0, 64)) : undefined;
-      const problems = parsed.error.issues.slice(0, 3).map((i) => `${i.path.length ? i.path.join('.') : 'message'}: ${i.message}`);
+      const problems = describeZodIssues(parsed.error, 'message', 3);
       return this.refuse('bad-message', `not a bus message: ${problems.join('; ')}`, id);
     }
     const message = parsed.data;

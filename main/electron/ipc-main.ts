@@ -2,6 +2,7 @@ import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import {
   INVOKE_CHANNELS, invokeArgumentSchemas, type InvokeChannel, type InvokeChannels, type PushChannel, type PushChannels,
 } from '../../shared/ipc.js';
+import { describeZodIssues } from '../config/errors.js';
 import { isAppUrl } from './app-protocol.js';
 
 /**
@@ -46,7 +47,7 @@ export class TypedIpcMain {
       }
       const parsed = invokeArgumentSchemas[channel].safeParse(raw);
       if (!parsed.success) {
-        const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'arguments'}: ${i.message}`).join('; ');
+        const problems = describeZodIssues(parsed.error, 'arguments').join('; ');
         throw new Error(`${channel}: bad arguments: ${problems}`);
       }
       return handler(event.sender, ...(parsed.data as InvokeChannels[C]['args']));

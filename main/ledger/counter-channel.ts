@@ -55,15 +55,20 @@ export class CounterChannel {
     return { last: this.last, suspects: [...this.suspects] };
   }
 
-  /** Feed one reading; returns what it meant (nothing for a repeat of an already-seen time). */
-  add(reading: CounterReading): ChannelEvent[] {
+  /**
+   * Feed one reading; returns what it meant (nothing for a repeat of an already-seen time).
+   * `unseenMs`: time that passed since the last reading although the meter times do not show it
+   * (its clock went back and the readings in between were skipped); the counters may have risen
+   * that much more.
+   */
+  add(reading: CounterReading, unseenMs = 0): ChannelEvent[] {
     const last = this.last;
     if (!last) {
       this.last = reading;
       return [{ kind: 'first', reading }];
     }
     if (reading.time <= last.time) return [];
-    const problem = this.decrease(last, reading) ?? this.implausible(last, reading);
+    const problem = this.decrease(last, reading) ?? this.implausible(last, reading, unseenMs);
     if (!problem) {
       this.suspects = [];
       this.last = reading;
@@ -98,8 +103,8 @@ export class CounterChannel {
   }
 
   /** Why an increase is impossible, or null when it is plausible. */
-  private implausible(from: CounterReading, to: CounterReading): string | null {
-    const hours = (to.time - from.time + 1000) / 3_600_000;
+  private implausible(from: CounterReading, to: CounterReading, unseenMs = 0): string | null {
+    const hours = (to.time - from.time + 1000 + unseenMs) / 3_600_000;
     const allowed = this.limits.maxPerHour * hours + this.limits.slack;
     for (const group of this.limits.groups) {
       let increase = 0;

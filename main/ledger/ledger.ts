@@ -90,13 +90,15 @@ export class Ledger {
   /**
    * Feed every counter a telegram carries; returns the events (for tests and logging). A time
    * far ahead of the channel's last reading is held until the following telegrams confirm it.
+   * `unseenMs`: how long the meter's clock stood behind the last reading (the pipeline skipped
+   * those telegrams): the electricity counters may have risen that much more since it.
    */
-  addTelegram(t: Telegram): ChannelEvent[] {
+  addTelegram(t: Telegram, unseenMs = 0): ChannelEvent[] {
     const events: ChannelEvent[] = [];
     const i = t.importKwh;
     const x = t.exportKwh;
     if (t.time !== null && i && x && i.t1 !== null && i.t2 !== null && x.t1 !== null && x.t2 !== null) {
-      events.push(...this.addChecked('electricity', { time: t.time, values: [wh(i.t1), wh(i.t2), wh(x.t1), wh(x.t2)] }));
+      events.push(...this.addChecked('electricity', { time: t.time, values: [wh(i.t1), wh(i.t2), wh(x.t1), wh(x.t2)] }, unseenMs));
     }
     let gasDone = false;
     let waterDone = false;
@@ -109,7 +111,7 @@ export class Ledger {
     return events;
   }
 
-  private addChecked(channel: ChannelName, reading: CounterReading): ChannelEvent[] {
+  private addChecked(channel: ChannelName, reading: CounterReading, unseenMs = 0): ChannelEvent[] {
     const last = this.channels[channel].lastReading;
     const decision = this.clocks[channel].offer(last?.time ?? null, reading.time, reading);
     if (decision.dropped > 0) {
@@ -124,7 +126,7 @@ export class Ledger {
       this.log.warn({ channel, before: last, time: new Date(decision.pass[0]!.time).toISOString() }, `${channel}: the meter's clock jumped ahead and the following readings confirmed it; following the new time`);
     }
     const events: ChannelEvent[] = [];
-    for (const r of decision.pass) events.push(...this.add(channel, r));
+    for (const r of decision.pass) events.push(...this.add(channel, r, unseenMs));
     return events;
   }
 
@@ -138,8 +140,8 @@ export class Ledger {
     return this.add(channel, { time, values: [wh(m3)] });
   }
 
-  private add(channel: ChannelName, reading: CounterReading): ChannelEvent[] {
-    const events = this.channels[channel].add(reading);
+  private add(channel: ChannelName, reading: CounterReading, unseenMs = 0): ChannelEvent[] {
+    const events = this.channels[channel].add(reading, unseenMs);
     for (const event of events) {
       if (event.kind === 'delta') this.book(channel, event.from, event.to);
       else if (event.kind === 'first') this.noteExactBoundary(channel, event.reading);

@@ -56,6 +56,8 @@ export class MeterPipeline {
 
   private readonly conditions: ConditionLog;
   private readonly clock = new ClockJumpGuard<{ t: Telegram; raw: Uint8Array }>();
+  /** meter times of the telegrams skipped since the last used one in this run (its clock went back) */
+  private behind: { from: number; to: number; count: number } | null = null;
 
   constructor(private readonly o: PipelineOptions) {
     this.conditions = new ConditionLog(o.log);
@@ -78,6 +80,14 @@ export class MeterPipeline {
     if (t.mbus.length) this.noteMbus(t);
     if (this.resumeAfter !== null && t.time <= this.resumeAfter) {
       this.counts.skipped++;
+      // after a telegram of this run: the meter's clock went back (set right after running ahead).
+      // Real time passes meanwhile; the counters' rise over it is booked with the next telegram.
+      if (this.lastStored !== null) {
+        this.behind ??= { from: t.time, to: t.time, count: 0 };
+        this.behind.to = Math.max(this.behind.to, t.time);
+        this.behind.from = Math.min(this.behind.from, t.time);
+        this.behind.count++;
+      }
       return;
     }
     // a time far ahead of the last one waits for the next telegrams to confirm it (clock-jump.ts):
@@ -95,7 +105,15 @@ export class MeterPipeline {
   private use(t: Telegram, raw: Uint8Array): void {
     const time = t.time!;
     this.resumeAfter = time;
-    this.o.ledger.addTelegram(t);
+    const behind = this.behind;
+    this.behind = null;
+    // the skipped telegrams span at least this much real time (one interval more than their stamps)
+    const unseenMs = behind ? behind.to - behind.from + 1000 : 0;
+    if (behind) {
+      this.o.log.warn({ skipped: behind.count, from: new Date(behind.from).toISOString(), to: new Date(behind.to).toISOString() },
+        "the meter's clock went back: telegrams at or before the last stored time were skipped; the energy the counters show for them is booked with this telegram");
+    }
+    this.o.ledger.addTelegram(t, unseenMs);
     this.takePeaks(this.o.peaks.update(t));
     this.noteMeterPeaks(t);
     this.o.store.queueTelegram(time, raw);

@@ -33,12 +33,12 @@ const BIN = join(packageRoot(), 'bin', 'digital-meter.js');
  * directories, so the demo starts fresh), resolved when it prints its one stdout line.
  * `nodeArgs` go to node itself (a test's --import).
  */
-export async function startServe(args: string[], options: { home?: string; timeoutMs?: number; nodeArgs?: string[]; wrap?: string[] } = {}): Promise<ServeProcess> {
+export async function startServe(args: string[], options: { home?: string; timeoutMs?: number; nodeArgs?: string[]; wrap?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<ServeProcess> {
   const home = options.home ?? mkdtempSync(join(tmpdir(), 'dm-serve-'));
   // `wrap` runs it through another command that execs it (e.g. ip netns exec NS: another machine)
   const [command, ...rest] = [...(options.wrap ?? []), process.execPath, ...(options.nodeArgs ?? []), BIN, 'serve', ...args];
   const child = spawn(command!, rest, {
-    env: { ...process.env, XDG_CONFIG_HOME: join(home, 'config'), XDG_DATA_HOME: join(home, 'data'), DM_TOKEN: '' },
+    env: { ...process.env, XDG_CONFIG_HOME: join(home, 'config'), XDG_DATA_HOME: join(home, 'data'), DM_TOKEN: '', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let err = '';

@@ -53,6 +53,21 @@ describe('ledger: a meter time far ahead', () => {
     expect(l.lastReading('electricity')!.time).toBe(ms('2026-01-15T11:00:04Z'));
   });
 
+  it('after the clock went back an hour (the pipeline skipped what it showed), the counters\' rise over that hour is booked, not refused', () => {
+    // 1 Wh per second; the meter showed 11:00:00 while it was 10:00:00, then was set right: the
+    // pipeline skipped 10:00:01-11:00:00 and hands the ledger 11:00:01 with 3601 Wh more
+    const refusing = ledger();
+    refusing.addTelegram(tg({ at: '2026-01-15T11:00:00Z', t1: 100 }));
+    refusing.addTelegram(tg({ at: '2026-01-15T11:00:01Z', t1: 103.601 }));
+    // without what was unseen: 3601 Wh in 1 s is more than 43.5 kW delivers (about 24 Wh)
+    expect(refusing.session.importWh).toEqual([0, 0]);
+    const l = ledger();
+    l.addTelegram(tg({ at: '2026-01-15T11:00:00Z', t1: 100 }));
+    const events = l.addTelegram(tg({ at: '2026-01-15T11:00:01Z', t1: 103.601 }), 3_600_000);
+    expect(events.map((e) => e.kind)).toEqual(['delta']);
+    expect(l.session.importWh).toEqual([3601, 0]);
+  });
+
   it('a gas stamp with its month moved 11 -> 12 does not hide the next real gas reading', () => {
     const l = ledger();
     const base = (at: string) => tg({ at, t1: 100 });

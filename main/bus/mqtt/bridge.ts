@@ -14,6 +14,7 @@ import {
 import { BATTERY_ENTITIES, controlValue, METER_SENSORS, sensorValue, siteSensors, type ControlEntity, type SensorEntity } from './entities.js';
 import type { BusState } from '../../../shared/state.js';
 import { ChangeThrottle } from './throttle.js';
+import { describeZodIssues } from '../../config/errors.js';
 
 export interface MqttBridgeOptions {
   config: MqttConfig;
@@ -293,7 +294,7 @@ export class MqttBridge {
     }
     const parsed = commandSchema.safeParse(raw);
     if (!parsed.success) {
-      const problems = parsed.error.issues.slice(0, 3).map((i) => `${i.path.length ? i.path.join('.') : 'message'}: ${i.message}`);
+      const problems = describeZodIssues(parsed.error, 'message', 3);
       return reply({ type: 'error', code: 'bad-message', message: `not a command: ${problems.join('; ')}` });
     }
     const { id, name, args } = parsed.data;
