@@ -1,30 +1,14 @@
+import { Prng } from '../p1/simulator/prng.js';
+
 /**
- * A small seeded random generator (mulberry32): the same seed gives the same household, weather,
- * prices and trips on every machine, so two runs give the same JSON. Each input stream gets its
- * own generator from (seed, stream name, day) so that one stream's draws never shift another's.
+ * The backtest's seeded generator: the P1 simulator's mulberry32 (one algorithm, so the same seed
+ * gives the same household, weather, prices and trips on every machine, and two runs the same
+ * JSON), with the draws the household generators use. Each input stream gets its own generator
+ * from (seed, stream name, day) so that one stream's draws never shift another's.
  */
-export class Rng {
-  private state: number;
-
-  constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-
-  /** uniform in [0, 1) */
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-
+export class Rng extends Prng {
   between(lo: number, hi: number): number {
-    return lo + (hi - lo) * this.next();
-  }
-
-  chance(p: number): boolean {
-    return this.next() < p;
+    return this.range(lo, hi);
   }
 
   /** standard normal (Box-Muller) */
