@@ -39,7 +39,10 @@ export interface EvRoleOptions {
   createCharger?: (config: ChargerConfig, timers: Timers) => Charger;
   /** what else (the plan) asks of a charger; combined with the trips' part worked out here */
   intent?: (chargerId: string) => ChargeIntent | undefined;
-  /** the wall clock (epoch ms) trips' departures are compared with; default Date.now */
+  /**
+   * the wall clock (epoch ms) trips' departures and the plan's quarters are compared with;
+   * default: the meter's time (the site's clock, also for a simulated or replayed meter), else Date.now
+   */
   wallNow?: () => number;
 }
 
@@ -185,7 +188,7 @@ export class EvRole {
   }
 
   private wallNow(): number {
-    return this.options.wallNow?.() ?? Date.now();
+    return this.options.wallNow?.() ?? this.options.hub.current.meter?.time ?? Date.now();
   }
 
   private publish(): void {

@@ -47,11 +47,11 @@ import { planInputsFrom } from '../../main/site/plan/gather.js';
 import { PlanService } from '../../main/site/plan/service.js';
 import { loadSolver } from '../../main/site/planner/solver.js';
 import { SiteController } from '../../main/site/site-controller.js';
-import { openSqlite } from '../../main/store/sqlite.js';
 import { plannedKwhFor, planTargetKw } from '../../shared/plan/lookup.js';
 import type { Telegram } from '../../shared/p1/telegram.js';
 import { ratesSchema } from '../../shared/tariff/rates-schema.js';
 import { ManualTimers } from '../support/manual-timers.js';
+import { tripsDb } from '../support/trips-db.js';
 
 const at = (hhmm: string): number => Date.parse(`2026-01-12T${hhmm}:00+01:00`);
 const START = at('03:00');
@@ -146,7 +146,7 @@ async function night(): Promise<Outcome> {
   const trips = new TripsService({
     sources: [new IcalSource({ name: 'work', url: icalUrl, timeoutMs: 10_000, maxBytes: 1e6, zone: 'Europe/Brussels' })],
     cars: [{ name: 'zoe', batteryKwh: 40, consumptionKwhPer100Km: 18, defaultNeed: '80%', chargeEfficiency: 0.9 }],
-    store: new TripsStore(openSqlite(':memory:')), timers, refreshMs: 3_600_000, horizonDays: 2,
+    store: new TripsStore(tripsDb()), timers, refreshMs: 3_600_000, horizonDays: 2,
     convention: { marginMinutes: 30, allDayDeparture: null, zone: 'Europe/Brussels' }, onState: (s) => hub.update({ trips: s }),
   });
 

@@ -87,7 +87,7 @@ describe('trips into control, end to end on a simulated clock', () => {
     expect(charger(s).trip).toMatchObject({ id: expect.stringContaining('werk-20250116@google.com'), departure, urgent: false });
     // the demand the broker sees: the cheap hours' (a plan of a full quarter's energy), not the deadline's
     expect(s.hub.current.site!.devices.map((d) => d.class)).toEqual(['plan']);
-    expect(charger(s).reason.text).toMatch(/^(register 2 \(cheap rate\): charging \d+\.\d kW for the trip "Werk Gent @car_tesla@ 80%" at 06:30|reduced to \d+\.\d kW: plan: 11\.0 kW this quarter, .*)$/);
+    expect(charger(s).reason.text).toMatch(/^(register 2 \(cheap rate\): charging \d+\.\d kW for the trip "Werk Gent @car_tesla@ 80%" at 06:30|reduced to \d+\.\d kW: plan: 1\d\.\d kW for the rest of this quarter, .*)$/);
     // 3 h at 11.04 kW is far more than it needs: met
     expect(charger(s).tripVerdicts).toEqual([{ tripId: charger(s).trip!.id, met: true, shortKwh: null }]);
     // on to the departure: 05:30:00Z is second 3 x 3600 = 10,800 after 02:30:00Z
