@@ -54,7 +54,7 @@ export const startBatteryRole: RoleFactory = async (ctx) => {
     notices,
     onState: (state) => ctx.hub.update({ battery: state }),
     // the site plan's energy for this quarter (the meter's plan, or its mirror on a satellite)
-    plannedKwh: (time) => plannedKwhFor(ctx.hub.current.plan, cfg.device, time ?? ctx.hub.current.meter?.time ?? Date.now()),
+    plannedKwh: (time) => plannedKwhFor(ctx.hub.current.plan, cfg.device, time ?? ctx.hub.current.meter?.time ?? ctx.clock.now()),
     onError: (error) => conditions.report('battery command', error.message, 'warn', `battery: ${error.message}`),
   });
 
