@@ -24,6 +24,7 @@ import { SATELLITE_NAME, Site } from './support/site.js';
 const SAFE_BOUND_MS = 3000;
 const REVERT_S = 10;
 const KILL_PHASE_TELEGRAMS = 3000;
+const HELD_DOWN_MS = 4500;
 const figures: string[] = [];
 
 describe('killed roles: the meter 20 times under load, then each satellite', () => {
@@ -67,6 +68,10 @@ describe('killed roles: the meter 20 times under load, then each satellite', () 
       // meter time) as a rule, at any point of a minute or a quarter
       await new Promise((resolve) => setTimeout(resolve, 1600 + random() * 2400));
       await site.kill(site.meter);
+      // every fifth kill keeps the meter down for 4.5 s, so the satellites see telegrams stop for
+      // longer than the 3 s bound whatever this machine's speed (a quick restart hides the kill
+      // from them); the first falls while both devices run, so each is seen going safe from running
+      if (i % 5 === 0) await new Promise((resolve) => setTimeout(resolve, HELD_DOWN_MS));
       expect(integrity(site.meterDb), `the database after kill ${i + 1}`).toBe('ok');
       const stored = storedLastTelegramTime(site.meterDb);
       resumePoints.add(stored);
@@ -95,10 +100,13 @@ describe('killed roles: the meter 20 times under load, then each satellite', () 
     const lines: string[] = [];
     for (const [kind, satellite] of [['charger', SATELLITE_NAME.ev], ['battery', SATELLITE_NAME.battery]] as const) {
       const gaps = r().gaps(kind, satellite, from, killsEnded, SAFE_BOUND_MS, monoMs());
-      expect(gaps.length, `telegrams stopping for ${satellite}`).toBeGreaterThan(0);
+      // kills 1, 6, 11 and 16 held the meter down: at least those four outages
+      expect(gaps.length, `telegrams stopping for ${satellite}`).toBeGreaterThanOrEqual(4);
       for (const gap of gaps) expect(gap.safeAfterMs, `${kind} made safe after a kill`).not.toBeNull();
       const times = gaps.map((g) => g.safeAfterMs!).filter((ms) => ms > 0).sort((a, b) => a - b);
       for (const ms of times) expect(ms).toBeLessThan(SAFE_BOUND_MS);
+      // the first kill found the device running: it was made safe, not merely found safe
+      expect(times.length, `${kind} made safe from running at least once`).toBeGreaterThan(0);
       lines.push(`${kind}: ${gaps.length} outages, made safe ${times.length} times (the others: already safe), ${times.length ? `${(times[0]! / 1000).toFixed(2)} to ${(times.at(-1)! / 1000).toFixed(2)} s` : '-'} after the last telegram`);
     }
     // restarted (now ten telegrams a second): the devices run again
