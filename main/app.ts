@@ -232,7 +232,7 @@ export async function createApp(o: AppOptions = {}): Promise<App> {
   // the site plan: every car's and the battery's energy per quarter for 48 h (control needs the fuse)
   const plan = fuse ? await startPlan({
     hub, config: roleLoaded.config, fuse, rates: () => ratesStore.current, spot: (time) => spot(time),
-    baseHistory: (from, to) => opened.store.siteQuarters(from, to), log: log.child({ part: 'plan' }),
+    baseHistory: (from, to) => opened.store.siteQuarters(from, to), clock, log: log.child({ part: 'plan' }),
   }) : null;
   const controlled = modules.flatMap((m) => m.devices);
   if (controlled.length && !fuse) {

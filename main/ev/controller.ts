@@ -45,6 +45,8 @@ export interface ChargeIntent {
   trip?: { time: number; kwh: number; label?: string; urgent?: boolean; now?: number } | null;
   /** when the cheap register next starts (epoch ms), for the reason shown while waiting */
   nextCheapAt?: number | null;
+  /** with a plan: when it next places energy into this car (epoch ms), null: not in its horizon */
+  planNextAt?: number | null;
 }
 
 export interface ControllerInputs {
@@ -63,7 +65,7 @@ export interface ControllerInputs {
 
 export type ReasonCode =
   | 'unplugged' | 'off' | 'charger-problem' | 'safe-no-grant' | 'safe-meter-stale' | 'emergency' | 'now'
-  | 'plan' | 'trip' | 'cheap-hours' | 'solar' | 'waiting-cheap' | 'reduced' | 'held' | 'min-off' | 'no-budget' | 'full';
+  | 'plan' | 'trip' | 'cheap-hours' | 'solar' | 'waiting-cheap' | 'waiting-plan' | 'reduced' | 'held' | 'min-off' | 'no-budget' | 'full';
 
 /**
  * The reason's figures and words by name, so the dashboard can say it in the user's language
@@ -325,6 +327,13 @@ export class EvController {
         return { code: 'cheap-hours', text: running ? `register 2 (cheap rate): charging ${fmtKw(kwNow)} kW` : `register 2, but: ${grantReason.text}`, params: { kw, running: run, grant } };
       default:
         if (running) return { code: 'solar', text: `solar surplus ${fmtKw(grantKw)} kW`, params: { kw: round1(grantKw) } };
+        if (inputs.mode === 'smart' && inputs.intent?.plannedKwh != null) {
+          // the plan (on any contract) says when, not the register: nothing in this quarter
+          const next = inputs.intent.planNextAt;
+          return next != null
+            ? { code: 'waiting-plan', text: `plan: charging from ${brusselsTime(next)} (cheapest quarters)`, params: { at: brusselsTime(next) } }
+            : { code: 'waiting-plan', text: 'plan: no charge needed in the next 48 h' };
+        }
         if (inputs.mode === 'smart') {
           const at = inputs.intent?.nextCheapAt;
           return at

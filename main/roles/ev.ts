@@ -21,8 +21,9 @@ export const startEvRole: RoleFactory = (ctx) => {
   };
   const role = new EvRole({
     config: ev, grid: ctx.loaded.config.site.fuse?.grid, link: ctx.site, hub: ctx.hub, commands: ctx.commands, timers, log: ctx.log,
-    // trips' departures are wall-clock instants
-    wallNow: ctx.clock.now,
+    // trips' departures and the plan's quarters are compared with the meter's time (the time the
+    // plan is made on: a simulated or replayed meter's too), the process's clock until it speaks
+    wallNow: () => ctx.hub.current.meter?.time ?? ctx.clock.now(),
   });
   // beside the meter, each telegram in the hub is meter news (with the tariff register); on a
   // satellite each grant is (it is issued on a telegram)

@@ -36,6 +36,21 @@ export function plannedKwhFor(given: PlanState | null | undefined, device: strin
   return null;
 }
 
+/**
+ * The start of the first quarter after the one holding `time` in which the plan places energy
+ * into car `device` (epoch ms); null when it places none in the rest of the horizon.
+ */
+export function nextChargeAt(given: PlanState | null | undefined, device: string, time: number): number | null {
+  const plan = freshPlan(given, time);
+  if (!plan) return null;
+  const car = plan.cars.findIndex((c) => c.id === device);
+  if (car < 0) return null;
+  const from = Math.max(0, Math.floor((time - plan.start) / QUARTER_MS) + 1);
+  // a Wh or two is a rounding of the solver, not a charge
+  for (let i = from; i < plan.quarters.length; i++) if ((plan.quarters[i]!.carKwh[car] ?? 0) > 0.005) return plan.start + i * QUARTER_MS;
+  return null;
+}
+
 /** the month peak the plan allows in the quarter holding `time` (kW), or null */
 export function planTargetKw(given: PlanState | null | undefined, time: number): number | null {
   const plan = freshPlan(given, time);

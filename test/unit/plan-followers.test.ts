@@ -46,16 +46,47 @@ describe('reading the plan', () => {
 describe('the EV follows the plan', () => {
   it('takes the quarter\'s energy, and a trip the plan meets gives way to it', () => {
     const trip = { time: T0 + 4 * Q, kwh: 12 };
-    expect(withPlan({ trip }, plan(), 'car_1', T0 + Q)).toEqual({ trip: null, plannedKwh: 1.5 });
-    // the plan waits in the first quarter (0 kWh): the car waits too
-    expect(withPlan(undefined, plan(), 'car_1', T0)).toEqual({ trip: null, plannedKwh: 0 });
+    // with the quarter after it that the plan charges in next (quarter 2, 2 kWh)
+    expect(withPlan({ trip }, plan(), 'car_1', T0 + Q)).toEqual({ trip: null, plannedKwh: 1.5, planNextAt: T0 + 2 * Q });
+    // the plan waits in the first quarter (0 kWh): the car waits too, until quarter 1 (03:15)
+    expect(withPlan(undefined, plan(), 'car_1', T0)).toEqual({ trip: null, plannedKwh: 0, planNextAt: T0 + Q });
+    // in the last quarter (of a plan made in quarter 2) nothing follows in the plan
+    expect(withPlan(undefined, plan({ madeAt: T0 + 2 * Q }), 'car_1', T0 + 3 * Q)).toEqual({ trip: null, plannedKwh: 2, planNextAt: null });
   });
   it('keeps a trip\'s deadline when the plan does not meet it, and the intent as it was without a plan', () => {
     const trip = { time: T0 + 4 * Q, kwh: 12 };
     const unmet = plan({ cars: [{ ...plan().cars[0]!, departures: [{ time: T0 + 4 * Q, wantedPct: 80, expectedPct: 70, met: false, shortKwh: 4 }] }] });
-    expect(withPlan({ trip }, unmet, 'car_1', T0 + Q)).toEqual({ trip, plannedKwh: 1.5 });
+    expect(withPlan({ trip }, unmet, 'car_1', T0 + Q)).toEqual({ trip, plannedKwh: 1.5, planNextAt: T0 + 2 * Q });
     expect(withPlan({ trip }, null, 'car_1', T0 + Q)).toEqual({ trip });
     expect(withPlan({ trip }, plan(), null, T0 + Q)).toEqual({ trip });
+  });
+});
+
+describe('the EV says what the plan does while it waits', () => {
+  it('names the quarter the plan charges from, not the register, on a dynamic contract too', async () => {
+    const { carSchema, evControlSchema } = await import('../../main/config/ev-schema.js');
+    const { EvController } = await import('../../main/ev/controller.js');
+    const c = new EvController({
+      device: 'garage', grid: '3x400', car: carSchema.parse({ id: 'car_1', name: 'Zoe', batteryKwh: 40, maxPhases: 3, maxCurrentA: 16 }),
+      chargerMaxCurrentA: 16, chargerMinCurrentA: 6, phaseSwitching: false, phaseSwitchGuardMs: 120_000, firstPhase: 1, safeCurrentA: 0, control: evControlSchema.parse({}),
+    });
+    const decide = (intent: ReturnType<typeof withPlan>, tariff: number) => c.decide({
+      nowMono: 0, mode: 'smart', health: { ok: true, problem: null, message: null, sinceMonoMs: 0 }, tariff, meterAgeMs: 0, intent,
+      reading: { state: 'connected', chargerWords: 'CONNECTED', powerKw: 0, phases: [], sessionKwh: 0, currentSetA: 6, paused: true, phaseCount: 3, atMonoMs: 0 },
+      soc: { percent: 50, source: 'user', basedOn: 'user', readAtMonoMs: 0 },
+      grant: { grant: { device: 'garage', kw: 0, validForMs: 2500, reason: { code: 'not-demanded', text: 'no surplus' }, seq: 1, time: 0 }, receivedAtMonoMs: 0 },
+    });
+    // 03:00 Brussels, the plan's 0 kWh now and 1.5 kWh from 03:15; register 1 (day) and register 2 (night) alike
+    for (const tariff of [1, 2]) {
+      const waiting = decide(withPlan(undefined, plan(), 'car_1', T0 + 60_000), tariff);
+      expect(waiting.command.currentA).toBe(0);
+      expect(waiting.reason).toEqual({ code: 'waiting-plan', text: 'plan: charging from 03:15 (cheapest quarters)', params: { at: '03:15' } });
+    }
+    // a plan with nothing more for the car says so
+    const done = plan({ quarters: plan().quarters.map((q) => ({ ...q, carKwh: [0] })) });
+    expect(decide(withPlan(undefined, done, 'car_1', T0 + 60_000), 1).reason).toEqual({ code: 'waiting-plan', text: 'plan: no charge needed in the next 48 h' });
+    // without a plan: the register's words, as before
+    expect(decide(undefined, 1).reason.code).toBe('waiting-cheap');
   });
 });
 

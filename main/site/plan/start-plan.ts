@@ -22,6 +22,11 @@ export interface StartPlanOptions {
   rates(): Rates;
   spot: SpotPrice;
   baseHistory(from: number, to: number): BaseQuarter[];
+  /**
+   * the core's wall clock (createApp's `clock`), for the time before the meter's first telegram;
+   * once the meter speaks, its time is the plan's (a simulated or replayed meter's too)
+   */
+  clock: { now(): number };
   log: Logger;
 }
 
@@ -41,7 +46,7 @@ export async function startPlan(o: StartPlanOptions): Promise<{ start(): void; s
   return {
     start() {
       driver ??= startPlanDriver({
-        hub: o.hub, service, log: o.log, now: () => Date.now(),
+        hub: o.hub, service, log: o.log, now: () => o.clock.now(),
         // a new price set: the rates saved, or a day-ahead set fetched
         inputs: (state, now) => planInputsFrom(state, ctx, now, `${JSON.stringify(o.rates())}|${state.sources.prices?.lastDataAt ?? ''}`),
       });

@@ -67,6 +67,11 @@ describe('EvPanel', () => {
     // waiting for the cheap register at a time
     const waiting = { ...charging, reason: { code: 'waiting-cheap', text: 'waiting for register 2 at 22:00', params: { at: '22:00' } } };
     expect(sentence('nl', waiting)).toBe('Wacht op register 2 om 22:00.');
+    // waiting for the quarters the plan charges in
+    const planned = { ...charging, reason: { code: 'waiting-plan', text: 'plan: charging from 02:00 (cheapest quarters)', params: { at: '02:00' } } };
+    expect(sentence('en', planned)).toBe('The plan charges from 02:00 (the cheapest quarters).');
+    expect(sentence('nl', planned)).toBe('Het plan laadt vanaf 02:00 (de goedkoopste kwartieren).');
+    expect(sentence('fr', planned)).toBe('Le plan charge à partir de 02:00 (les quarts d\'heure les moins chers).');
     // an emergency above the budget says what the higher peak costs
     const emergency = { ...charging, reason: { code: 'emergency', text: '…', params: { percent: 20, kw: 11, overKw: 6.2, peakKw: 4.1, eur: 17.08 } } };
     expect(sentence('en', emergency)).toBe('Emergency: below 20 %, charging at 11.0 kW, 6.2 kW above the quarter budget (a peak up to 4.1 kW higher: about 17.08 €).');
