@@ -1,6 +1,6 @@
 /**
- * The backtest's way to the planner (main/site/planner) until the plan service (issue 20)
- * takes over: at each quarter a plan over the next 48 hours (as the plan service plans) from what the product would know
+ * The backtest's way to the planner (main/site/planner), directly rather than through the plan
+ * service's class (main/site/plan/service.ts): at each quarter a plan over the next 48 hours (as the plan service plans) from what the product would know
  * then: the cars' states of charge and their calendar trips, the battery, the month peak so far,
  * the prices (the day-ahead series where published, else the same quarter a day earlier), and
  * the base load forecast by the forecast module's rule (the average of the same weekday and
@@ -8,6 +8,8 @@
  * where the sun is up, moved by the last day's sky as main/site/forecast/recent-sky.ts does),
  * from the quarters simulated so far and, before the start, four weeks of the household's
  * generated history (a site has weeks stored when a backtest's period begins).
+ * Unlike the plan service, it knows when a car comes back from a trip and what the trip takes out
+ * of its battery (the service assumes 18:00 and the car's usual trip).
  * One function, so swapping it for the plan service changes one import.
  */
 import { recentAnomaly, withRecentSky } from '../site/forecast/recent-sky.js';
