@@ -5,7 +5,7 @@
  * shaving on the quarter budget, the plan's grid charge as its target) and follows the grant as
  * the battery controller does. The plan is made at every quarter (plan-adapter.ts).
  */
-import { decide, DEFAULT_STRATEGY, type PlanTarget } from '../battery/strategy.js';
+import { decide, DEFAULT_STRATEGY } from '../battery/strategy.js';
 import { EvController } from '../ev/controller.js';
 import type { ChargerHealth, ChargerReading } from '../ev/charger.js';
 import { allowedKw } from '../peak/budget.js';
@@ -137,6 +137,14 @@ export class Ours implements Strategy {
     return { time: Math.max(now + 60_000, trip.departure - slowHours * 3_600_000), kwh: lackKwh };
   }
 
+  /**
+   * The battery as the battery role runs it (main/battery/controller.ts): in auto mode with a
+   * fresh plan that charges from the grid it files the plan's energy for the quarter as a `plan`
+   * demand, its band the whole side the plan is on; otherwise the strategy's wish (with a plan:
+   * the plan's discharge or hold, with any surplus the forecast missed stored; without: plain
+   * self-consumption), within the quarter budget, as a `battery` demand. It follows the grant
+   * within what it offered.
+   */
   private controlBattery(view: SiteView, allowed: number | null, targetKw: number): void {
     const b = view.devices.battery;
     if (!b) return;
@@ -144,14 +152,24 @@ export class Ours implements Strategy {
     const powerKw = b.powerKw(now);
     const reservePct = view.scenario.household.battery!.reservePercent;
     const reading = { socPct: b.socPct, powerKw, capacityKwh: b.capacityKwh, maxChargeKw: b.maxChargeKw, maxDischargeKw: b.maxDischargeKw, reservePct, control: 'forced' as const };
+    const planned = this.plannedBatteryKwh(now);
     const d = decide({
-      mode: 'auto', gridKw: view.gridKw, allowedKw: allowed, targetKw, tariff: view.telegram.tariff, time: now, battery: reading, plan: this.planTarget(b.capacityKwh, now),
+      mode: 'auto', gridKw: view.gridKw, allowedKw: allowed, targetKw, tariff: view.telegram.tariff, time: now, battery: reading, plan: null,
+      plannedKw: planned === null ? null : planned * 4,
     }, { ...DEFAULT_STRATEGY, reservePct });
-    const w = d.kw ?? 0;
     const dischargeable = b.socPct > reservePct ? b.maxDischargeKw : 0;
-    const wish = { minKw: Math.min(w, 0), maxKw: Math.max(w, 0) };
-    const band = { minKw: Math.min(w, -dischargeable), maxKw: Math.max(w, 0) };
-    this.file({ device: BATTERY_ID, kind: 'battery', conductors: [1, 2, 3], measuredKw: powerKw, band, class: 'battery', priority: 50, interruptible: true }, BATTERY_ID, now);
+    let wish: { minKw: number; maxKw: number };
+    let band: { minKw: number; maxKw: number };
+    if (planned !== null && d.fromGrid) {
+      band = planned >= 0 ? { minKw: 0, maxKw: b.socPct < 100 ? b.maxChargeKw : 0 } : { minKw: -dischargeable, maxKw: 0 };
+      wish = band;
+      this.file({ device: BATTERY_ID, kind: 'battery', conductors: [1, 2, 3], measuredKw: powerKw, band, class: 'plan', priority: 60, interruptible: true, plannedKwh: Math.round(planned * 1000) / 1000 }, BATTERY_ID, now);
+    } else {
+      const w = d.kw ?? 0;
+      wish = { minKw: Math.min(w, 0), maxKw: Math.max(w, 0) };
+      band = { minKw: Math.min(w, -dischargeable), maxKw: Math.max(w, 0) };
+      this.file({ device: BATTERY_ID, kind: 'battery', conductors: [1, 2, 3], measuredKw: powerKw, band, class: 'battery', priority: 50, interruptible: true }, BATTERY_ID, now);
+    }
     // follow the grant within what was offered, as the battery controller does
     const g = this.grants.get(BATTERY_ID);
     let kw = 0;
@@ -163,14 +181,13 @@ export class Ours implements Strategy {
     if (!c || Math.abs(c.lowKw - kw) > 1e-9) b.setControl({ lowKw: kw, highKw: kw, revertS: 0 }, now);
   }
 
-  /** the plan's grid charge of the running quarter as the strategy's SoC target */
-  private planTarget(capacityKwh: number, now: number): PlanTarget | null {
+  /** the plan's signed battery energy (+ charge) for the quarter holding `now`, as shared/plan/lookup.ts reads it */
+  private plannedBatteryKwh(now: number): number | null {
     const p = this.plan;
     if (!p) return null;
-    const i = Math.floor((now - p.start) / 900_000);
-    const q = p.quarters[i];
-    if (!q || q.batteryChargeKwh <= 0.01 || q.importKwh <= 0.01) return null;
-    return { socPct: (q.batterySocKwh / capacityKwh) * 100, byTime: q.start + 900_000 };
+    const q = p.quarters[Math.floor((now - p.start) / 900_000)];
+    if (!q) return null;
+    return q.batteryChargeKwh - q.batteryDischargeKwh;
   }
 }
 

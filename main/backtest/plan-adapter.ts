@@ -1,17 +1,23 @@
 /**
- * The backtest's way to the planner (main/site/planner) until the plan service (issue 20)
- * takes over: at each quarter a plan over the next 48 hours (as the plan service plans) from what the product would know
+ * The backtest's way to the planner (main/site/planner), directly rather than through the plan
+ * service's class (main/site/plan/service.ts): at each quarter a plan over the next 48 hours (as the plan service plans) from what the product would know
  * then: the cars' states of charge and their calendar trips, the battery, the month peak so far,
  * the prices (the day-ahead series where published, else the same quarter a day earlier), and
  * the base load forecast by the forecast module's rule (the average of the same weekday and
- * clock time over the last four weeks; with none yet, the same clock time on the days known).
+ * clock time over the last four weeks; with none yet, the same clock time on the days known;
+ * where the sun is up, moved by the last day's sky as main/site/forecast/recent-sky.ts does),
+ * from the quarters simulated so far and, before the start, four weeks of the household's
+ * generated history (a site has weeks stored when a backtest's period begins).
+ * Unlike the plan service, it knows when a car comes back from a trip and what the trip takes out
+ * of its battery (the service assumes 18:00 and the car's usual trip).
  * One function, so swapping it for the plan service changes one import.
  */
+import { recentAnomaly, withRecentSky } from '../site/forecast/recent-sky.js';
 import { plan as makePlan } from '../site/planner/planner.js';
 import type { LpSolver } from '../site/planner/solver.js';
 import type { Plan, PlanCar, PlanInput, Span } from '../site/planner/types.js';
 import { connectionKw } from './household.js';
-import { QUARTER_MS } from './scenario.js';
+import { baseQuarters, buildScenario, QUARTER_MS, type Scenario } from './scenario.js';
 import type { SiteView } from './simulate.js';
 
 export const PLAN_QUARTERS = 192;
@@ -29,24 +35,68 @@ function pricesKnownUntil(view: SiteView): number {
   return Math.round((until - s.start) / QUARTER_MS);
 }
 
-export function baseForecast(history: Float64Array, now: number, n: number): number[] {
+/**
+ * @param history the realised net base load per quarter from the scenario's start
+ * @param before the quarters before the start (the history the site had stored), the last one
+ *   just before the start; empty when none
+ */
+export function baseForecast(history: Float64Array, now: number, n: number, before: Float64Array = new Float64Array(0), startMs = 0): number[] {
+  const at = (i: number): number | null => (i >= 0 ? (i < now ? history[i]! : null) : i >= -before.length ? before[before.length + i]! : null);
   const out: number[] = [];
   for (let j = now; j < now + n; j++) {
     let sum = 0;
     let count = 0;
     for (let k = 1; k <= 4; k++) {
-      const i = j - k * WEEK_Q;
-      if (i >= 0 && i < now) { sum += history[i]!; count++; }
+      const v = at(j - k * WEEK_Q);
+      if (v !== null) { sum += v; count++; }
     }
     if (count === 0) {
       for (let k = 1; k <= 28; k++) {
-        const i = j - k * DAY_Q;
-        if (i >= 0 && i < now) { sum += history[i]!; count++; }
+        const v = at(j - k * DAY_Q);
+        if (v !== null) { sum += v; count++; }
       }
     }
     out.push(count ? sum / count : 0.1);
   }
-  return out;
+  // the recent sky (main/site/forecast/recent-sky.ts): the last quarter at each clock against
+  // the four weeks' average at that clock
+  const latest = new Map<number, number>();
+  const sums = new Map<number, { sum: number; count: number }>();
+  const clockOf = (i: number) => ((i % DAY_Q) + DAY_Q) % DAY_Q;
+  for (let i = now - 28 * DAY_Q; i < now; i++) {
+    const v = at(i);
+    if (v === null) continue;
+    const c = clockOf(i);
+    if (i >= now - DAY_Q) latest.set(c, v);
+    const cell = sums.get(c);
+    if (cell) { cell.sum += v; cell.count++; } else sums.set(c, { sum: v, count: 1 });
+  }
+  const mean = new Map<number, number>();
+  for (const [c, cell] of sums) mean.set(c, cell.sum / cell.count);
+  const clocks = out.map((_, k) => clockOf(now + k));
+  return withRecentSky(out, clocks, startMs, recentAnomaly(latest, mean));
+}
+
+/** days of history the site has stored before a backtest starts */
+export const WARMUP_DAYS = 28;
+const warmups = new WeakMap<Scenario, Float64Array>();
+
+/**
+ * The net base load of the four weeks before the scenario's start, as the site would have
+ * stored it: the household's generators on those days, with their own seed (the generators draw
+ * per day index, so the scenario's seed would repeat the coming days' appliance events in the
+ * history, a forecast that knows the future).
+ */
+export function warmupHistory(s: Scenario): Float64Array {
+  let w = warmups.get(s);
+  if (!w) {
+    const first = s.days[0]!;
+    const d = new Date(Date.UTC(Number(first.key.slice(0, 4)), Number(first.key.slice(5, 7)) - 1, Number(first.key.slice(8, 10)) - WARMUP_DAYS));
+    const key = d.toISOString().slice(0, 10);
+    w = baseQuarters(buildScenario(s.household, (s.seed + 0x5eed) >>> 0, key, WARMUP_DAYS)).net;
+    warmups.set(s, w);
+  }
+  return w;
 }
 
 export function planInputFor(view: SiteView, n = PLAN_QUARTERS): PlanInput {
@@ -87,7 +137,7 @@ export function planInputFor(view: SiteView, n = PLAN_QUARTERS): PlanInput {
   const cap = h.rates.Capacity!;
   return {
     start,
-    baseKwh: baseForecast(view.baseHistory, i0, n),
+    baseKwh: baseForecast(view.baseHistory, i0, n, warmupHistory(s), start),
     importPrice, exportPrice,
     connectionKw: connectionKw(h),
     peak: { pricePerKwYear: cap.eurPerKwYear, minimumKw: cap.minimumKw, soFarKw: view.monthPeakKw },

@@ -99,7 +99,9 @@ export class BatteryController {
     }, this.o.settings);
     if (this.decision.kw === null) {
       this.o.link.withdraw(this.o.device);
-    } else if (planned !== null && this.reading) {
+    } else if (planned !== null && this.reading && this.decision.fromGrid) {
+      // a planned charge from the grid: the broker places the plan's energy in the quarter;
+      // otherwise the strategy's wish (the plan with what the house does beyond its forecast)
       this.filePlan(planned, this.reading);
     } else {
       // the band offered: up to the wish, and in auto mode down to what the battery can discharge

@@ -113,10 +113,26 @@ export function decide(input: StrategyInput, s: StrategySettings): Decision {
     code = 'manual-discharge';
     text = 'discharge by request';
   } else if (input.plannedKw !== undefined && input.plannedKw !== null) {
-    kw = input.plannedKw;
-    fromGrid = kw > 0;
-    code = 'plan';
-    text = kw > 0 ? `charging ${round(kw)} kW as the plan says` : kw < 0 ? `discharging ${round(-kw)} kW as the plan says` : 'the plan keeps the charge for later: idle';
+    // the plan was made on a forecast of the house; what the house does beyond it, the battery
+    // takes up: a surplus the plan did not expect is stored (exporting it earns least), an
+    // import is covered up to the plan's discharge and no further (the rest of the charge is
+    // kept for the quarters the plan spends it in), and a planned grid charge is made
+    const planned = input.plannedKw;
+    const surplus = -house;
+    if (planned > 0 && planned > surplus) {
+      kw = planned;
+      fromGrid = true;
+      code = 'plan';
+      text = `charging ${round(kw)} kW as the plan says`;
+    } else if (surplus >= 0) {
+      kw = surplus;
+      code = 'absorb-export';
+      text = `storing ${round(kw)} kW that would be exported`;
+    } else {
+      kw = Math.max(planned, surplus);
+      code = 'plan';
+      text = kw < 0 ? `discharging ${round(-kw)} kW as the plan says` : 'the plan keeps the charge for later: idle';
+    }
   } else {
     kw = -house;
     code = kw > 0 ? 'absorb-export' : 'cover-import';

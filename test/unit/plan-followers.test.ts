@@ -95,12 +95,26 @@ describe('the battery follows the plan', () => {
     ({ socPct: 50, powerKw: 0, capacityKwh: 10, maxChargeKw: 5, maxDischargeKw: 5, reservePct: 5, control: 'own', ...over });
   const input = (over: Partial<StrategyInput> = {}): StrategyInput =>
     ({ mode: 'auto', gridKw: 1, allowedKw: 10, targetKw: 4, tariff: 1, time: T0, battery: battery(), plan: null, ...over });
-  it('charges from the grid, discharges or keeps its charge as planned instead of covering the house', () => {
+  it('charges from the grid, discharges or keeps its charge as planned instead of covering the house, and stores a surplus the plan did not expect', () => {
     // the house imports 1 kW; without a plan the battery would cover it (-1 kW)
     expect(decide(input(), DEFAULT_STRATEGY)).toMatchObject({ kw: -1, code: 'cover-import' });
     expect(decide(input({ plannedKw: 2 }), DEFAULT_STRATEGY)).toMatchObject({ kw: 2, fromGrid: true, code: 'plan' });
-    expect(decide(input({ plannedKw: -3 }), DEFAULT_STRATEGY)).toMatchObject({ kw: -3, code: 'plan' });
+    // a planned discharge of 3 kW with the house importing 3 kW: 3 kW, as planned
+    expect(decide(input({ plannedKw: -3, gridKw: 3 }), DEFAULT_STRATEGY)).toMatchObject({ kw: -3, code: 'plan' });
+    // the house imports 1 kW where the plan expected 3: 1 kW covers it; 3 kW would export 2 kW
+    // of stored energy at the export price, which the plan never meant
+    expect(decide(input({ plannedKw: -3 }), DEFAULT_STRATEGY)).toMatchObject({ kw: -1, code: 'plan' });
+    // the house imports 4 kW: no more than the planned 3 kW (the rest is kept for later quarters)
+    expect(decide(input({ plannedKw: -3, gridKw: 4 }), DEFAULT_STRATEGY)).toMatchObject({ kw: -3, code: 'plan' });
     expect(decide(input({ plannedKw: 0 }), DEFAULT_STRATEGY)).toMatchObject({ kw: 0, code: 'plan' });
+    // the house exports 2 kW the plan did not expect (it planned to keep the charge, or to
+    // discharge): the battery stores them rather than export them
+    expect(decide(input({ plannedKw: 0, gridKw: -2 }), DEFAULT_STRATEGY)).toMatchObject({ kw: 2, code: 'absorb-export' });
+    expect(decide(input({ plannedKw: -1, gridKw: -2 }), DEFAULT_STRATEGY)).toMatchObject({ kw: 2, code: 'absorb-export' });
+    // a planned charge of 1 kW with 2.5 kW of surplus: all 2.5 kW stored; with 0.5 kW of
+    // surplus: the plan's 1 kW, the rest from the grid
+    expect(decide(input({ plannedKw: 1, gridKw: -2.5 }), DEFAULT_STRATEGY)).toMatchObject({ kw: 2.5, fromGrid: false, code: 'absorb-export' });
+    expect(decide(input({ plannedKw: 1, gridKw: -0.5 }), DEFAULT_STRATEGY)).toMatchObject({ kw: 1, fromGrid: true, code: 'plan' });
     // the quarter's budget still holds: A = 2.5 kW with the house at 1 kW leaves 1.5 kW to charge
     expect(decide(input({ plannedKw: 2, allowedKw: 2.5 }), DEFAULT_STRATEGY)).toMatchObject({ kw: 1.5, code: 'budget' });
   });

@@ -31,6 +31,8 @@ describe('Belgian public holidays', () => {
 });
 
 describe('base load forecast', () => {
+  // these check the weekday rule alone (recentSky false); the recent sky is checked below and in
+  // site-forecast-recent-sky.test.ts
   // four weeks before Monday 6 April 2026 (Easter Monday), at 08:00 and 08:15 each day
   const history: BaseQuarter[] = [];
   const mondays = [[9, 0.5], [16, 0.7], [23, 0.6], [30, 0.8]] as const; // March 2026
@@ -42,7 +44,7 @@ describe('base load forecast', () => {
 
   it('takes the same weekday and clock time over the last four weeks', () => {
     // Monday 30 March 08:00 from the Mondays before it: (0.5 + 0.7 + 0.6) / 3 = 0.6
-    const f = forecastBaseLoad(history, at(2026, 3, 30, 8), 1);
+    const f = forecastBaseLoad(history, at(2026, 3, 30, 8), 1, 4, false);
     expect(f.kwh[0]).toBeCloseTo(0.6, 9);
     expect(f.samples[0]).toBe(3);
   });
@@ -52,10 +54,10 @@ describe('base load forecast', () => {
     // March (0.2 each; 8 March is too old) and Easter Sunday (-0.4): (0.6 - 0.4) / 4 = 0.05.
     // The Tuesday after, from 10 March 08:00 on: (0.3 x 4) / 4 = 0.3. Summer time started on
     // 29 March: 08:00 is still 08:00 on the clock.
-    const f = forecastBaseLoad(history, at(2026, 4, 6, 8), 1);
+    const f = forecastBaseLoad(history, at(2026, 4, 6, 8), 1, 4, false);
     expect(f.kwh[0]).toBeCloseTo(0.05, 9);
     expect(f.samples[0]).toBe(4);
-    const tuesday = forecastBaseLoad(history, at(2026, 4, 7, 8), 1);
+    const tuesday = forecastBaseLoad(history, at(2026, 4, 7, 8), 1, 4, false);
     expect(tuesday.kwh[0]).toBeCloseTo(0.3, 9);
   });
 
@@ -64,7 +66,7 @@ describe('base load forecast', () => {
     // before it (1 April 08:00 is not there; 11 March onward): Mondays 0.7 + 0.6 + 0.8 (16, 23,
     // 30 March; 9 March is before 11 March), Sundays 0.2 x 3 (15, 22, 29) and -0.4 (5 April),
     // Tuesdays 0.3 x 3 (17, 24, 31): (2.1 + 0.6 - 0.4 + 0.9) / 10 = 0.32. 08:15: nothing, 0.
-    const f = forecastBaseLoad(history, at(2026, 4, 8, 8), 2);
+    const f = forecastBaseLoad(history, at(2026, 4, 8, 8), 2, 4, false);
     expect(f.kwh[0]).toBeCloseTo(0.32, 9);
     expect(f.samples).toEqual([10, 0]);
     expect(f.kwh[1]).toBe(0);

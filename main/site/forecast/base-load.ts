@@ -3,14 +3,18 @@
  * flexible devices, solar included, as the site stored it per quarter. A future quarter gets the
  * average of the same weekday and the same clock time over recent weeks; public holidays count
  * as Sundays, both in the past and in the future. With no such quarter in the history, the
- * average of the same clock time on any day; with none at all, 0.
+ * average of the same clock time on any day; with none at all, 0. Where the sun is up, the
+ * recent days' sky then moves it (recent-sky.ts): the last day's anomaly against the average of
+ * the same clock time on any day.
  */
 import { brusselsParts } from '../../../shared/time/brussels.js';
 import type { BaseQuarter } from '../base-energy.js';
 import { dayKind } from './holidays.js';
+import { recentAnomaly, withRecentSky } from './recent-sky.js';
 
 const QUARTER_MS = 15 * 60_000;
 const WEEK_MS = 7 * 86_400_000;
+const DAY_MS = 86_400_000;
 
 export interface BaseLoadForecast {
   /** per quarter: net base load energy, import positive, export (solar) negative (kWh) */
@@ -27,8 +31,9 @@ function clockKey(utcMs: number): number {
 /**
  * @param history the stored base-load quarters (any order); only those in the `weeks` weeks
  *   before `start` are used
+ * @param recentSky whether the last day's sky moves the daylight quarters (the weekday rule alone without it)
  */
-export function forecastBaseLoad(history: readonly BaseQuarter[], start: number, quarters: number, weeks = 4): BaseLoadForecast {
+export function forecastBaseLoad(history: readonly BaseQuarter[], start: number, quarters: number, weeks = 4, recentSky = true): BaseLoadForecast {
   const from = start - weeks * WEEK_MS;
   const sameDay = new Map<number, { sum: number; count: number }>();
   const anyDay = new Map<number, { sum: number; count: number }>();
@@ -39,21 +44,32 @@ export function forecastBaseLoad(history: readonly BaseQuarter[], start: number,
       cell.count += 1;
     } else map.set(key, { sum: kwh, count: 1 });
   };
+  // the most recent quarter at each clock, from the last 24 h
+  const latest = new Map<number, { start: number; kwh: number }>();
   for (const q of history) {
     if (q.start < from || q.start >= start) continue;
     const clock = clockKey(q.start);
     const net = q.importKwh - q.exportKwh;
     add(sameDay, dayKind(q.start) * 100 + clock, net);
     add(anyDay, clock, net);
+    const seen = latest.get(clock);
+    if (q.start >= start - DAY_MS && (!seen || seen.start < q.start)) latest.set(clock, { start: q.start, kwh: net });
   }
   const kwh: number[] = [];
   const samples: number[] = [];
+  const clocks: number[] = [];
   for (let i = 0; i < quarters; i++) {
     const t = start + i * QUARTER_MS;
     const clock = clockKey(t);
     const cell = sameDay.get(dayKind(t) * 100 + clock) ?? anyDay.get(clock);
     kwh.push(cell ? cell.sum / cell.count : 0);
     samples.push(cell ? cell.count : 0);
+    clocks.push(clock);
   }
-  return { kwh, samples };
+  if (!recentSky) return { kwh, samples };
+  const mean = new Map<number, number>();
+  for (const [clock, cell] of anyDay) mean.set(clock, cell.sum / cell.count);
+  const last = new Map<number, number>();
+  for (const [clock, q] of latest) last.set(clock, q.kwh);
+  return { kwh: withRecentSky(kwh, clocks, start, recentAnomaly(last, mean)), samples };
 }
