@@ -48,6 +48,7 @@ import { RemoteSiteLink } from './site/remote-link.js';
 import { CONTROL_OFF, satelliteDoors, withDeviceStates, type SatelliteDoors } from './site/satellite-doors.js';
 import { SatelliteStates } from './site/satellite-state.js';
 import { sendDeviceState } from './site/device-state-sender.js';
+import { satelliteCommandGuard } from './site/satellite-commands.js';
 import type { EvState } from '../shared/ev/state.js';
 import type { BatteryState } from '../shared/battery/state.js';
 import { publishSatelliteStatus } from './site/satellite-status.js';
@@ -225,6 +226,10 @@ export async function createApp(o: AppOptions = {}): Promise<App> {
   const evComposed = hub.compose('ev', (ev) => { own.ev = ev; return satelliteStates.ev(ev); });
   const batteryComposed = hub.compose('battery', (battery) => { own.battery = battery; return satelliteStates.battery(battery); });
   satelliteStates.onChange(() => { evComposed.refresh(); batteryComposed.refresh(); });
+  commands.guard(satelliteCommandGuard({
+    satelliteOf: (device) => satelliteStates.satelliteOf(device),
+    satelliteBattery: () => (own.battery ? undefined : hub.current.battery?.device),
+  }));
   const satelliteTick = setInterval(() => satelliteStates.tick(), 1000);
   satelliteTick.unref();
   // the demo charges a simulated car when the EV role runs (and no chargers are configured)

@@ -193,6 +193,8 @@ export class SatelliteStates {
 
   /** the satellite that holds `device` (a charger or a battery), if one does */
   satelliteOf(device: string): string | undefined {
+    // the meter's own device of that id comes first (a satellite's is then not shown)
+    if (sectionDevices(this.o.local()).includes(device)) return undefined;
     return this.reports.find((r) => sectionDevices(r.section).includes(device))?.name;
   }
 

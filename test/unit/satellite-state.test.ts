@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { BatteryState } from '../../shared/battery/state.js';
 import type { EvChargerState } from '../../shared/ev/state.js';
 import { StateHub } from '../../main/bus/state-hub.js';
+import { satelliteCommandGuard } from '../../main/site/satellite-commands.js';
 import { SatelliteStates, mergeBattery, mergeEv, type SatelliteSection } from '../../main/site/satellite-state.js';
 
 function charger(id: string, over: Partial<EvChargerState> = {}): EvChargerState {
@@ -131,5 +132,21 @@ describe('StateHub.compose', () => {
     expect(hub.current.ev?.chargers.map((c) => [c.id, c.plugged])).toEqual([['drive', false], ['garage', true]]);
     composed.stop();
     expect(hub.current.ev?.chargers.map((c) => c.id)).toEqual(['drive']);
+  });
+});
+
+describe('satelliteCommandGuard', () => {
+  const guard = satelliteCommandGuard({ satelliteOf: (d) => ({ garage: 'garage-ev', shed: 'shed-pi' } as Record<string, string>)[d], satelliteBattery: () => 'shed' });
+
+  it('refuses a satellite charger\'s and battery\'s commands, saying where to give them', () => {
+    expect(guard('ev.mode', { charger: 'garage', mode: 'now' })).toBe("garage-ev's charger garage: set its mode on that satellite (its own dashboard)");
+    expect(guard('ev.soc', { charger: 'garage', percent: 50 })).toBe("garage-ev's charger garage: set its state of charge on that satellite (its own dashboard)");
+    expect(guard('battery.mode', { mode: 'hold' })).toBe("shed-pi's battery shed: set its mode on that satellite (its own dashboard)");
+  });
+
+  it('lets the meter\'s own chargers\' and other commands through', () => {
+    expect(guard('ev.mode', { charger: 'drive', mode: 'now' })).toBeNull();
+    expect(guard('rates.get', {})).toBeNull();
+    expect(satelliteCommandGuard({ satelliteOf: () => undefined, satelliteBattery: () => undefined })('battery.mode', { mode: 'hold' })).toBeNull();
   });
 });

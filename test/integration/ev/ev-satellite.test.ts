@@ -201,6 +201,13 @@ describe('EV role in serve', () => {
     expect(beforeDeparture).toBeLessThan(23.11 + 0.3);
     // no problem said about the trip
     expect(plan.problems.filter((p) => p.car === 'car_1')).toEqual([]);
+
+    // the meter's dashboard cannot set the satellite's charger's mode: it is told where to
+    atMeter.send({ type: 'command', id: 'mode', name: 'ev.mode', args: { charger: 'garage', mode: 'now' } });
+    await atMeter.until(() => atMeter.json().some((m) => m.id === 'mode'), 'the answer to ev.mode', 10_000);
+    expect(atMeter.json().find((m) => m.id === 'mode')).toMatchObject({
+      ok: false, error: { code: 'bad-arguments', message: 'garage-pi\'s charger garage: set its mode on that satellite (its own dashboard)' },
+    });
     atMeter.close();
     atSatellite.close();
   }, 120_000);
