@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { batteryStateSchema } from '../battery/state.js';
-import { evStateSchema } from '../ev/state.js';
+import { evChargerStateSchema, evStateSchema } from '../ev/state.js';
 import { busStateSchema } from '../state.js';
 import { deviceIdSchema, siteDemandSchema, siteGrantSchema } from '../site/contract.js';
 
@@ -115,7 +115,8 @@ export const grantSchema = z.object({
  */
 export const deviceStateSchema = z.object({
   type: z.literal('device-state'),
-  ev: evStateSchema.nullable().optional(),
+  // as many chargers as a satellite may file demands for (the demand book's 16 per door)
+  ev: evStateSchema.extend({ chargers: z.array(evChargerStateSchema).max(16) }).nullable().optional(),
   battery: batteryStateSchema.nullable().optional(),
 }).strict();
 

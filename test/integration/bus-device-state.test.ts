@@ -94,12 +94,16 @@ describe('device-state', () => {
     expect(lines.some((l) => l.msg === 'device garage is already reported by satellite garage, not shed')).toBe(true);
   });
 
-  it('a malformed section is refused as a bad message, not merged', async () => {
+  it('a malformed or oversized section is refused as a bad message, not merged', async () => {
     const { url, hub } = await start();
     const garage = await hello(url, GARAGE, 'ev', 'garage');
     garage.send({ type: 'device-state', ev: { chargers: [{ id: 'garage' }] } });
     await garage.until(() => errors(garage).length === 1, 'refused');
     expect(errors(garage)[0]).toMatchObject({ code: 'bad-message' });
+    // 17 chargers: one more than a satellite may file demands for
+    garage.send({ type: 'device-state', ev: { chargers: Array.from({ length: 17 }, (_, i) => ({ ...CHARGER, id: `c${i}` })) } });
+    await garage.until(() => errors(garage).length === 2, 'refused');
+    expect(errors(garage)[1]).toMatchObject({ code: 'bad-message' });
     expect(hub.current.ev).toBeUndefined();
   });
 });
