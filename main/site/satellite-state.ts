@@ -66,6 +66,8 @@ function offlineCharger(charger: EvChargerState, why: string): EvChargerState {
     ...charger, plugged: false, state: 'unknown', soc: null, socPrompt: false, powerKw: null, phases: [],
     grantedKw: null, safe: true, problem: why,
     reason: { code: 'satellite-offline', text: why },
+    // its verdicts on the car's trips are old too: the meter's trips show them unjudged
+    trip: null, tripVerdicts: [],
   };
 }
 

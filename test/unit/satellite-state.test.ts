@@ -45,10 +45,11 @@ describe('mergeEv / mergeBattery', () => {
   });
 
   it('an offline satellite\'s charger: plug and SoC unknown, safe, the reason in words', () => {
-    const merged = mergeEv(null, [{ name: 'garage-ev', section: { ev: { chargers: [charger('garage')] } }, offline: 'satellite garage-ev: no state for 11 s' }]);
+    const judged = charger('garage', { tripVerdicts: [{ tripId: 't1', met: true, shortKwh: null }] });
+    const merged = mergeEv(null, [{ name: 'garage-ev', section: { ev: { chargers: [judged] } }, offline: 'satellite garage-ev: no state for 11 s' }]);
     expect(merged.ev?.chargers[0]).toMatchObject({
       id: 'garage', satellite: 'garage-ev', plugged: false, state: 'unknown', soc: null, powerKw: null, safe: true,
-      problem: 'satellite garage-ev: no state for 11 s', reason: { code: 'satellite-offline' },
+      problem: 'satellite garage-ev: no state for 11 s', reason: { code: 'satellite-offline' }, trip: null, tripVerdicts: [],
     });
   });
 
