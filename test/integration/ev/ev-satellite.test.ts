@@ -208,6 +208,14 @@ describe('EV role in serve', () => {
     expect(atMeter.json().find((m) => m.id === 'mode')).toMatchObject({
       ok: false, error: { code: 'bad-arguments', message: 'garage-pi\'s charger garage: set its mode on that satellite (its own dashboard)' },
     });
+
+    // the satellite stops: its charger stays listed at the meter, offline (plug and SoC unknown),
+    // and the plan no longer counts the car as plugged in at 40 %
+    await satellite.stop();
+    await atMeter.until(() => meterState().ev?.chargers[0]?.problem === 'satellite garage-pi: link to the meter lost', 'the charger offline at the meter', 15_000);
+    expect(meterState().ev!.chargers[0]).toMatchObject({ id: 'garage', plugged: false, state: 'unknown', soc: null, reason: { code: 'satellite-offline' } });
+    await atMeter.until(() => plannedCar()?.plugged === false, 'the plan without the plugged car', 30_000);
+    expect(plannedCar()).toMatchObject({ plugged: false, socPct: null });
     atMeter.close();
     atSatellite.close();
   }, 120_000);
