@@ -45,7 +45,12 @@ import { startBatteryRole } from './battery/role.js';
 import { DemandBook } from './site/demand-book.js';
 import { inProcessLink } from './site/in-process-link.js';
 import { RemoteSiteLink } from './site/remote-link.js';
-import { CONTROL_OFF, satelliteDoors, type SatelliteDoors } from './site/satellite-doors.js';
+import { CONTROL_OFF, satelliteDoors, withDeviceStates, type SatelliteDoors } from './site/satellite-doors.js';
+import { SatelliteStates } from './site/satellite-state.js';
+import { sendDeviceState } from './site/device-state-sender.js';
+import { satelliteCommandGuard } from './site/satellite-commands.js';
+import type { EvState } from '../shared/ev/state.js';
+import type { BatteryState } from '../shared/battery/state.js';
 import { publishSatelliteStatus } from './site/satellite-status.js';
 import { SiteController } from './site/site-controller.js';
 import { registerTripsCommands } from './ev/trips/commands.js';
@@ -212,6 +217,21 @@ export async function createApp(o: AppOptions = {}): Promise<App> {
   }) : null;
   if (siteController) registerSiteCommands(commands, siteController);
   const local = inProcessLink(book, clock.monoNow);
+  // the satellites' chargers and battery beside the meter's own in `ev` and `battery`: the plan,
+  // the dashboard and Home Assistant see them (main/site/satellite-state.ts)
+  const own: { ev?: EvState | null; battery?: BatteryState | null } = {};
+  const satelliteStates = new SatelliteStates({
+    monoNow: clock.monoNow, local: () => own, filedBy: (device) => book.get(device)?.door, warn: (message) => log.warn(message),
+  });
+  const evComposed = hub.compose('ev', (ev) => { own.ev = ev; return satelliteStates.ev(ev); });
+  const batteryComposed = hub.compose('battery', (battery) => { own.battery = battery; return satelliteStates.battery(battery); });
+  satelliteStates.onChange(() => { evComposed.refresh(); batteryComposed.refresh(); });
+  commands.guard(satelliteCommandGuard({
+    satelliteOf: (device) => satelliteStates.satelliteOf(device),
+    satelliteBattery: () => (own.battery ? undefined : hub.current.battery?.device),
+  }));
+  const satelliteTick = setInterval(() => satelliteStates.tick(), 1000);
+  satelliteTick.unref();
   // the demo charges a simulated car when the EV role runs (and no chargers are configured)
   const demoCharger = demo && roles.includes('ev') && !config.ev ? await startDemoCharger(demoMeter) : null;
   if (demoCharger) shutdown.add('final', 'demo charger simulator closed', () => demoCharger.stop());
@@ -262,6 +282,7 @@ export async function createApp(o: AppOptions = {}): Promise<App> {
     if (flushTimer) clearInterval(flushTimer);
     await reader.stop();
     siteController?.stop();
+    clearInterval(satelliteTick);
     plan?.stop();
     local.close();
     prices.stop();
@@ -273,7 +294,7 @@ export async function createApp(o: AppOptions = {}): Promise<App> {
 
   return {
     loaded, dataDir, demo, roles, log, hub, commands, shutdown, restartGate,
-    site: fuse ? satelliteDoors(book) : CONTROL_OFF,
+    site: withDeviceStates(fuse ? satelliteDoors(book) : CONTROL_OFF, satelliteStates),
     siteController,
     start() {
       log.info({ source: source.description }, 'reading the meter');
@@ -349,6 +370,7 @@ function satelliteLink(loaded: LoadedConfig, roles: Role[], hub: StateHub, monoN
   const client = new BusClient({ url: meter.url, token: meter.token, role, name, ...(meter.fingerprint ? { fingerprint: meter.fingerprint } : {}) });
   const link = new RemoteSiteLink(client, monoNow);
   let stopStatus: (() => void) | null = null;
+  let stopDeviceState: (() => void) | null = null;
   // the satellite's page shows the meter's figures too: its state mirrors the meter's (not its own page's parts)
   // and `trips` and `plan`: the EV role here charges for the trips the meter's trips service reads, as planned
   const mirror = (state: BusState) => hub.update({
@@ -366,10 +388,13 @@ function satelliteLink(loaded: LoadedConfig, roles: Role[], hub: StateHub, monoN
     start() {
       log.info({ meter: meter.url, name }, 'satellite: connecting to the meter');
       stopStatus = publishSatelliteStatus({ client, link, hub, name, meterUrl: meter.url, monoNow });
+      // the meter shows and plans this satellite's chargers and battery from their state
+      stopDeviceState = sendDeviceState({ link: client, hub, ev: roles.includes('ev'), battery: roles.includes('battery') });
       client.start();
     },
     async close() {
       stopStatus?.();
+      stopDeviceState?.();
       await client.close();
     },
   };

@@ -9,6 +9,8 @@ import {
 } from '../../shared/bus/protocol.js';
 import type { SiteDemandInput, SiteGrant } from '../../shared/site/contract.js';
 import type { BusState } from '../../shared/state.js';
+import type { BatteryState } from '../../shared/battery/state.js';
+import type { EvState } from '../../shared/ev/state.js';
 import { DEFAULT_BACKOFF, backoffDelay, type BackoffOptions } from './backoff.js';
 
 export interface BusClientOptions {
@@ -139,6 +141,14 @@ export class BusClient extends EventEmitter<BusClientEvents> {
   withdraw(device: string): boolean {
     this.demands.delete(device);
     return this.sendNow({ type: 'withdraw', id: `w${this.nextDemandId++}`, device });
+  }
+
+  /**
+   * Tell the meter its devices' state (protocol 2 `device-state`); not queued: the next one, or
+   * the one sent on the next connection, carries the latest. Returns whether it went out now.
+   */
+  deviceState(section: { ev?: EvState | null; battery?: BatteryState | null }): boolean {
+    return this.sendNow({ type: 'device-state', ...section });
   }
 
   private sendNow(message: object): boolean {

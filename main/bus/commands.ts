@@ -47,11 +47,22 @@ export class CommandArgumentError extends Error {
  */
 export class CommandRegistry {
   private readonly definitions = new Map<string, CommandDefinition<unknown>>();
+  private readonly guards: Array<(name: string, args: unknown) => string | null> = [];
 
   register<A>(name: string, definition: CommandDefinition<A>): this {
     commandNameSchema.parse(name);
     if (this.definitions.has(name)) throw new Error(`command '${name}' is registered twice`);
     this.definitions.set(name, definition as CommandDefinition<unknown>);
+    return this;
+  }
+
+  /**
+   * A check before any command runs (registered or not): a message refuses it with
+   * `bad-arguments`. The meter refuses commands for a satellite's devices this way, saying where
+   * to give them, rather than running them on nothing or calling them unknown.
+   */
+  guard(check: (name: string, args: unknown) => string | null): this {
+    this.guards.push(check);
     return this;
   }
 
@@ -64,6 +75,10 @@ export class CommandRegistry {
    * the order it asked; a command returning a promise answers when it settles.
    */
   execute(name: string, rawArgs: unknown, context: CommandContext): CommandOutcome | Promise<CommandOutcome> {
+    for (const check of this.guards) {
+      const refused = check(name, rawArgs);
+      if (refused !== null) return { ok: false, error: { code: 'bad-arguments', message: refused } };
+    }
     const definition = this.definitions.get(name);
     if (!definition) {
       return { ok: false, error: { code: 'unknown-command', message: `unknown command '${name.slice(0, 64)}'; known: ${[...this.definitions.keys()].join(', ')}` } };

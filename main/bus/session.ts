@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { pathsOverlap, valueAtPath } from '../../shared/bus/delta.js';
 import {
   CLOSE, PROTOCOL_VERSION, clientMessageSchema, helloSchema,
-  type BusErrorCode, type BusRole, type Delta, type Demand, type Withdraw,
+  type BusErrorCode, type BusRole, type Delta, type Demand, type DeviceState, type Withdraw,
 } from '../../shared/bus/protocol.js';
 import type { TokenHolder } from './auth.js';
 import { describeIdentity, type Identity } from './access.js';
@@ -73,6 +73,8 @@ export class Session {
   private provenToken: string | null = null;
   /** a refused command is logged once per connection, not once per attempt */
   private forbiddenLogged = false;
+  /** it sent its devices' state (device-state) at least once */
+  private reportedState = false;
 
   constructor(
     readonly id: string,
@@ -154,6 +156,7 @@ export class Session {
     if (this.mode === 'closed') return;
     this.mode = 'closed';
     this.door?.close();
+    this.stateEnded();
     this.transport.close(code, reason);
   }
 
@@ -161,6 +164,12 @@ export class Session {
   ended(): void {
     this.mode = 'closed';
     this.door?.close();
+    this.stateEnded();
+  }
+
+  /** its devices' state at the meter goes offline with the connection that reported it */
+  private stateEnded(): void {
+    if (this.reportedState && this.name !== null) this.context.site.stateEnded?.(this.name, this);
   }
 
   private first(text: string): void {
@@ -260,6 +269,7 @@ export class Session {
     const message = parsed.data;
     if (message.type === 'hello') return this.refuse('protocol', 'already authenticated; hello is only the first message');
     if (message.type === 'demand' || message.type === 'withdraw') return this.siteMessage(message);
+    if (message.type === 'device-state') return this.deviceState(message);
     const id = message.id;
     const answer = (outcome: CommandOutcome) => {
       if (!outcome.ok && outcome.error.code === 'forbidden') this.logForbidden(outcome.error.message);
@@ -294,6 +304,22 @@ export class Session {
     const outcome = this.door.file(message.demand);
     // another satellite's device is not this one's to command
     if (!outcome.ok) this.refuse(/already filed by/.test(outcome.message) ? 'forbidden' : 'bad-message', outcome.message, message.id);
+  }
+
+  /**
+   * A satellite's devices' state, for the meter to show and plan with. The same rule as for
+   * demands: a satellite token only, under its name, and only devices no one else holds.
+   */
+  private deviceState(message: DeviceState): void {
+    const who = this.who!;
+    if (who.access !== 'satellite') return this.refuse('forbidden', `${describeIdentity(who)} cannot report device state: only a satellite token can (digital-meter token --satellite NAME)`);
+    if (this.name === null) return this.refuse('bad-message', 'a satellite reports device state under its name: send "name" in the hello');
+    const site = this.context.site;
+    if (!site.reportState) return this.refuse('bad-message', 'this meter does not take satellites\' device state');
+    const section = { ...(message.ev !== undefined ? { ev: message.ev } : {}), ...(message.battery !== undefined ? { battery: message.battery } : {}) };
+    const outcome = site.reportState(this.name, this, section);
+    if (!outcome.ok) return this.refuse('forbidden', outcome.message);
+    this.reportedState = true;
   }
 
   private terminal(lineText: string): void {

@@ -16,6 +16,8 @@ export class StateHub {
   private seq = 0;
   private updates = 0;
   private readonly listeners = new Set<DeltaListener>();
+  /** keys whose published value is composed from what their owner writes (see `compose`) */
+  private readonly composers = new Map<keyof BusState, { compose: (own: unknown) => unknown; own: unknown }>();
 
   constructor(
     initial: BusState = emptyBusState(),
@@ -27,6 +29,7 @@ export class StateHub {
   /** Replace the given top-level parts; publish what changed (nothing when nothing did). */
   update(partial: Partial<BusState>): Delta | null {
     this.updates++;
+    if (this.composers.size) partial = this.composed(partial);
     const keys = Object.keys(partial) as (keyof BusState)[];
     const next = { ...this.state, ...partial };
     const changes = diffKeys(this.state as unknown as Record<string, unknown>, next as unknown as Record<string, unknown>, keys);
@@ -44,6 +47,38 @@ export class StateHub {
       }
     }
     return delta;
+  }
+
+  /**
+   * Publish `key` as compose(what its owner last wrote) from now on: the meter's `ev` is its own
+   * EV role's chargers with the satellites' beside them (main/site/satellite-state.ts). The owner
+   * keeps writing its own part with `update`; `refresh` composes again when the other part
+   * changed. One composer per key.
+   */
+  compose<K extends keyof BusState>(key: K, compose: (own: BusState[K] | undefined) => BusState[K] | undefined): { refresh(): void; stop(): void } {
+    if (this.composers.has(key)) throw new Error(`state key ${key} is composed already`);
+    const entry = { compose: compose as (own: unknown) => unknown, own: this.state[key] as unknown };
+    this.composers.set(key, entry);
+    const refresh = () => { if (this.composers.get(key) === entry) this.update({ [key]: entry.own } as Partial<BusState>); };
+    refresh();
+    return {
+      refresh,
+      stop: () => {
+        if (this.composers.get(key) !== entry) return;
+        this.composers.delete(key);
+        this.update({ [key]: entry.own } as Partial<BusState>);
+      },
+    };
+  }
+
+  private composed(partial: Partial<BusState>): Partial<BusState> {
+    let out = partial;
+    for (const [key, entry] of this.composers) {
+      if (!(key in partial)) continue;
+      entry.own = partial[key];
+      out = { ...out, [key]: entry.compose(entry.own) };
+    }
+    return out;
   }
 
   /** The current state and the seq of the last delta in it: what a new consumer starts from. */

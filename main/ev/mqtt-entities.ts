@@ -1,4 +1,6 @@
 import type { ControlEntity, SensorEntity } from '../bus/mqtt/entities.js';
+import type { EvChargerState } from '../../shared/ev/state.js';
+import type { BusState } from '../../shared/state.js';
 import type { EvConfig } from '../config/ev-schema.js';
 
 /**
@@ -35,4 +37,30 @@ export function evMqttEntities(config: EvConfig | undefined): { sensors: SensorE
     );
   });
   return { sensors, controls };
+}
+
+/**
+ * The sensors of the satellites' chargers the meter shows (`satellite` set in `ev.chargers`,
+ * main/site/satellite-state.ts): the same objects as a configured charger's, found by the charger's
+ * id rather than its place in the list, announced when first seen. No controls: a satellite's
+ * charger is commanded on its satellite (the meter refuses ev.mode and ev.soc for it).
+ */
+export function satelliteChargerSensors(state: BusState): SensorEntity[] {
+  const sensors: SensorEntity[] = [];
+  for (const charger of state.ev?.chargers ?? []) {
+    if (charger.satellite === undefined) continue;
+    const id = charger.id.replace(/-/g, '_');
+    const read = (pick: (c: EvChargerState) => unknown) => (s: BusState) => {
+      const c = s.ev?.chargers.find((x) => x.id === charger.id && x.satellite !== undefined);
+      return c ? pick(c) : undefined;
+    };
+    sensors.push(
+      { objectId: `ev_${id}_power_kw`, name: `EV ${charger.id} power`, path: 'ev.chargers', read: read((c) => c.powerKw), deviceClass: 'power', unit: 'kW', stateClass: 'measurement', decimals: 2 },
+      { objectId: `ev_${id}_session_kwh`, name: `EV ${charger.id} session energy`, path: 'ev.chargers', read: read((c) => c.sessionKwh), deviceClass: 'energy', unit: 'kWh', stateClass: 'total_increasing', decimals: 2 },
+      { objectId: `ev_${id}_session_eur`, name: `EV ${charger.id} session cost`, path: 'ev.chargers', read: read((c) => c.sessionEur?.eur), deviceClass: 'monetary', unit: 'EUR', stateClass: 'total', decimals: 2 },
+      { objectId: `ev_${id}_soc`, name: `EV ${charger.id} state of charge`, path: 'ev.chargers', read: read((c) => c.soc?.percent), deviceClass: 'battery', unit: '%', stateClass: 'measurement', decimals: 0 },
+      { objectId: `ev_${id}_reason`, name: `EV ${charger.id} reason`, path: 'ev.chargers', read: read((c) => c.reason.text), deviceClass: null, unit: null, stateClass: null, decimals: 0 },
+    );
+  }
+  return sensors;
 }

@@ -5,10 +5,33 @@
  */
 import type { SiteGrant } from '../../shared/site/contract.js';
 import type { DemandBook, Door } from './demand-book.js';
+import type { ReportOutcome, SatelliteSection } from './satellite-state.js';
 
 export interface SatelliteDoors {
   /** the door for satellite `name`, or why demands are not taken */
   open(name: string, send: (grant: SiteGrant) => void): Door | { refused: string };
+  /**
+   * satellite `name`'s devices' state (protocol 2 `device-state`) from `connection`; absent where
+   * the meter does not show satellites' devices (then refused, saying so)
+   */
+  reportState?(name: string, connection: object, section: SatelliteSection): ReportOutcome;
+  /** that connection ended: its devices go offline */
+  stateEnded?(name: string, connection: object): void;
+}
+
+/** The parts of SatelliteStates (main/site/satellite-state.ts) the bus sessions feed. */
+export interface SatelliteStateSink {
+  report(name: string, connection: object, section: SatelliteSection): ReportOutcome;
+  ended(name: string, connection: object): void;
+}
+
+/** Add the satellites' device state to doors (with or without control). */
+export function withDeviceStates(doors: SatelliteDoors, states: SatelliteStateSink): SatelliteDoors {
+  return {
+    open: (name, send) => doors.open(name, send),
+    reportState: (name, connection, section) => states.report(name, connection, section),
+    stateEnded: (name, connection) => states.ended(name, connection),
+  };
 }
 
 export const SATELLITE_DOOR_PREFIX = 'satellite:';

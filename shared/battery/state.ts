@@ -33,6 +33,8 @@ export const batteryStateSchema = z.object({
   }),
   /** configuration notes for people: Belgian limits, the setup reminder */
   notices: z.array(z.string()),
+  /** on the meter: the satellite this battery runs on (main/site/satellite-state.ts); absent: this process */
+  satellite: z.string().optional(),
 });
 export type BatteryState = z.infer<typeof batteryStateSchema>;
 export type BatteryModeName = z.infer<typeof batteryModeSchema>;

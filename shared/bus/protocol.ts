@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { batteryStateSchema } from '../battery/state.js';
+import { evChargerStateSchema, evStateSchema } from '../ev/state.js';
 import { busStateSchema } from '../state.js';
 import { deviceIdSchema, siteDemandSchema, siteGrantSchema } from '../site/contract.js';
 
@@ -104,6 +106,20 @@ export const grantSchema = z.object({
   grant: siteGrantSchema,
 }).strict();
 
+/**
+ * satellite -> meter: the state of its roles' devices (its `ev` chargers and cars, its `battery`),
+ * as its own bus state holds them. Sent right after connecting, on change at most once a second,
+ * and every few seconds without change (the meter marks a satellite's devices offline after 10 s
+ * without one). Only a satellite token may send it, and only for devices no other satellite or
+ * the meter itself holds. The meter shows them beside its own and plans their cars and battery.
+ */
+export const deviceStateSchema = z.object({
+  type: z.literal('device-state'),
+  // as many chargers as a satellite may file demands for (the demand book's 16 per door)
+  ev: evStateSchema.extend({ chargers: z.array(evChargerStateSchema).max(16) }).nullable().optional(),
+  battery: batteryStateSchema.nullable().optional(),
+}).strict();
+
 /** server -> client: a message was refused; `id` when it is about one command. */
 export const errorSchema = z.object({
   type: z.literal('error'),
@@ -112,7 +128,7 @@ export const errorSchema = z.object({
   id: z.string().optional(),
 }).strict();
 
-export const clientMessageSchema = z.union([helloSchema, commandSchema, demandSchema, withdrawSchema]);
+export const clientMessageSchema = z.union([helloSchema, commandSchema, demandSchema, withdrawSchema, deviceStateSchema]);
 export const serverMessageSchema = z.union([snapshotSchema, deltaSchema, resultSchema, grantSchema, errorSchema]);
 
 export type Hello = z.infer<typeof helloSchema>;
@@ -123,6 +139,7 @@ export type CommandResult = z.infer<typeof resultSchema>;
 export type Demand = z.infer<typeof demandSchema>;
 export type Grant = z.infer<typeof grantSchema>;
 export type Withdraw = z.infer<typeof withdrawSchema>;
+export type DeviceState = z.infer<typeof deviceStateSchema>;
 export type BusError = z.infer<typeof errorSchema>;
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
 export type ServerMessage = z.infer<typeof serverMessageSchema>;

@@ -54,6 +54,8 @@ export const evChargerStateSchema = z.object({
   }).nullable().optional(),
   /** the controller's verdict on each coming trip of the car: met, or short by how many kWh */
   tripVerdicts: z.array(z.object({ tripId: z.string(), met: z.boolean(), shortKwh: z.number().nullable() })).optional(),
+  /** on the meter: the satellite this charger runs on (main/site/satellite-state.ts); absent: this process */
+  satellite: z.string().optional(),
 });
 
 export const evStateSchema = z.object({

@@ -177,6 +177,29 @@ describe('MQTT bridge against a real Mosquitto', () => {
     await eventually(() => obs.last('digital-meter/sensor/site_garage-car_granted_kw')?.payload === '2.200', 'the car\'s new grant');
   });
 
+  it('announces a satellite\'s charger at the meter as it appears, and publishes its values by its id', async () => {
+    const hub = fullHub();
+    const obs = await observer('#');
+    bridge(hub);
+    await eventually(() => obs.last('digital-meter/sensor/power_import_kw') !== undefined, 'the meter\'s values');
+    // the garage's satellite reports its charger (main/site/satellite-state.ts marks it): 7.36 kW, 40 % from the user
+    const garage = {
+      id: 'garage', description: 'NRGkick', car: { id: 'car_1', name: 'Zoe', minSocPercent: 20 }, cars: [], plugged: true, state: 'charging' as const,
+      chargerWords: null, soc: { percent: 40, source: 'user' as const, basedOn: 'user' as const }, socPrompt: false, powerKw: 7.36, phases: [],
+      sessionKwh: 1.5, mode: 'smart' as const, commandA: 16, commandPhases: 2, grantedKw: 7.4, reason: { code: 'plan', text: 'charging as planned' },
+      safe: false, problem: null, satellite: 'garage-pi',
+    };
+    hub.update({ ev: { chargers: [garage] } });
+    await eventually(() => obs.last('digital-meter/sensor/ev_garage_power_kw')?.payload === '7.36', 'the satellite charger\'s power');
+    expect(obs.last('digital-meter/sensor/ev_garage_soc')!.payload).toBe('40');
+    expect(obs.last('digital-meter/sensor/ev_garage_reason')!.payload).toBe('charging as planned');
+    const config = JSON.parse(obs.last('homeassistant/sensor/digital_meter/ev_garage_power_kw/config')!.payload) as unknown;
+    expect(haSensorDiscovery.safeParse(config).success).toBe(true);
+    expect(config).toMatchObject({ name: 'EV garage power', device_class: 'power', unit_of_measurement: 'kW' });
+    // no control for it: its mode is set on the satellite
+    expect(obs.last('homeassistant/select/digital_meter/ev_garage_mode/config')).toBeUndefined();
+  });
+
   it('publishes a changing value at most once per interval, and always its latest value', async () => {
     const hub = fullHub();
     const obs = await observer('digital-meter/sensor/power_import_kw');

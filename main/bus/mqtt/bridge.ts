@@ -11,6 +11,7 @@ import {
   availabilityTopic, controlCommandTopic, controlDiscoveryPayload, controlDiscoveryTopic, controlStateTopic, discoveryPayload, discoveryTopic,
   stateTopic, type DiscoveryNames,
 } from './discovery.js';
+import { satelliteChargerSensors } from '../../ev/mqtt-entities.js';
 import { BATTERY_ENTITIES, controlValue, METER_SENSORS, sensorValue, siteSensors, type ControlEntity, type SensorEntity } from './entities.js';
 import type { BusState } from '../../../shared/state.js';
 import { ChangeThrottle } from './throttle.js';
@@ -224,7 +225,8 @@ export class MqttBridge {
 
   /** Announce the site's sensors for devices seen for the first time (they stay announced). */
   private announceSite(client: MqttClient, state: BusState): void {
-    for (const entity of siteSensors(state)) {
+    // a satellite's chargers at the meter too, as they appear (main/site/satellite-state.ts)
+    for (const entity of [...siteSensors(state), ...satelliteChargerSensors(state)]) {
       if (this.siteAnnounced.has(entity.objectId)) continue;
       this.siteAnnounced.set(entity.objectId, entity);
       client.publish(discoveryTopic(this.names, entity), JSON.stringify(discoveryPayload(this.names, entity)), { retain: true, qos: 1 });

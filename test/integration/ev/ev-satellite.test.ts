@@ -145,4 +145,78 @@ describe('EV role in serve', () => {
     atMeter.close();
     atSatellite.close();
   }, 90_000);
+
+  it('as a satellite: the meter shows its charger and plans its car, before and with a trip', async () => {
+    const { url } = await chargerSim();
+    const dir = mkdtempSync(join(tmpdir(), 'dm-ev-plan-sat-'));
+    // the meter knows the car (ev.cars, no chargers of its own) and its trips; the garage's satellite charges it
+    const cars = [{ id: 'car_1', name: 'Zoe', batteryKwh: 52, tripNeed: '80%' }];
+    const meterFile = configFile(dir, 'meter.json', { ...meterPart, dataDir: join(dir, 'meter-data'), roles: ['meter'], log: { level: 'warn', file: false }, ev: { cars } });
+    const satelliteToken = issueNamedToken(join(dir, 'meter-data'), 'satellite', 'garage-pi').token;
+    const meter = await startServe(['--config', meterFile, '--port', String(await freePort())], { home: join(dir, 'meter') });
+    processes.push(meter);
+    // mode "off": the car draws nothing, so its SoC stays at the 40 % the user gives
+    const satFile = configFile(dir, 'satellite.json', {
+      roles: ['ev'], log: { level: 'warn', file: false }, bus: { meter: { url: `${meter.origin.replace('http', 'ws')}/ws`, token: satelliteToken, name: 'garage-pi' } },
+      ev: { cars, chargers: [{ id: 'garage', type: 'nrgkick', url, car: 'car_1', mode: 'off' }], grid: '3x400' },
+    });
+    const satellite = await startServe(['--config', satFile, '--port', String(await freePort())], { home: join(dir, 'sat') });
+    processes.push(satellite);
+    const atMeter = await WsProbe.hello(`${meter.origin.replace('http', 'ws')}/ws`, meter.token);
+    const atSatellite = await WsProbe.hello(`${satellite.origin.replace('http', 'ws')}/ws`, satellite.token);
+    const meterState = (): BusState => {
+      let state = {} as BusState;
+      for (const m of atMeter.json()) {
+        if (m.type === 'snapshot') state = m.state as BusState;
+        if (m.type === 'delta') state = applyChanges(state, m as never);
+      }
+      return state;
+    };
+    // the user reads 40 % on the car and says so on the satellite's dashboard
+    await atSatellite.until(() => atSatellite.json().some((m) => m.type === 'snapshot'), 'the satellite\'s snapshot', 10_000);
+    atSatellite.send({ type: 'command', id: 'soc', name: 'ev.soc', args: { charger: 'garage', percent: 40 } });
+    await atSatellite.until(() => atSatellite.json().some((m) => m.id === 'soc' && m.ok === true), 'the SoC taken', 10_000);
+
+    // the meter's ev shows the satellite's charger: plugged, 40 % from the user, and where it runs
+    await atMeter.until(() => meterState().ev?.chargers[0]?.soc?.percent === 40, 'the garage charger at the meter with 40 %', 30_000);
+    expect(meterState().ev!.chargers[0]).toMatchObject({ id: 'garage', satellite: 'garage-pi', plugged: true, soc: { percent: 40, source: 'user' }, mode: 'off' });
+
+    // a car with no trip is planned too: on its charger, plugged, at 40 %
+    const plannedCar = () => meterState().plan?.cars.find((c) => c.id === 'car_1');
+    await atMeter.until(() => plannedCar()?.plugged === true && plannedCar()?.socPct === 40, 'the car planned, plugged at 40 %', 30_000);
+    expect(plannedCar()).toMatchObject({ charger: 'garage', plugged: true, socPct: 40, departures: [] });
+
+    // a trip three hours from now needing 80 % (the car's tripNeed): 52 kWh x (80 - 40) % = 20.8 kWh
+    // into the battery, 20.8 / 0.9 (the default efficiency) = 23.11 kWh from the grid, all before
+    // the departure. Three hours at 11.04 kW (16 A x 3 x 230 V) could give 33 kWh: it can be met.
+    const by = Date.now() + 3 * 3_600_000;
+    atMeter.send({ type: 'command', id: 'sudden', name: 'trips.sudden', args: { car: 'car_1', by } });
+    await atMeter.until(() => (plannedCar()?.departures.length ?? 0) > 0, 'the trip in the plan', 30_000);
+    const plan = meterState().plan!;
+    const index = plan.cars.findIndex((c) => c.id === 'car_1');
+    const departure = plan.cars[index]!.departures[0]!;
+    expect(departure).toMatchObject({ wantedPct: 80, met: true, shortKwh: 0 });
+    const beforeDeparture = plan.quarters.filter((q) => q.start < departure.time).reduce((sum, q) => sum + q.carKwh[index]!, 0);
+    expect(beforeDeparture).toBeGreaterThan(23.11 - 0.05);
+    expect(beforeDeparture).toBeLessThan(23.11 + 0.3);
+    // no problem said about the trip
+    expect(plan.problems.filter((p) => p.car === 'car_1')).toEqual([]);
+
+    // the meter's dashboard cannot set the satellite's charger's mode: it is told where to
+    atMeter.send({ type: 'command', id: 'mode', name: 'ev.mode', args: { charger: 'garage', mode: 'now' } });
+    await atMeter.until(() => atMeter.json().some((m) => m.id === 'mode'), 'the answer to ev.mode', 10_000);
+    expect(atMeter.json().find((m) => m.id === 'mode')).toMatchObject({
+      ok: false, error: { code: 'bad-arguments', message: 'garage-pi\'s charger garage: set its mode on that satellite (its own dashboard)' },
+    });
+
+    // the satellite stops: its charger stays listed at the meter, offline (plug and SoC unknown),
+    // and the plan no longer counts the car as plugged in at 40 %
+    await satellite.stop();
+    await atMeter.until(() => meterState().ev?.chargers[0]?.problem === 'satellite garage-pi: link to the meter lost', 'the charger offline at the meter', 15_000);
+    expect(meterState().ev!.chargers[0]).toMatchObject({ id: 'garage', plugged: false, state: 'unknown', soc: null, reason: { code: 'satellite-offline' } });
+    await atMeter.until(() => plannedCar()?.plugged === false, 'the plan without the plugged car', 30_000);
+    expect(plannedCar()).toMatchObject({ plugged: false, socPct: null });
+    atMeter.close();
+    atSatellite.close();
+  }, 120_000);
 });

@@ -19,6 +19,30 @@ const charging: EvChargerState = {
 };
 
 describe('EvPanel', () => {
+  test('a satellite\'s charger on the meter\'s dashboard: says where it runs, its mode shown but not pressable, no SoC prompt', async () => {
+    const onSatellite = { ...charging, satellite: 'garage-pi', soc: null, socPrompt: true };
+    const w = mountPanel(EvPanel, { charger: onSatellite, stale: false, age: null }, 'nl');
+    expect(w.get('[data-testid=ev-satellite]').text()).toBe('Draait op satelliet garage-pi: stel daar de modus en de laadtoestand in');
+    expect(w.get('[data-testid=ev-mode-solar]').attributes('aria-pressed')).toBe('true');
+    expect(w.get('[data-testid=ev-mode-now]').attributes('disabled')).toBeDefined();
+    await w.get('[data-testid=ev-mode-now]').trigger('click');
+    expect(w.emitted('mode')).toBeUndefined();
+    expect(w.find('[data-testid=ev-soc-prompt]').exists()).toBe(false);
+    // the meter's own charger has neither the line nor disabled buttons
+    const own = mountPanel(EvPanel, { charger: charging, stale: false, age: null });
+    expect(own.find('[data-testid=ev-satellite]').exists()).toBe(false);
+    expect(own.get('[data-testid=ev-mode-now]').attributes('disabled')).toBeUndefined();
+  });
+
+  test('an offline satellite\'s charger says so', () => {
+    const offline = { ...charging, satellite: 'garage-pi', plugged: false, state: 'unknown' as const, soc: null, powerKw: null, phases: [], safe: true,
+      problem: 'satellite garage-pi: no state for 11 s', reason: { code: 'satellite-offline', text: 'satellite garage-pi: no state for 11 s' } };
+    const w = mountPanel(EvPanel, { charger: offline, stale: false, age: null });
+    expect(w.get('[data-testid=ev-reason]').text()).toContain('Satellite offline');
+    expect(w.get('[data-testid=ev-reason-text]').text()).toBe('satellite garage-pi: no state for 11 s');
+    expect(w.get('[data-testid=ev-plugged]').text()).toBe('Not plugged in');
+  });
+
   test('shows the car, the estimated SoC, kW and A per phase, the session, the mode and the reason', () => {
     const w = mountPanel(EvPanel, { charger: charging, stale: false, age: null });
     expect(w.get('[data-testid=ev-car]').text()).toBe('Zoe');
