@@ -50,8 +50,13 @@ describe.skipIf(!haveRecording)(`the app on a dynamic contract ${haveRecording ?
       ], 'entsoe', Z('2022-11-26T12:00Z'));
       seeded.db.close();
 
-      // no token set: Energy-Charts answers today's request with 96 quarters from its start
-      api.energyCharts = (url) => ({ contentType: 'application/json', body: energyChartsJson(Date.parse(url.searchParams.get('start')!) / 1000, 900, Array.from({ length: 96 }, () => 42)) });
+      // no token set: Energy-Charts answers with every quarter of the period asked (today, and
+      // tomorrow too once the day-ahead auction has published, after 13:00 Brussels time)
+      api.energyCharts = (url) => {
+        const start = Date.parse(url.searchParams.get('start')!);
+        const quarters = (Date.parse(url.searchParams.get('end')!) - start) / 900_000;
+        return { contentType: 'application/json', body: energyChartsJson(start / 1000, 900, Array.from({ length: quarters }, () => 42)) };
+      };
       const app = await createApp({ configFile: join(dir, 'config.json'), console: null });
       app.start();
       await until(() => app.hub.current.sources['prices']?.status === 'ok', 'the price state');
