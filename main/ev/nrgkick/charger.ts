@@ -6,6 +6,8 @@ import type {
 } from '../charger.js';
 import { ChargerFailure, type NrgkickControlAnswer, type NrgkickLink } from './link.js';
 import { mapNrgkickStatus } from './status.js';
+import { EnergyLease, leaseAllowanceWh, type EnergyLeaseSettings } from '../energy-lease.js';
+import { chargePowerKw, type GridType } from '../grid.js';
 
 /**
  * The pure half of the NRGkick driver (the model is main/p1/sources/reconnecting.ts): polls
@@ -14,6 +16,12 @@ import { mapNrgkickStatus } from './status.js';
  * failure into a health change said once. Failures are retried with the bus's backoff; a 405
  * (the charger's own solar mode) is backed off for longer instead of fought. All timing comes
  * from the injected timers, whose `now` is monotonic.
+ *
+ * With an energy lease (energy-lease.ts) it also keeps the charger's session energy limit a
+ * short allowance above the energy charged while the car may charge: the charger's local API
+ * has no command timeout, so that limit is what stops the car when this process dies. A lease
+ * change goes in a write of its own, after reading the charger's limit, so a limit the user set
+ * in the NRGkick app meanwhile is seen (and the lower of the two kept) instead of overwritten.
  */
 export interface NrgkickChargerOptions {
   id: string;
@@ -29,6 +37,10 @@ export interface NrgkickChargerOptions {
   phaseSwitching?: boolean;
   log?: Logger;
   random?: () => number;
+  /** how current becomes power, for the lease's allowance; default 3x400 */
+  grid?: GridType;
+  /** the dead-man lease on the charger's energy limit; default none */
+  energyLease?: EnergyLeaseSettings | null;
 }
 
 const MIN_CURRENT_A = 6;
@@ -50,6 +62,15 @@ export class NrgkickCharger implements Charger, PhaseSwitching, EnergyLimit {
   readonly maxCurrentA: number;
   readonly phaseSwitchGuardMs: number;
   readonly phaseSwitchingEnabled: boolean;
+  readonly energyLease: EnergyLeaseSettings | null;
+  private readonly lease: EnergyLease | null;
+  private readonly grid: GridType;
+  /** a limit found on the charger that is not ours (the user's, in the app), Wh; null: none */
+  private appLimitWh: number | null = null;
+  /** a limit asked for through setEnergyLimitKwh while the lease is on, Wh; null: none */
+  private ownLimitWh: number | null = null;
+  /** the first /control read of this process was looked at (a limit then may be a dead controller's lease) */
+  private startLimitSeen = false;
   private readonly link: NrgkickLink;
   private readonly timers: Timers;
   private readonly pollMs: number;
@@ -88,6 +109,9 @@ export class NrgkickCharger implements Charger, PhaseSwitching, EnergyLimit {
     this.phaseSwitchGuardMs = options.phaseSwitchGuardMs ?? 120_000;
     this.phaseSwitchingEnabled = options.phaseSwitching === true;
     this.random = options.random ?? Math.random;
+    this.grid = options.grid ?? '3x400';
+    this.energyLease = options.energyLease ?? null;
+    this.lease = this.energyLease ? new EnergyLease(this.energyLease) : null;
     this.conditions = new ConditionLog(options.log ?? silentLogger());
     this.healthNow = { ok: false, problem: null, message: `${this.description}: not read yet`, sinceMonoMs: this.timers.now() };
   }
@@ -120,6 +144,8 @@ export class NrgkickCharger implements Charger, PhaseSwitching, EnergyLimit {
     this.commandRetryTimer = null;
     if (this.running && !this.stopping) {
       this.stopping = true;
+      // a stopped controller leaves the charger paused, and without a lease of ours (the user's own limit stays)
+      if (this.lease) this.wanted.energyLimitWh = this.ceilingWh() ?? 0;
       this.sendIfChanged();
       while (this.sending) await this.sending;
     }
@@ -152,6 +178,7 @@ export class NrgkickCharger implements Charger, PhaseSwitching, EnergyLimit {
       this.wanted.paused = false;
       this.wanted.currentSetA = Math.round(Math.min(this.maxCurrentA, command.currentA) * 10) / 10;
     }
+    this.updateLease();
     this.sendIfChanged();
   }
 
@@ -162,8 +189,67 @@ export class NrgkickCharger implements Charger, PhaseSwitching, EnergyLimit {
   }
 
   setEnergyLimitKwh(kwh: number): void {
-    this.wanted.energyLimitWh = Math.max(0, Math.round(kwh * 1000));
+    const wh = Math.max(0, Math.round(kwh * 1000));
+    if (this.lease) {
+      this.ownLimitWh = wh > 0 ? wh : null;
+      this.updateLease();
+    } else {
+      this.wanted.energyLimitWh = wh;
+    }
     this.sendIfChanged();
+  }
+
+  /** the lowest limit someone other than the lease wants, Wh; null: none */
+  private ceilingWh(): number | null {
+    const limits = [this.appLimitWh, this.ownLimitWh].filter((w): w is number => w !== null);
+    return limits.length ? Math.min(...limits) : null;
+  }
+
+  /** the power the charger lets the car draw now: the commanded current on the phases in use (measured if more), kW */
+  private allowedKw(): number {
+    const reading = this.last;
+    const drawing = reading?.phases.filter((p) => p.currentA > 0.5).length ?? 0;
+    const phases = drawing > 0 ? drawing : this.wanted.phaseCount ?? this.confirmed?.phaseCount ?? 3;
+    return Math.max(reading?.powerKw ?? 0, chargePowerKw(this.grid, phases, this.wanted.currentSetA ?? 0));
+  }
+
+  /** renew the lease when it is due (energy-lease.ts decides); the write follows through sendIfChanged */
+  private updateLease(): void {
+    if (!this.lease || this.stopping) return;
+    const reading = this.last;
+    const next = this.lease.next({
+      nowMonoMs: this.timers.now(),
+      charging: this.wanted.paused === false && this.wanted.currentSetA !== undefined,
+      sessionWh: reading && reading.state !== 'unplugged' ? Math.round(reading.sessionKwh * 1000) : null,
+      allowedKw: this.allowedKw(),
+      ceilingWh: this.ceilingWh(),
+      heldWh: this.wanted.energyLimitWh ?? this.confirmed?.energyLimitWh ?? 0,
+    });
+    if (next !== null) this.wanted.energyLimitWh = next;
+  }
+
+  /**
+   * The limit on the charger when this process first reads it: one within two leases of the
+   * session's energy is taken for a lease a dead controller left (this one, before a restart)
+   * and is replaced; one further out was set by the user and is kept as the ceiling.
+   */
+  private learnStartLimit(limitWh: number, sessionWh: number | null): void {
+    if (!this.energyLease || limitWh <= 0) return;
+    const largestLease = leaseAllowanceWh(this.energyLease, chargePowerKw(this.grid, 3, this.maxCurrentA));
+    if (sessionWh !== null && limitWh - sessionWh <= 2 * largestLease) return;
+    this.appLimitWh = limitWh;
+  }
+
+  /** read the charger's limit before a lease write: one changed since we last saw it was set by the user */
+  private async learnLimitBeforeLease(): Promise<void> {
+    const had = this.confirmed;
+    const seen = readControl(await this.link.get('/control'), this.description);
+    if (had && seen.energyLimitWh !== had.energyLimitWh) {
+      this.appLimitWh = seen.energyLimitWh > 0 ? seen.energyLimitWh : null;
+      this.conditions.report(`ev ${this.id} energy limit`, `user ${seen.energyLimitWh}`, 'info', `${this.description}: its energy limit was set to ${seen.energyLimitWh / 1000} kWh outside Digital Meter; the lease stays below it`);
+    }
+    this.confirmed = seen;
+    this.updateLease();
   }
 
   /** the /control parameters that differ from what the charger confirmed (all of them before the first answer) */
@@ -187,6 +273,8 @@ export class NrgkickCharger implements Charger, PhaseSwitching, EnergyLimit {
     if (!this.running || this.commandInFlight || this.commandRetryTimer !== null || this.failedWhileStopping) return;
     const changes = this.pendingChanges();
     if (Object.keys(changes).length === 0) return;
+    // the car's current and pause go out at once; a lease change follows in a write of its own
+    if (this.lease && !this.stopping && 'energy_limit' in changes && Object.keys(changes).length > 1) delete changes.energy_limit;
     const sending = this.send(changes);
     this.sending = sending;
     void sending.finally(() => { if (this.sending === sending) this.sending = null; });
@@ -196,18 +284,13 @@ export class NrgkickCharger implements Charger, PhaseSwitching, EnergyLimit {
     this.commandInFlight = true;
     this.inFlight++;
     try {
-      const raw = await this.link.get('/control', changes);
-      const answer = readControl(raw, this.description);
-      for (const [key, value] of Object.entries(changes)) {
-        const echoed = (raw as Record<string, unknown>)[key];
-        if (typeof echoed !== 'number' || Math.abs(echoed - value) > 0.05) {
-          throw new ChargerFailure('read-back', `${this.description} was told ${key}=${value} but answered ${key}=${String(echoed)}: the command did not take, the charger is treated as not under control`);
-        }
+      if (this.lease && !this.stopping && 'energy_limit' in changes) {
+        await this.learnLimitBeforeLease();
+        const limit = this.pendingChanges().energy_limit;
+        // the charger already holds it (the user set the same): nothing to write
+        changes = limit === undefined ? {} : { energy_limit: limit };
       }
-      if ('phase_count' in changes) this.lastPhaseSwitchAt = this.timers.now();
-      this.confirmed = answer;
-      this.commandFailures = 0;
-      this.setCommandProblem(null);
+      if (Object.keys(changes).length > 0) await this.write(changes);
     } catch (error) {
       const failure = toFailure(error);
       this.setCommandProblem(failure);
@@ -230,6 +313,22 @@ export class NrgkickCharger implements Charger, PhaseSwitching, EnergyLimit {
     this.sendIfChanged();
   }
 
+  /** one /control write, checked against its echo */
+  private async write(changes: Record<string, number>): Promise<void> {
+    const raw = await this.link.get('/control', changes);
+    const answer = readControl(raw, this.description);
+    for (const [key, value] of Object.entries(changes)) {
+      const echoed = (raw as Record<string, unknown>)[key];
+      if (typeof echoed !== 'number' || Math.abs(echoed - value) > 0.05) {
+        throw new ChargerFailure('read-back', `${this.description} was told ${key}=${value} but answered ${key}=${String(echoed)}: the command did not take, the charger is treated as not under control`);
+      }
+    }
+    if ('phase_count' in changes) this.lastPhaseSwitchAt = this.timers.now();
+    this.confirmed = answer;
+    this.commandFailures = 0;
+    this.setCommandProblem(null);
+  }
+
   private async poll(): Promise<void> {
     this.pollTimer = null;
     if (!this.running) return;
@@ -240,6 +339,10 @@ export class NrgkickCharger implements Charger, PhaseSwitching, EnergyLimit {
       if (this.confirmed === null && !this.commandInFlight) {
         // learn what the charger is set to, so that the first command sends only what changes
         this.confirmed = readControl(await this.link.get('/control'), this.description);
+        if (!this.startLimitSeen) {
+          this.startLimitSeen = true;
+          this.learnStartLimit(this.confirmed.energyLimitWh, sessionWhOf(values));
+        }
       }
       this.last = readValues(values, this.confirmed, this.timers.now(), this.description);
       this.pollFailures = 0;
@@ -257,6 +360,7 @@ export class NrgkickCharger implements Charger, PhaseSwitching, EnergyLimit {
     }
     if (!this.running || this.stopping) return;
     this.notify();
+    this.updateLease();
     this.sendIfChanged();
     this.pollTimer = this.timers.setTimeout(() => void this.poll(), delay);
   }
@@ -291,6 +395,11 @@ export class NrgkickCharger implements Charger, PhaseSwitching, EnergyLimit {
 function toFailure(error: unknown): ChargerFailure {
   if (error instanceof ChargerFailure) return error;
   return new ChargerFailure('bad-answer', error instanceof Error ? error.message : String(error));
+}
+
+/** the session's charged energy in a /values answer, Wh */
+function sessionWhOf(values: unknown): number | null {
+  return num((values as ValuesAnswer | null)?.energy?.charged_energy);
 }
 
 function num(value: unknown): number | null {

@@ -108,6 +108,12 @@ export class ChargerSimulator {
     return this.model.powerKw();
   }
 
+  /** the charger's warning now, as /values says it: ENERGY_LIMIT_REACHED or NO_WARNING */
+  warningCode(): string {
+    this.model.advanceTo(this.now());
+    return this.model.energyLimitReached() ? 'ENERGY_LIMIT_REACHED' : 'NO_WARNING';
+  }
+
   /** the phases the charge uses now (1 or 3), for the meter's load */
   phasesInUse(): 1 | 3 {
     return this.model.phasesInUse();
@@ -178,7 +184,8 @@ export class ChargerSimulator {
         if (value !== 0 && value !== 1) return send(res, 400, { Response: 'charge_pause must be 0 or 1' });
         next.paused = value === 1;
       } else if (key === 'energy_limit') {
-        next.energyLimitWh = Math.max(0, Math.round(value));
+        if (value < 0 || value > 4_294_967_295) return send(res, 400, { Response: 'energy_limit must be between 0 and 4294967295 Wh' });
+        next.energyLimitWh = Math.round(value);
       } else if (key === 'phase_count') {
         if (!this.options.phaseSwitching) return send(res, 400, { Response: 'Phase switching is not enabled' });
         if (value !== 1 && value !== 3) return send(res, 400, { Response: 'phase_count must be 1 or 3' });
@@ -221,7 +228,7 @@ export class ChargerSimulator {
       },
       general: {
         status: raw ? status.code : status.word, charge_permitted: this.settings.paused ? 0 : 1, relay_state: amps > 0 ? 'CLOSED' : 'OPEN',
-        charge_count: 0, vehicle_connect_time: 0, vehicle_charging_time: 0, warning_code: 'NO_WARNING', error_code: model.errorCode ?? 'NO_ERROR',
+        charge_count: 0, vehicle_connect_time: 0, vehicle_charging_time: 0, warning_code: model.energyLimitReached() ? 'ENERGY_LIMIT_REACHED' : 'NO_WARNING', error_code: model.errorCode ?? 'NO_ERROR',
       },
       temperatures: { housing: 30, connector_l1: 25, connector_l2: 25, connector_l3: 25 },
     };
