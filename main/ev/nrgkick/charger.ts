@@ -71,6 +71,10 @@ export class NrgkickCharger implements Charger, PhaseSwitching, EnergyLimit {
   private ownLimitWh: number | null = null;
   /** the first /control read of this process was looked at (a limit then may be a dead controller's lease) */
   private startLimitSeen = false;
+  /** monotonic ms of the last /control read (none of our writes in between); null: none yet */
+  private controlReadAt: number | null = null;
+  /** /control writes begun, so that a read overtaken by a write is not taken for the charger's state */
+  private writesBegun = 0;
   private readonly link: NrgkickLink;
   private readonly timers: Timers;
   private readonly pollMs: number;
@@ -249,7 +253,28 @@ export class NrgkickCharger implements Charger, PhaseSwitching, EnergyLimit {
       this.conditions.report(`ev ${this.id} energy limit`, `user ${seen.energyLimitWh}`, 'info', `${this.description}: its energy limit was set to ${seen.energyLimitWh / 1000} kWh outside Digital Meter; the lease stays below it`);
     }
     this.confirmed = seen;
+    this.controlReadAt = this.timers.now();
     this.updateLease();
+  }
+
+  /**
+   * While a limit of the user's holds the lease down, no lease write (and so no read before one)
+   * happens: the charger's limit is read every `renewSeconds` instead, so a limit the user raises
+   * or removes in the app is seen and the lease takes over again.
+   */
+  private async rereadUserLimit(): Promise<void> {
+    if (!this.lease || this.appLimitWh === null || this.commandInFlight || this.confirmed === null) return;
+    const now = this.timers.now();
+    if (this.controlReadAt !== null && now - this.controlReadAt < this.lease.settings.renewSeconds * 1000) return;
+    const writes = this.writesBegun;
+    const seen = readControl(await this.link.get('/control'), this.description);
+    // a write of ours crossed the read: its answer is the newer word
+    if (writes !== this.writesBegun || this.commandInFlight || this.confirmed === null) return;
+    this.controlReadAt = now;
+    if (seen.energyLimitWh !== this.confirmed.energyLimitWh) {
+      this.appLimitWh = seen.energyLimitWh > 0 ? seen.energyLimitWh : null;
+      this.confirmed = seen;
+    }
   }
 
   /** the /control parameters that differ from what the charger confirmed (all of them before the first answer) */
@@ -292,7 +317,10 @@ export class NrgkickCharger implements Charger, PhaseSwitching, EnergyLimit {
       }
       if (Object.keys(changes).length > 0) await this.write(changes);
     } catch (error) {
-      const failure = toFailure(error);
+      let failure = toFailure(error);
+      if ('energy_limit' in changes && (failure.problem === 'http' || failure.problem === 'read-back')) {
+        failure = new ChargerFailure(failure.problem, `${failure.message} (writing its energy limit, the lease that stops the car if Digital Meter dies: for a charger that cannot hold one, set "energyLease": false)`);
+      }
       this.setCommandProblem(failure);
       // a read-back mismatch means our idea of the charger is wrong: ask afresh next time
       if (failure.problem === 'read-back') this.confirmed = null;
@@ -315,6 +343,7 @@ export class NrgkickCharger implements Charger, PhaseSwitching, EnergyLimit {
 
   /** one /control write, checked against its echo */
   private async write(changes: Record<string, number>): Promise<void> {
+    this.writesBegun++;
     const raw = await this.link.get('/control', changes);
     const answer = readControl(raw, this.description);
     for (const [key, value] of Object.entries(changes)) {
@@ -339,12 +368,14 @@ export class NrgkickCharger implements Charger, PhaseSwitching, EnergyLimit {
       if (this.confirmed === null && !this.commandInFlight) {
         // learn what the charger is set to, so that the first command sends only what changes
         this.confirmed = readControl(await this.link.get('/control'), this.description);
+        this.controlReadAt = this.timers.now();
         if (!this.startLimitSeen) {
           this.startLimitSeen = true;
           this.learnStartLimit(this.confirmed.energyLimitWh, sessionWhOf(values));
         }
       }
       this.last = readValues(values, this.confirmed, this.timers.now(), this.description);
+      await this.rereadUserLimit();
       this.pollFailures = 0;
       // the charger just answered with our credentials: a command that failed to reach it or was
       // refused them is no longer a reason to distrust it (else a paused charger, with nothing new

@@ -157,7 +157,7 @@ describe('NRGkick driver: the energy lease', () => {
     expect(rig.sim.current()).toMatchObject({ paused: true, energyLimitWh: 0 });
   });
 
-  it('keeps the user\'s own limit from the app when it is the lower, and stops there without raising it', async () => {
+  it('keeps the user\'s own limit from the app when it is the lower, stops there without raising it, and leases again when the user raises theirs', async () => {
     const rig = await setup();
     rig.sim.plug(CAR);
     // the user's 5 kWh limit, set in the app before we start: far beyond one lease, so theirs
@@ -182,10 +182,18 @@ describe('NRGkick driver: the energy lease', () => {
     expect(rig.sim.powerKw()).toBe(0);
     expect(a.driver.reading()).toMatchObject({ state: 'connected', powerKw: 0 });
     expect(a.driver.health()).toMatchObject({ ok: true, problem: null });
-    // stopped in order: paused, and the user's limit left as they set it
+    // the user raises theirs to 3 kWh in the app: with no lease write to make, the driver reads the
+    // charger's limit every 5 s while the user's holds it down, sees it, and its lease takes over
+    await control(rig.url, 'energy_limit=3000');
+    for (let t = 0; t < 8; t++) { rig.moveCar(1500); a.timers.advance(1500); await a.settle(); }
+    expect(rig.sim.warningCode()).toBe('NO_WARNING');
+    expect(rig.sim.powerKw()).toBeCloseTo(11.04, 2);
+    // a lease again: the energy charged then + 46 Wh at most, far below the user's 3000 Wh
+    expect(rig.sim.current().energyLimitWh - rig.sim.model.sessionWh).toBeLessThanOrEqual(46);
+    // stopped in order: paused, and the user's limit put back as they set it
     drivers.splice(drivers.indexOf(a.driver), 1);
     a.driver.command({ currentA: 0 });
     await a.driver.stop();
-    expect(rig.sim.current()).toMatchObject({ paused: true, energyLimitWh: 30 });
+    expect(rig.sim.current()).toMatchObject({ paused: true, energyLimitWh: 3000 });
   });
 });
