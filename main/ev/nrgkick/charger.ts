@@ -75,6 +75,11 @@ export class NrgkickCharger implements Charger, PhaseSwitching, EnergyLimit {
   private controlReadAt: number | null = null;
   /** /control writes begun, so that a read overtaken by a write is not taken for the charger's state */
   private writesBegun = 0;
+  /**
+   * limits we sent whose answer never came (a timeout, a lost answer): the charger may hold one
+   * of them, and finding it there is not the user's doing
+   */
+  private readonly unconfirmedLimitsWh = new Set<number>();
   private readonly link: NrgkickLink;
   private readonly timers: Timers;
   private readonly pollMs: number;
@@ -248,13 +253,18 @@ export class NrgkickCharger implements Charger, PhaseSwitching, EnergyLimit {
   private async learnLimitBeforeLease(): Promise<void> {
     const had = this.confirmed;
     const seen = readControl(await this.link.get('/control'), this.description);
-    if (had && seen.energyLimitWh !== had.energyLimitWh) {
+    if (had && this.setByUser(seen.energyLimitWh, had.energyLimitWh)) {
       this.appLimitWh = seen.energyLimitWh > 0 ? seen.energyLimitWh : null;
       this.conditions.report(`ev ${this.id} energy limit`, `user ${seen.energyLimitWh}`, 'info', `${this.description}: its energy limit was set to ${seen.energyLimitWh / 1000} kWh outside Digital Meter; the lease stays below it`);
     }
     this.confirmed = seen;
     this.controlReadAt = this.timers.now();
     this.updateLease();
+  }
+
+  /** a limit on the charger that is neither the one it confirmed to us nor one we sent without an answer */
+  private setByUser(seenWh: number, confirmedWh: number): boolean {
+    return seenWh !== confirmedWh && !this.unconfirmedLimitsWh.has(seenWh);
   }
 
   /**
@@ -271,7 +281,7 @@ export class NrgkickCharger implements Charger, PhaseSwitching, EnergyLimit {
     // a write of ours crossed the read: its answer is the newer word
     if (writes !== this.writesBegun || this.commandInFlight || this.confirmed === null) return;
     this.controlReadAt = now;
-    if (seen.energyLimitWh !== this.confirmed.energyLimitWh) {
+    if (this.setByUser(seen.energyLimitWh, this.confirmed.energyLimitWh)) {
       this.appLimitWh = seen.energyLimitWh > 0 ? seen.energyLimitWh : null;
       this.confirmed = seen;
     }
@@ -344,6 +354,7 @@ export class NrgkickCharger implements Charger, PhaseSwitching, EnergyLimit {
   /** one /control write, checked against its echo */
   private async write(changes: Record<string, number>): Promise<void> {
     this.writesBegun++;
+    if (changes.energy_limit !== undefined) this.unconfirmedLimitsWh.add(changes.energy_limit);
     const raw = await this.link.get('/control', changes);
     const answer = readControl(raw, this.description);
     for (const [key, value] of Object.entries(changes)) {
@@ -354,6 +365,7 @@ export class NrgkickCharger implements Charger, PhaseSwitching, EnergyLimit {
     }
     if ('phase_count' in changes) this.lastPhaseSwitchAt = this.timers.now();
     this.confirmed = answer;
+    if (changes.energy_limit !== undefined) this.unconfirmedLimitsWh.clear();
     this.commandFailures = 0;
     this.setCommandProblem(null);
   }

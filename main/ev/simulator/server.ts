@@ -31,6 +31,8 @@ export interface ChargerFaults {
   delayMs: number;
   /** every connection is cut without an answer */
   drop: boolean;
+  /** every request is carried out (a write applied), then its connection cut instead of answered: the answer lost */
+  loseAnswer: boolean;
   /** /control writes are answered with current_set off by this much, and not applied */
   echoOffsetA: number;
   /** every request answers this HTTP status (e.g. 500); 0: none */
@@ -46,7 +48,7 @@ export interface RecordedRequest {
   atMs: number;
 }
 
-const NO_FAULTS: ChargerFaults = { solarMode: false, delayMs: 0, drop: false, echoOffsetA: 0, httpStatus: 0 };
+const NO_FAULTS: ChargerFaults = { solarMode: false, delayMs: 0, drop: false, loseAnswer: false, echoOffsetA: 0, httpStatus: 0 };
 
 export class ChargerSimulator {
   readonly faults: ChargerFaults = { ...NO_FAULTS };
@@ -140,6 +142,11 @@ export class ChargerSimulator {
     if (this.faults.drop) {
       req.socket.destroy();
       return;
+    }
+    if (this.faults.loseAnswer) {
+      // carried out below as usual; what would be sent is dropped with the connection
+      res.writeHead = (() => res) as typeof res.writeHead;
+      res.end = (() => { req.socket.destroy(); return res; }) as typeof res.end;
     }
     const answer = (): void => this.answer(req, res, url.pathname, url.searchParams);
     if (this.faults.delayMs > 0) setTimeout(answer, this.faults.delayMs); else answer();

@@ -84,9 +84,9 @@ describe('NRGkick driver: the energy lease', () => {
     sim = new ChargerSimulator({ grid: '3x400', now: () => simMs });
     const url = await sim.listen();
     const s = sim;
-    const start = (atMs: number) => {
+    const start = (atMs: number, timeoutMs = 2000) => {
       const timers = new ManualTimers(atMs);
-      const driver = new NrgkickCharger({ id: 'garage', link: createNrgkickLink({ baseUrl: url }), timers, maxCurrentA: 16, pollMs: 1500, random: () => 0, grid: '3x400', energyLease: LEASE });
+      const driver = new NrgkickCharger({ id: 'garage', link: createNrgkickLink({ baseUrl: url, timeoutMs }), timers, maxCurrentA: 16, pollMs: 1500, random: () => 0, grid: '3x400', energyLease: LEASE });
       drivers.push(driver);
       driver.start();
       const settle = () => waitFor('the driver settled', () => driver.requestsInFlight() === 0 && (driver.reading()?.atMonoMs ?? -1) === timers.now());
@@ -195,5 +195,34 @@ describe('NRGkick driver: the energy lease', () => {
     a.driver.command({ currentA: 0 });
     await a.driver.stop();
     expect(rig.sim.current()).toMatchObject({ paused: true, energyLimitWh: 3000 });
+  });
+
+  it('a lease write whose answer never came but which the charger applied is not taken for the user\'s limit', async () => {
+    const rig = await setup();
+    rig.sim.plug(CAR);
+    const a = rig.start(0);
+    await a.settle();
+    a.driver.command({ currentA: 16 });
+    await waitFor('the lease written', () => rig.sim.current().energyLimitWh === 46 && a.driver.requestsInFlight() === 0);
+    // the next lease write is carried out by the charger, but its answer is lost on the way
+    let lost: number | null = null;
+    rig.sim.onRequest((r) => {
+      if (lost !== null || !('energy_limit' in r.query)) return;
+      lost = Number(r.query.energy_limit);
+      rig.sim.faults.loseAnswer = true;
+      setImmediate(() => { rig.sim.faults.loseAnswer = false; });
+    });
+    for (let t = 0; t < 4; t++) { rig.moveCar(1500); a.timers.advance(1500); await a.settle(); }
+    expect(lost).not.toBeNull();
+    expect(rig.sim.current().energyLimitWh).toBe(lost);
+    expect(a.driver.health().problem).toBe('unreachable');
+    // 40 s on: the lease goes on above the value that was applied unseen (not held down to it), the car never stops
+    for (let t = 0; t < 27; t++) {
+      rig.moveCar(1500); a.timers.advance(1500); await a.settle();
+      expect(rig.sim.warningCode()).toBe('NO_WARNING');
+    }
+    expect(rig.sim.powerKw()).toBeCloseTo(11.04, 2);
+    expect(rig.sim.current().energyLimitWh - rig.sim.model.sessionWh).toBeLessThanOrEqual(46);
+    expect(a.driver.health()).toMatchObject({ ok: true, problem: null });
   });
 });
