@@ -8,7 +8,7 @@ import type { SiteGrant } from '../../../shared/site/contract.js';
 
 export interface ChargerCommand { t: number; paused: boolean; currentA: number }
 /** a write of the charger's energy limit alone (the EV driver's lease), Wh; 0: none */
-export interface EnergyLimitWrite { t: number; limitWh: number }
+export interface EnergyLimitWrite { t: number; limitWh: number; /** the session's energy when it arrived */ sessionWh: number }
 /** what the car drew, as the charger simulator said it when it changed */
 export interface CarPower { t: number; kw: number; warning: string; sessionWh: number; limitWh: number }
 export interface BatteryCommand { t: number; kw: number | null }
@@ -35,7 +35,7 @@ export class DeviceRecords {
     switch (line.type) {
       case 'charger': {
         const q = line.query as Record<string, string>;
-        if ('energy_limit' in q) this.energyLimits.push({ t, limitWh: Number(q.energy_limit) });
+        if ('energy_limit' in q) this.energyLimits.push({ t, limitWh: Number(q.energy_limit), sessionWh: line.sessionWh as number });
         if (!('charge_pause' in q) && !('current_set' in q)) break;
         if ('charge_pause' in q) this.chargerState.paused = q.charge_pause === '1';
         if ('current_set' in q) this.chargerState.currentA = Number(q.current_set);

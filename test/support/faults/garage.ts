@@ -41,7 +41,8 @@ const charger = new ChargerSimulator({ grid: '3x400' });
 const chargerUrl = await charger.listen(0, '127.0.0.1');
 charger.plug({ batteryKwh: 52, maxPhases: 3, maxCurrentA: 16, socPercent: 40 });
 charger.onRequest((request) => {
-  if (request.path === '/control') say({ type: 'charger', t: Number(request.arrivedNs) / 1e6, query: request.query });
+  // with the session's energy when it arrived: how much a lease (energy_limit) left the car
+  if (request.path === '/control') say({ type: 'charger', t: Number(request.arrivedNs) / 1e6, query: request.query, sessionWh: (charger.powerKw(), charger.model.sessionWh) });
 });
 
 // the car's power and the charger's warning, said when they change (a step of 0.5 kW or more, a
