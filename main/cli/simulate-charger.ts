@@ -24,7 +24,8 @@ it, so the EV controller can be tried without a charger.
   --user NAME       require HTTP Basic auth with this user (and --password)
   --password TEXT
   --phase-switching accept phase_count writes
-Every /control write received is printed to stderr with the time it arrived.
+Every /control write received is printed to stderr with the time it arrived, and so is the
+charger's stop at its energy limit (warning ENERGY_LIMIT_REACHED) and its end.
 `;
 
 const CONTROL_KEYS = new Set(['current_set', 'charge_pause', 'energy_limit', 'phase_count']);
@@ -87,11 +88,20 @@ export async function run(args: string[]): Promise<number> {
     if (request.path !== '/control' || writes.length === 0) return;
     process.stderr.write(`${new Date(request.atMs).toISOString()} control ${writes.map(([k, v]) => `${k}=${v}`).join(' ')}\n`);
   });
+  // the charger's own stops at its energy limit, said when they begin and end (a dead controller's lease running out)
+  let warning = simulator.warningCode();
+  const warnings = setInterval(() => {
+    const now = simulator.warningCode();
+    if (now === warning) return;
+    warning = now;
+    process.stderr.write(`${new Date().toISOString()} warning ${now} (energy limit ${simulator.current().energyLimitWh} Wh)\n`);
+  }, 200);
   const abort = new AbortController();
   const stop = () => abort.abort();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   await once(abort.signal, 'abort');
+  clearInterval(warnings);
   await simulator.close();
   return 0;
 }

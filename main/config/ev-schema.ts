@@ -48,6 +48,18 @@ export const carSchema = z.object({
   socSource: socSourceSchema.optional(),
 }).strict();
 
+/**
+ * The dead-man on a charger's own energy limit (main/ev/energy-lease.ts): while the car may
+ * charge, the limit is kept `seconds` of the commanded power (at least `minWh`) above the energy
+ * charged and renewed every `renewSeconds` (sooner when half is used), so a dead controller
+ * leaves the car charging for that long at most.
+ */
+export const energyLeaseSchema = z.object({
+  seconds: z.number().min(5).max(600).default(60),
+  minWh: z.number().min(1).max(2000).default(50),
+  renewSeconds: z.number().min(1).max(300).default(20),
+}).strict().refine((lease) => lease.renewSeconds < lease.seconds, { message: 'renewSeconds must be shorter than seconds: a lease is renewed before it runs out', path: ['renewSeconds'] });
+
 export const chargerConfigSchema = z.object({
   id: deviceIdSchema,
   type: z.literal('nrgkick'),
@@ -66,6 +78,8 @@ export const chargerConfigSchema = z.object({
   /** without a fresh grant: 0 pauses; 6-32 keeps charging at that current (a car that must not stop) */
   safeCurrentA: z.number().min(0).max(32).refine((a) => a === 0 || a >= 6, 'either 0 (pause) or at least 6 A').default(0),
   pollSeconds: z.number().min(1).max(2).default(1.5),
+  /** the NRGkick's local API has no command timeout: its energy limit is the dead-man; false turns it off */
+  energyLease: z.union([z.literal(false), energyLeaseSchema]).default({ seconds: 60, minWh: 50, renewSeconds: 20 }),
 }).strict();
 
 export const evControlSchema = z.object({

@@ -4,6 +4,7 @@
  * abilities (phase switching, an energy limit) are separate interfaces that a charger may also
  * implement; the controller asks at run time with the guards below instead of assuming them.
  */
+import type { EnergyLeaseSettings } from './energy-lease.js';
 
 /** What the charger says about the car: our four words, plus the charger's own. */
 export type ChargerState = 'unplugged' | 'connected' | 'charging' | 'error';
@@ -80,10 +81,17 @@ export interface PhaseSwitching {
   switchPhases(phases: 1 | 3): void;
 }
 
-/** A charger that stops by itself after an amount of energy. */
+/**
+ * A charger that stops by itself after an amount of energy in the session. With an energy lease
+ * (energy-lease.ts) the driver also uses that limit as a dead-man: kept a short allowance above
+ * the energy charged while the car may charge, so a dead controller leaves the car charging for
+ * that allowance at most.
+ */
 export interface EnergyLimit {
-  /** 0 removes the limit */
+  /** a limit of the session's energy; 0 removes it (with a lease on, the lower of it and the lease is held) */
   setEnergyLimitKwh(kwh: number): void;
+  /** the dead-man lease on that limit; null when off */
+  readonly energyLease: EnergyLeaseSettings | null;
 }
 
 export function canSwitchPhases(charger: Charger): charger is Charger & PhaseSwitching {

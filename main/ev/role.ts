@@ -46,10 +46,11 @@ export interface EvRoleOptions {
   wallNow?: () => number;
 }
 
-export function createNrgkickCharger(config: ChargerConfig, timers: Timers, log?: Logger): Charger {
+export function createNrgkickCharger(config: ChargerConfig, timers: Timers, log?: Logger, grid?: GridType): Charger {
   return new NrgkickCharger({
     id: config.id, link: createNrgkickLink({ baseUrl: config.url, username: config.username, password: config.password }),
     timers, maxCurrentA: config.maxCurrentA, pollMs: config.pollSeconds * 1000, phaseSwitching: config.phaseSwitching, log,
+    grid, energyLease: config.energyLease === false ? null : config.energyLease,
   });
 }
 
@@ -82,7 +83,7 @@ export class EvRole {
     this.log = options.log ?? silentLogger();
     const { config, timers } = options;
     for (const chargerConfig of config.chargers) {
-      const charger = options.createCharger?.(chargerConfig, timers) ?? createNrgkickCharger(chargerConfig, timers, this.log);
+      const charger = options.createCharger?.(chargerConfig, timers) ?? createNrgkickCharger(chargerConfig, timers, this.log, config.grid ?? options.grid ?? '3x400');
       const loop: ChargerLoop = new ChargerLoop({
         setup: { device: chargerConfig.id, grid: config.grid ?? options.grid ?? '3x400', firstPhase: chargerConfig.firstPhase, safeCurrentA: chargerConfig.safeCurrentA, control: config.control },
         charger, link: options.link, timers, cars: config.cars, carId: chargerConfig.car ?? null, mode: chargerConfig.mode,

@@ -9,8 +9,9 @@
  * test/integration/crash-safety.test.ts does for replay): the feed resumes after the telegram the
  * database last holds, so both saw the same telegrams. The devices are checked from the
  * simulators' records: safe within 3 s of the last telegram their satellite saw at every kill;
- * the battery back in its own mode by its revert timeout when its satellite dies; running again
- * after every restart.
+ * the battery back in its own mode by its revert timeout when its satellite dies, the car stopped
+ * by the charger itself at its energy lease when the EV satellite dies; running again after every
+ * restart.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,7 +20,7 @@ import { monoMs } from '../support/faults/fault-proxy.js';
 import { until } from './support/garage-harness.js';
 import { integrity, ledgerTables, prng, replayInto, simulatedRecording, withoutRunningQuarter } from './support/ledger-tables.js';
 import { P1Feeder, storedLastTelegramTime, telegramsOf } from './support/p1-feeder.js';
-import { SATELLITE_NAME, Site } from './support/site.js';
+import { EV_LEASE, SATELLITE_NAME, Site } from './support/site.js';
 
 const SAFE_BOUND_MS = 3000;
 const REVERT_S = 10;
@@ -142,21 +143,48 @@ describe('killed roles: the meter 20 times under load, then each satellite', () 
     console.log(figures.at(-1));
   }, 180_000);
 
-  it('the EV satellite SIGKILLed while charging: nothing can pause the charger until it is back; restarted, it takes the charger over at once', async () => {
-    await until('the car charging', () => r().chargerRunning(), 150_000);
-    const before = r().charger.at(-1)!;
+  it('the EV satellite SIGKILLed while charging: the charger stops the car by itself when its energy lease runs out; restarted, the satellite takes it over and the car charges again', async () => {
+    // the car charging (16 A = 3 x 230 V x 16 A = 11.04 kW when the budget allows it all), and a
+    // lease written at the power it draws since its last change
+    await until('the car charging', () => r().chargerRunning() && r().carKw() > 1, 150_000);
+    await until('a lease renewed at the power the car draws', () => r().energyLimits.some((w) => w.t > r().car.at(-1)!.t), 30_000);
+    const kw = r().carKw();
     const killedAt = monoMs();
     await site.kill(site.satellites.get('ev')!);
-    await new Promise((resolve) => setTimeout(resolve, 5000));
-    // the NRGkick's local API has no timeout of its own: with its controller dead it keeps the last setting
+    const lease = r().energyLimits.at(-1)!;
+    // the NRGkick's local API has no command timeout; its energy limit is the dead-man: the lease
+    // is 15 s of the commanded power (at 11.04 kW: 11.04 x 15 / 3.6 = 46 Wh) above the energy the
+    // satellite last read (up to a poll, 1.5 s, before the write), so at the power it was set for
+    // the car reaches it within 15 s of the write, then falls in 0.8 s at most (16 A at 20 A/s),
+    // seen by the harness within 0.1 s
+    const leaseWh = Math.max(EV_LEASE.minWh, (kw * EV_LEASE.seconds) / 3.6);
+    await until('the car stopped by the charger itself', () => r().carStoppedAfter(killedAt) !== null, (46 / kw) * 3600 + 15_000);
+    const stop = r().carStoppedAfter(killedAt)!;
+    expect(stop.warning).toBe('ENERGY_LIMIT_REACHED');
+    expect(stop.limitWh).toBe(lease.limitWh);
+    // nobody commanded it: no write reached the charger after the kill
     expect(r().charger.filter((c) => c.t > killedAt)).toEqual([]);
+    expect(r().energyLimits.filter((w) => w.t > killedAt)).toEqual([]);
+    // the lease left the car at most 46 Wh (15 s at the 11.04 kW of 16 A, the most it draws here),
+    // and the car, drawing `kw` from the lease's write to its stop (no command in between), used
+    // them up in remaining / kw x 3.6 s, then fell and was seen (1 s for a loaded machine's timers)
+    const remainingWh = lease.limitWh - lease.sessionWh;
+    expect(remainingWh).toBeLessThanOrEqual(46);
+    const expectedMs = (remainingWh / kw) * 3600 + 800 + 100;
+    expect(stop.t - lease.t).toBeLessThan(expectedMs + 1000);
+    // what it charged past the limit: the fall, 16 A -> 0 in 0.8 s at 11.04 kW on average half = 1.2 Wh
+    expect(stop.sessionWh - lease.limitWh).toBeLessThan(2);
     const restartAt = monoMs();
     await site.startSatellite('ev');
     const conns = () => r().conns(SATELLITE_NAME.ev);
     const grantedAgain = () => r().grants.find((g) => g.t > restartAt && conns().has(g.conn) && g.grant.device === 'garage');
     await until('grants for the charger again', () => grantedAgain() !== undefined, 60_000);
-    await until('the car charging under the restarted satellite', () => r().chargerRunning(), 150_000);
-    figures.push(`EV satellite SIGKILLed: the charger stayed at ${before.currentA} A for the ${((restartAt - killedAt) / 1000).toFixed(0)} s it was down (no timeout in the NRGkick's local API; nothing else can pause it); restarted, grants ${((grantedAgain()!.t - restartAt) / 1000).toFixed(1)} s after the restart`);
+    // the restarted satellite takes the reached limit for a dead controller's lease and raises it: the car draws again
+    const drawingAgain = () => r().car.find((c) => c.t > restartAt && c.kw > 1);
+    await until('the car drawing again under the restarted satellite', () => drawingAgain() !== undefined, 150_000);
+    expect(drawingAgain()!.warning).toBe('NO_WARNING');
+    expect(drawingAgain()!.limitWh).toBeGreaterThan(lease.limitWh);
+    figures.push(`EV satellite SIGKILLed while charging at ${kw.toFixed(2)} kW: the charger stopped the car by itself (ENERGY_LIMIT_REACHED, no command) ${((stop.t - killedAt) / 1000).toFixed(2)} s after the kill, ${((stop.t - lease.t) / 1000).toFixed(2)} s after the last lease write, which left it ${remainingWh.toFixed(1)} Wh (${((remainingWh / kw) * 3.6).toFixed(1)} s at that power; lease ${EV_LEASE.seconds} s = ${leaseWh.toFixed(0)} Wh, renewed every ${EV_LEASE.renewSeconds} s), ${(stop.sessionWh - lease.limitWh).toFixed(1)} Wh past it; restarted, grants ${((grantedAgain()!.t - restartAt) / 1000).toFixed(1)} s and the car drawing again ${((drawingAgain()!.t - restartAt) / 1000).toFixed(1)} s after the restart`);
     console.log(figures.at(-1));
   }, 300_000);
 });

@@ -61,7 +61,8 @@ export async function startDeviceRig(): Promise<DeviceRig> {
       await waitFor('the MQTT bridge online', () => status.at(-1)?.payload === 'online', timeoutMs);
     },
     lastCommands: () => {
-      const lastCharger = controlWrites().at(-1);
+      // the last command of the car's current or pause (the EV driver's energy lease is taken off after the pause)
+      const lastCharger = controlWrites().filter((r) => 'charge_pause' in r.query || 'current_set' in r.query).at(-1);
       const lastBattery = battery.writes.at(-1);
       return {
         chargerPause: lastCharger?.query.charge_pause === '1' ? { atMs: lastCharger.atMs } : null,

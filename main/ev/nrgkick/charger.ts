@@ -6,6 +6,8 @@ import type {
 } from '../charger.js';
 import { ChargerFailure, type NrgkickControlAnswer, type NrgkickLink } from './link.js';
 import { mapNrgkickStatus } from './status.js';
+import { EnergyLease, leaseAllowanceWh, type EnergyLeaseSettings } from '../energy-lease.js';
+import { chargePowerKw, type GridType } from '../grid.js';
 
 /**
  * The pure half of the NRGkick driver (the model is main/p1/sources/reconnecting.ts): polls
@@ -14,6 +16,12 @@ import { mapNrgkickStatus } from './status.js';
  * failure into a health change said once. Failures are retried with the bus's backoff; a 405
  * (the charger's own solar mode) is backed off for longer instead of fought. All timing comes
  * from the injected timers, whose `now` is monotonic.
+ *
+ * With an energy lease (energy-lease.ts) it also keeps the charger's session energy limit a
+ * short allowance above the energy charged while the car may charge: the charger's local API
+ * has no command timeout, so that limit is what stops the car when this process dies. A lease
+ * change goes in a write of its own, after reading the charger's limit, so a limit the user set
+ * in the NRGkick app meanwhile is seen (and the lower of the two kept) instead of overwritten.
  */
 export interface NrgkickChargerOptions {
   id: string;
@@ -29,6 +37,10 @@ export interface NrgkickChargerOptions {
   phaseSwitching?: boolean;
   log?: Logger;
   random?: () => number;
+  /** how current becomes power, for the lease's allowance; default 3x400 */
+  grid?: GridType;
+  /** the dead-man lease on the charger's energy limit; default none */
+  energyLease?: EnergyLeaseSettings | null;
 }
 
 const MIN_CURRENT_A = 6;
@@ -50,6 +62,24 @@ export class NrgkickCharger implements Charger, PhaseSwitching, EnergyLimit {
   readonly maxCurrentA: number;
   readonly phaseSwitchGuardMs: number;
   readonly phaseSwitchingEnabled: boolean;
+  readonly energyLease: EnergyLeaseSettings | null;
+  private readonly lease: EnergyLease | null;
+  private readonly grid: GridType;
+  /** a limit found on the charger that is not ours (the user's, in the app), Wh; null: none */
+  private appLimitWh: number | null = null;
+  /** a limit asked for through setEnergyLimitKwh while the lease is on, Wh; null: none */
+  private ownLimitWh: number | null = null;
+  /** the first /control read of this process was looked at (a limit then may be a dead controller's lease) */
+  private startLimitSeen = false;
+  /** monotonic ms of the last /control read (none of our writes in between); null: none yet */
+  private controlReadAt: number | null = null;
+  /** /control writes begun, so that a read overtaken by a write is not taken for the charger's state */
+  private writesBegun = 0;
+  /**
+   * limits we sent whose answer never came (a timeout, a lost answer): the charger may hold one
+   * of them, and finding it there is not the user's doing
+   */
+  private readonly unconfirmedLimitsWh = new Set<number>();
   private readonly link: NrgkickLink;
   private readonly timers: Timers;
   private readonly pollMs: number;
@@ -88,6 +118,9 @@ export class NrgkickCharger implements Charger, PhaseSwitching, EnergyLimit {
     this.phaseSwitchGuardMs = options.phaseSwitchGuardMs ?? 120_000;
     this.phaseSwitchingEnabled = options.phaseSwitching === true;
     this.random = options.random ?? Math.random;
+    this.grid = options.grid ?? '3x400';
+    this.energyLease = options.energyLease ?? null;
+    this.lease = this.energyLease ? new EnergyLease(this.energyLease) : null;
     this.conditions = new ConditionLog(options.log ?? silentLogger());
     this.healthNow = { ok: false, problem: null, message: `${this.description}: not read yet`, sinceMonoMs: this.timers.now() };
   }
@@ -120,6 +153,8 @@ export class NrgkickCharger implements Charger, PhaseSwitching, EnergyLimit {
     this.commandRetryTimer = null;
     if (this.running && !this.stopping) {
       this.stopping = true;
+      // a stopped controller leaves the charger paused, and without a lease of ours (the user's own limit stays)
+      if (this.lease) this.wanted.energyLimitWh = this.ceilingWh() ?? 0;
       this.sendIfChanged();
       while (this.sending) await this.sending;
     }
@@ -152,6 +187,7 @@ export class NrgkickCharger implements Charger, PhaseSwitching, EnergyLimit {
       this.wanted.paused = false;
       this.wanted.currentSetA = Math.round(Math.min(this.maxCurrentA, command.currentA) * 10) / 10;
     }
+    this.updateLease();
     this.sendIfChanged();
   }
 
@@ -162,8 +198,93 @@ export class NrgkickCharger implements Charger, PhaseSwitching, EnergyLimit {
   }
 
   setEnergyLimitKwh(kwh: number): void {
-    this.wanted.energyLimitWh = Math.max(0, Math.round(kwh * 1000));
+    const wh = Math.max(0, Math.round(kwh * 1000));
+    if (this.lease) {
+      this.ownLimitWh = wh > 0 ? wh : null;
+      this.updateLease();
+    } else {
+      this.wanted.energyLimitWh = wh;
+    }
     this.sendIfChanged();
+  }
+
+  /** the lowest limit someone other than the lease wants, Wh; null: none */
+  private ceilingWh(): number | null {
+    const limits = [this.appLimitWh, this.ownLimitWh].filter((w): w is number => w !== null);
+    return limits.length ? Math.min(...limits) : null;
+  }
+
+  /** the power the charger lets the car draw now: the commanded current on the phases in use (measured if more), kW */
+  private allowedKw(): number {
+    const reading = this.last;
+    const drawing = reading?.phases.filter((p) => p.currentA > 0.5).length ?? 0;
+    const phases = drawing > 0 ? drawing : this.wanted.phaseCount ?? this.confirmed?.phaseCount ?? 3;
+    return Math.max(reading?.powerKw ?? 0, chargePowerKw(this.grid, phases, this.wanted.currentSetA ?? 0));
+  }
+
+  /** renew the lease when it is due (energy-lease.ts decides); the write follows through sendIfChanged */
+  private updateLease(): void {
+    if (!this.lease || this.stopping) return;
+    const reading = this.last;
+    const next = this.lease.next({
+      nowMonoMs: this.timers.now(),
+      charging: this.wanted.paused === false && this.wanted.currentSetA !== undefined,
+      sessionWh: reading && reading.state !== 'unplugged' ? Math.round(reading.sessionKwh * 1000) : null,
+      allowedKw: this.allowedKw(),
+      ceilingWh: this.ceilingWh(),
+      heldWh: this.wanted.energyLimitWh ?? this.confirmed?.energyLimitWh ?? 0,
+    });
+    if (next !== null) this.wanted.energyLimitWh = next;
+  }
+
+  /**
+   * The limit on the charger when this process first reads it: one within two leases of the
+   * session's energy is taken for a lease a dead controller left (this one, before a restart)
+   * and is replaced; one further out was set by the user and is kept as the ceiling.
+   */
+  private learnStartLimit(limitWh: number, sessionWh: number | null): void {
+    if (!this.energyLease || limitWh <= 0) return;
+    const largestLease = leaseAllowanceWh(this.energyLease, chargePowerKw(this.grid, 3, this.maxCurrentA));
+    if (sessionWh !== null && limitWh - sessionWh <= 2 * largestLease) return;
+    this.appLimitWh = limitWh;
+  }
+
+  /** read the charger's limit before a lease write: one changed since we last saw it was set by the user */
+  private async learnLimitBeforeLease(): Promise<void> {
+    const had = this.confirmed;
+    const seen = readControl(await this.link.get('/control'), this.description);
+    if (had && this.setByUser(seen.energyLimitWh, had.energyLimitWh)) {
+      this.appLimitWh = seen.energyLimitWh > 0 ? seen.energyLimitWh : null;
+      this.conditions.report(`ev ${this.id} energy limit`, `user ${seen.energyLimitWh}`, 'info', `${this.description}: its energy limit was set to ${seen.energyLimitWh / 1000} kWh outside Digital Meter; the lease stays below it`);
+    }
+    this.confirmed = seen;
+    this.controlReadAt = this.timers.now();
+    this.updateLease();
+  }
+
+  /** a limit on the charger that is neither the one it confirmed to us nor one we sent without an answer */
+  private setByUser(seenWh: number, confirmedWh: number): boolean {
+    return seenWh !== confirmedWh && !this.unconfirmedLimitsWh.has(seenWh);
+  }
+
+  /**
+   * While a limit of the user's holds the lease down, no lease write (and so no read before one)
+   * happens: the charger's limit is read every `renewSeconds` instead, so a limit the user raises
+   * or removes in the app is seen and the lease takes over again.
+   */
+  private async rereadUserLimit(): Promise<void> {
+    if (!this.lease || this.appLimitWh === null || this.commandInFlight || this.confirmed === null) return;
+    const now = this.timers.now();
+    if (this.controlReadAt !== null && now - this.controlReadAt < this.lease.settings.renewSeconds * 1000) return;
+    const writes = this.writesBegun;
+    const seen = readControl(await this.link.get('/control'), this.description);
+    // a write of ours crossed the read: its answer is the newer word
+    if (writes !== this.writesBegun || this.commandInFlight || this.confirmed === null) return;
+    this.controlReadAt = now;
+    if (this.setByUser(seen.energyLimitWh, this.confirmed.energyLimitWh)) {
+      this.appLimitWh = seen.energyLimitWh > 0 ? seen.energyLimitWh : null;
+      this.confirmed = seen;
+    }
   }
 
   /** the /control parameters that differ from what the charger confirmed (all of them before the first answer) */
@@ -187,6 +308,8 @@ export class NrgkickCharger implements Charger, PhaseSwitching, EnergyLimit {
     if (!this.running || this.commandInFlight || this.commandRetryTimer !== null || this.failedWhileStopping) return;
     const changes = this.pendingChanges();
     if (Object.keys(changes).length === 0) return;
+    // the car's current and pause go out at once; a lease change follows in a write of its own
+    if (this.lease && !this.stopping && 'energy_limit' in changes && Object.keys(changes).length > 1) delete changes.energy_limit;
     const sending = this.send(changes);
     this.sending = sending;
     void sending.finally(() => { if (this.sending === sending) this.sending = null; });
@@ -196,20 +319,18 @@ export class NrgkickCharger implements Charger, PhaseSwitching, EnergyLimit {
     this.commandInFlight = true;
     this.inFlight++;
     try {
-      const raw = await this.link.get('/control', changes);
-      const answer = readControl(raw, this.description);
-      for (const [key, value] of Object.entries(changes)) {
-        const echoed = (raw as Record<string, unknown>)[key];
-        if (typeof echoed !== 'number' || Math.abs(echoed - value) > 0.05) {
-          throw new ChargerFailure('read-back', `${this.description} was told ${key}=${value} but answered ${key}=${String(echoed)}: the command did not take, the charger is treated as not under control`);
-        }
+      if (this.lease && !this.stopping && 'energy_limit' in changes) {
+        await this.learnLimitBeforeLease();
+        const limit = this.pendingChanges().energy_limit;
+        // the charger already holds it (the user set the same): nothing to write
+        changes = limit === undefined ? {} : { energy_limit: limit };
       }
-      if ('phase_count' in changes) this.lastPhaseSwitchAt = this.timers.now();
-      this.confirmed = answer;
-      this.commandFailures = 0;
-      this.setCommandProblem(null);
+      if (Object.keys(changes).length > 0) await this.write(changes);
     } catch (error) {
-      const failure = toFailure(error);
+      let failure = toFailure(error);
+      if ('energy_limit' in changes && (failure.problem === 'http' || failure.problem === 'read-back')) {
+        failure = new ChargerFailure(failure.problem, `${failure.message} (writing its energy limit, the lease that stops the car if Digital Meter dies: for a charger that cannot hold one, set "energyLease": false)`);
+      }
       this.setCommandProblem(failure);
       // a read-back mismatch means our idea of the charger is wrong: ask afresh next time
       if (failure.problem === 'read-back') this.confirmed = null;
@@ -230,6 +351,25 @@ export class NrgkickCharger implements Charger, PhaseSwitching, EnergyLimit {
     this.sendIfChanged();
   }
 
+  /** one /control write, checked against its echo */
+  private async write(changes: Record<string, number>): Promise<void> {
+    this.writesBegun++;
+    if (changes.energy_limit !== undefined) this.unconfirmedLimitsWh.add(changes.energy_limit);
+    const raw = await this.link.get('/control', changes);
+    const answer = readControl(raw, this.description);
+    for (const [key, value] of Object.entries(changes)) {
+      const echoed = (raw as Record<string, unknown>)[key];
+      if (typeof echoed !== 'number' || Math.abs(echoed - value) > 0.05) {
+        throw new ChargerFailure('read-back', `${this.description} was told ${key}=${value} but answered ${key}=${String(echoed)}: the command did not take, the charger is treated as not under control`);
+      }
+    }
+    if ('phase_count' in changes) this.lastPhaseSwitchAt = this.timers.now();
+    this.confirmed = answer;
+    if (changes.energy_limit !== undefined) this.unconfirmedLimitsWh.clear();
+    this.commandFailures = 0;
+    this.setCommandProblem(null);
+  }
+
   private async poll(): Promise<void> {
     this.pollTimer = null;
     if (!this.running) return;
@@ -240,8 +380,14 @@ export class NrgkickCharger implements Charger, PhaseSwitching, EnergyLimit {
       if (this.confirmed === null && !this.commandInFlight) {
         // learn what the charger is set to, so that the first command sends only what changes
         this.confirmed = readControl(await this.link.get('/control'), this.description);
+        this.controlReadAt = this.timers.now();
+        if (!this.startLimitSeen) {
+          this.startLimitSeen = true;
+          this.learnStartLimit(this.confirmed.energyLimitWh, sessionWhOf(values));
+        }
       }
       this.last = readValues(values, this.confirmed, this.timers.now(), this.description);
+      await this.rereadUserLimit();
       this.pollFailures = 0;
       // the charger just answered with our credentials: a command that failed to reach it or was
       // refused them is no longer a reason to distrust it (else a paused charger, with nothing new
@@ -257,6 +403,7 @@ export class NrgkickCharger implements Charger, PhaseSwitching, EnergyLimit {
     }
     if (!this.running || this.stopping) return;
     this.notify();
+    this.updateLease();
     this.sendIfChanged();
     this.pollTimer = this.timers.setTimeout(() => void this.poll(), delay);
   }
@@ -291,6 +438,11 @@ export class NrgkickCharger implements Charger, PhaseSwitching, EnergyLimit {
 function toFailure(error: unknown): ChargerFailure {
   if (error instanceof ChargerFailure) return error;
   return new ChargerFailure('bad-answer', error instanceof Error ? error.message : String(error));
+}
+
+/** the session's charged energy in a /values answer, Wh */
+function sessionWhOf(values: unknown): number | null {
+  return num((values as ValuesAnswer | null)?.energy?.charged_energy);
 }
 
 function num(value: unknown): number | null {

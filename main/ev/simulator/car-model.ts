@@ -68,10 +68,18 @@ export class CarModel {
     return this.car.maxPhases === 3 && this.settings.phaseCount === 3 ? 3 : 1;
   }
 
+  /**
+   * The session reached the charger's energy limit (0: none): the charger stops the car and
+   * says ENERGY_LIMIT_REACHED, a warning, not an error; raising the limit (or 0) lets it charge again.
+   */
+  energyLimitReached(): boolean {
+    return this.plugged && this.settings.energyLimitWh > 0 && this.sessionWh >= this.settings.energyLimitWh;
+  }
+
   targetA(): number {
     const car = this.car;
     if (!this.plugged || !car || this.settings.paused || this.errorCode !== null) return 0;
-    if (this.settings.energyLimitWh > 0 && this.sessionWh >= this.settings.energyLimitWh) return 0;
+    if (this.energyLimitReached()) return 0;
     if (this.settings.currentSetA < 6) return 0;
     let amps = Math.min(this.settings.currentSetA, car.maxCurrentA);
     if (car.socPercent >= 100) return 0;

@@ -31,6 +31,8 @@ export interface ChargerFaults {
   delayMs: number;
   /** every connection is cut without an answer */
   drop: boolean;
+  /** every request is carried out (a write applied), then its connection cut instead of answered: the answer lost */
+  loseAnswer: boolean;
   /** /control writes are answered with current_set off by this much, and not applied */
   echoOffsetA: number;
   /** every request answers this HTTP status (e.g. 500); 0: none */
@@ -46,7 +48,7 @@ export interface RecordedRequest {
   atMs: number;
 }
 
-const NO_FAULTS: ChargerFaults = { solarMode: false, delayMs: 0, drop: false, echoOffsetA: 0, httpStatus: 0 };
+const NO_FAULTS: ChargerFaults = { solarMode: false, delayMs: 0, drop: false, loseAnswer: false, echoOffsetA: 0, httpStatus: 0 };
 
 export class ChargerSimulator {
   readonly faults: ChargerFaults = { ...NO_FAULTS };
@@ -108,6 +110,12 @@ export class ChargerSimulator {
     return this.model.powerKw();
   }
 
+  /** the charger's warning now, as /values says it: ENERGY_LIMIT_REACHED or NO_WARNING */
+  warningCode(): string {
+    this.model.advanceTo(this.now());
+    return this.model.energyLimitReached() ? 'ENERGY_LIMIT_REACHED' : 'NO_WARNING';
+  }
+
   /** the phases the charge uses now (1 or 3), for the meter's load */
   phasesInUse(): 1 | 3 {
     return this.model.phasesInUse();
@@ -134,6 +142,11 @@ export class ChargerSimulator {
     if (this.faults.drop) {
       req.socket.destroy();
       return;
+    }
+    if (this.faults.loseAnswer) {
+      // carried out below as usual; what would be sent is dropped with the connection
+      res.writeHead = (() => res) as typeof res.writeHead;
+      res.end = (() => { req.socket.destroy(); return res; }) as typeof res.end;
     }
     const answer = (): void => this.answer(req, res, url.pathname, url.searchParams);
     if (this.faults.delayMs > 0) setTimeout(answer, this.faults.delayMs); else answer();
@@ -178,7 +191,8 @@ export class ChargerSimulator {
         if (value !== 0 && value !== 1) return send(res, 400, { Response: 'charge_pause must be 0 or 1' });
         next.paused = value === 1;
       } else if (key === 'energy_limit') {
-        next.energyLimitWh = Math.max(0, Math.round(value));
+        if (value < 0 || value > 4_294_967_295) return send(res, 400, { Response: 'energy_limit must be between 0 and 4294967295 Wh' });
+        next.energyLimitWh = Math.round(value);
       } else if (key === 'phase_count') {
         if (!this.options.phaseSwitching) return send(res, 400, { Response: 'Phase switching is not enabled' });
         if (value !== 1 && value !== 3) return send(res, 400, { Response: 'phase_count must be 1 or 3' });
@@ -221,7 +235,7 @@ export class ChargerSimulator {
       },
       general: {
         status: raw ? status.code : status.word, charge_permitted: this.settings.paused ? 0 : 1, relay_state: amps > 0 ? 'CLOSED' : 'OPEN',
-        charge_count: 0, vehicle_connect_time: 0, vehicle_charging_time: 0, warning_code: 'NO_WARNING', error_code: model.errorCode ?? 'NO_ERROR',
+        charge_count: 0, vehicle_connect_time: 0, vehicle_charging_time: 0, warning_code: model.energyLimitReached() ? 'ENERGY_LIMIT_REACHED' : 'NO_WARNING', error_code: model.errorCode ?? 'NO_ERROR',
       },
       temperatures: { housing: 30, connector_l1: 25, connector_l2: 25, connector_l3: 25 },
     };

@@ -7,6 +7,10 @@
 import type { SiteGrant } from '../../../shared/site/contract.js';
 
 export interface ChargerCommand { t: number; paused: boolean; currentA: number }
+/** a write of the charger's energy limit alone (the EV driver's lease), Wh; 0: none */
+export interface EnergyLimitWrite { t: number; limitWh: number; /** the session's energy when it arrived */ sessionWh: number }
+/** what the car drew, as the charger simulator said it when it changed */
+export interface CarPower { t: number; kw: number; warning: string; sessionWh: number; limitWh: number }
 export interface BatteryCommand { t: number; kw: number | null }
 export interface Delivered { t: number; conn: number }
 export interface DeliveredGrant extends Delivered { grant: SiteGrant }
@@ -15,7 +19,10 @@ export interface DeliveredGrant extends Delivered { grant: SiteGrant }
 const BATTERY_W_CHA_MAX_KW = 5;
 
 export class DeviceRecords {
+  /** the commands that set the charger's current or pause (a lease renewal alone is not one) */
   readonly charger: ChargerCommand[] = [];
+  readonly energyLimits: EnergyLimitWrite[] = [];
+  readonly car: CarPower[] = [];
   readonly battery: BatteryCommand[] = [];
   readonly telegrams: Delivered[] = [];
   readonly grants: DeliveredGrant[] = [];
@@ -28,11 +35,14 @@ export class DeviceRecords {
     switch (line.type) {
       case 'charger': {
         const q = line.query as Record<string, string>;
+        if ('energy_limit' in q) this.energyLimits.push({ t, limitWh: Number(q.energy_limit), sessionWh: line.sessionWh as number });
+        if (!('charge_pause' in q) && !('current_set' in q)) break;
         if ('charge_pause' in q) this.chargerState.paused = q.charge_pause === '1';
         if ('current_set' in q) this.chargerState.currentA = Number(q.current_set);
         this.charger.push({ t, ...this.chargerState });
         break;
       }
+      case 'car': this.car.push({ t, kw: line.kw as number, warning: line.warning as string, sessionWh: line.sessionWh as number, limitWh: line.limitWh as number }); break;
       case 'battery': {
         const w = line.write as { storCtlMod: number; inWRte: number | null };
         // a window [x, x] holds x: InWRte is x in percent of WChaMax (negative: discharging)
@@ -54,6 +64,16 @@ export class DeviceRecords {
   telegramsSeenBy(name: string): number[] {
     const conns = this.conns(name);
     return this.telegrams.filter((d) => conns.has(d.conn)).map((d) => d.t);
+  }
+
+  /** the car's power now, as last said, kW */
+  carKw(): number {
+    return this.car.at(-1)?.kw ?? 0;
+  }
+
+  /** the first moment after `after` the car stopped drawing, with the charger's word for it; null: still drawing */
+  carStoppedAfter(after: number): CarPower | null {
+    return this.car.find((c) => c.t > after && c.kw === 0) ?? null;
   }
 
   chargerRunning(): boolean {

@@ -8,6 +8,11 @@ import { startGarage, type Garage } from './garage-harness.js';
 
 export type SatelliteKind = 'ev' | 'battery';
 export const SATELLITE_NAME: Record<SatelliteKind, string> = { ev: 'garage-ev', battery: 'garage-battery' };
+/**
+ * The EV charger's energy lease here (ev.chargers[].energyLease; default 60 s): short, so a dead
+ * EV satellite's car stops within a test's patience. 15 s of 11.04 kW = 46 Wh, renewed every 5 s.
+ */
+export const EV_LEASE = { seconds: 15, minWh: 20, renewSeconds: 5 };
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -46,7 +51,7 @@ export class Site {
       ev: {
         grid: '3x400',
         cars: [{ id: 'zoe', name: 'Zoe', batteryKwh: 52 }],
-        chargers: [{ id: 'garage', type: 'nrgkick', url: garage.chargerUrl, car: 'zoe', mode: 'now' }],
+        chargers: [{ id: 'garage', type: 'nrgkick', url: garage.chargerUrl, car: 'zoe', mode: 'now', energyLease: EV_LEASE }],
       },
     }));
     writeFileSync(join(dir, 'battery.json'), JSON.stringify({

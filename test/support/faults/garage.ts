@@ -4,7 +4,8 @@
  * NRGkick simulator on HTTP and the SunSpec battery simulator on Modbus TCP, both on this
  * namespace's loopback, and the relay (FaultProxy) through which the satellites reach the meter.
  *
- * It reports on stdout, one JSON object a line, every command the devices received and every
+ * It reports on stdout, one JSON object a line, every command the devices received, the car's
+ * power when it changes (with the charger's warning, e.g. ENERGY_LIMIT_REACHED), and every
  * telegram, grant and hello that crossed the relay, each with the time on the machine's
  * monotonic clock (process.hrtime: one clock for every process, whatever its namespace). It
  * takes link modes on stdin ({"mode": {...}}).
@@ -40,8 +41,23 @@ const charger = new ChargerSimulator({ grid: '3x400' });
 const chargerUrl = await charger.listen(0, '127.0.0.1');
 charger.plug({ batteryKwh: 52, maxPhases: 3, maxCurrentA: 16, socPercent: 40 });
 charger.onRequest((request) => {
-  if (request.path === '/control') say({ type: 'charger', t: Number(request.arrivedNs) / 1e6, query: request.query });
+  // with the session's energy when it arrived: how much a lease (energy_limit) left the car
+  if (request.path === '/control') say({ type: 'charger', t: Number(request.arrivedNs) / 1e6, query: request.query, sessionWh: (charger.powerKw(), charger.model.sessionWh) });
 });
+
+// the car's power and the charger's warning, said when they change (a step of 0.5 kW or more, a
+// start, a stop): a stop the charger makes by itself at its energy limit shows here, not among the commands
+let saidKw: number | null = null;
+let saidWarning = '';
+setInterval(() => {
+  const kw = charger.powerKw();
+  const warning = charger.warningCode();
+  const started = (saidKw === null || saidKw === 0) !== (kw === 0);
+  if (!started && saidKw !== null && Math.abs(kw - saidKw) < 0.5 && warning === saidWarning) return;
+  saidKw = kw;
+  saidWarning = warning;
+  say({ type: 'car', t: monoMs(), kw, warning, sessionWh: charger.model.sessionWh, limitWh: charger.current().energyLimitWh });
+}, 100).unref();
 
 const battery = new SunspecBatterySimulator({ battery: { socPct: 80 }, now: monoMs });
 const batteryPort = await battery.listen(0, '127.0.0.1');
