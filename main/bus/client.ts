@@ -11,7 +11,7 @@ import type { SiteDemandInput, SiteGrant } from '../../shared/site/contract.js';
 import type { BusState } from '../../shared/state.js';
 import type { BatteryState } from '../../shared/battery/state.js';
 import type { EvState } from '../../shared/ev/state.js';
-import { DEFAULT_BACKOFF, backoffDelay, type BackoffOptions } from './backoff.js';
+import { LINK_BACKOFF, backoffDelay, type BackoffOptions } from './backoff.js';
 
 export interface BusClientOptions {
   /** the meter's bus, e.g. ws://192.168.1.10:8080/ws */
@@ -74,7 +74,7 @@ export class BusClient extends EventEmitter<BusClientEvents> {
 
   constructor(private readonly options: BusClientOptions) {
     super();
-    this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
+    this.backoff = { ...LINK_BACKOFF, ...options.backoff };
   }
 
   get current(): BusState | null {

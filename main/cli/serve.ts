@@ -21,6 +21,7 @@ import { readTlsFiles } from '../bus/tls.js';
 import { staticHandler } from '../http/static-files.js';
 import { bundledRatesFile } from '../tariff/rates-load.js';
 import { parseCommandLine, UsageError } from './usage.js';
+import { keepWebAssemblyOnBaselineCompiler } from '../lifecycle/wasm-baseline.js';
 
 const HELP = `usage: digital-meter serve [--host H] [--port P] [--token T] [--config FILE] [--roles meter,ev,battery] [--speed X]
 
@@ -98,6 +99,8 @@ export async function run(args: string[]): Promise<number> {
   // restart gate and secret store are the core's defaults: serve never restarts itself, and keeps
   // secrets in the data directory's 0600 file)
   const shutdown = new ShutdownRegistry(10_000, (message) => process.stderr.write(`digital-meter: ${message}\n`));
+  // serve runs for months: the plan's solver stays off the optimizing compiler (see wasm-baseline.ts)
+  keepWebAssemblyOnBaselineCompiler();
   const app = await createApp({ configFile: values.config, roles, speed, historyDays, shutdown });
   const { log } = app;
   const bus = app.loaded.config.bus;

@@ -9,7 +9,7 @@
  * after a full collection); the slopes come from a least-squares line through the samples after
  * the first tenth of the run (start-up and JIT warm-up). Written to test-output/soak-<H>h.json.
  */
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { connectAsync } from 'mqtt';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -32,7 +32,12 @@ function samples(file: string): Sample[] {
   return readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Sample);
 }
 
-interface Slopes { rssMbPerHour: number; heapMbPerHour: number; fdsPerHour: number; rssMb: [number, number]; heapMb: [number, number]; fds: [number, number]; samples: number }
+interface Slopes {
+  rssMbPerHour: number; heapMbPerHour: number; fdsPerHour: number;
+  /** outside the V8 heap: Buffers and native objects V8 knows of, and the anonymous resident pages */
+  externalMbPerHour: number; arrayBuffersMbPerHour: number; rssAnonMbPerHour: number;
+  rssMb: [number, number]; heapMb: [number, number]; externalMb: [number, number]; rssAnonMb: [number, number]; fds: [number, number]; samples: number;
+}
 
 /** Least-squares slopes per wall hour of running, after the warm-up tenth; first and last values. */
 function slopes(all: Sample[]): Slopes {
@@ -45,8 +50,13 @@ function slopes(all: Sample[]): Slopes {
     rssMbPerHour: round(slopePerHour(steady, (s) => s.rss / 1048576)),
     heapMbPerHour: round(slopePerHour(steady, (s) => s.heapUsed / 1048576)),
     fdsPerHour: round(slopePerHour(steady, (s) => s.fds)),
+    externalMbPerHour: round(slopePerHour(steady, (s) => (s.external ?? 0) / 1048576)),
+    arrayBuffersMbPerHour: round(slopePerHour(steady, (s) => (s.arrayBuffers ?? 0) / 1048576)),
+    rssAnonMbPerHour: round(slopePerHour(steady, (s) => (s.rssAnon ?? 0) / 1048576)),
     rssMb: [mb(steady[0]!.rss), mb(steady.at(-1)!.rss)],
     heapMb: [mb(steady[0]!.heapUsed), mb(steady.at(-1)!.heapUsed)],
+    externalMb: [mb(steady[0]!.external ?? 0), mb(steady.at(-1)!.external ?? 0)],
+    rssAnonMb: [mb(steady[0]!.rssAnon ?? 0), mb(steady.at(-1)!.rssAnon ?? 0)],
     fds: [steady[0]!.fds, steady.at(-1)!.fds],
     samples: steady.length,
   };
@@ -136,6 +146,8 @@ describe(`soak: ${HOURS} simulated hours at ${SPEED}x with every role`, () => {
     const out = resolve(import.meta.dirname, '../../test-output');
     mkdirSync(out, { recursive: true });
     writeFileSync(join(out, `soak-${HOURS}h.json`), `${JSON.stringify(result, null, 2)}\n`);
+    // the raw samples beside it, for a look at the curves (the rig's directory goes with the rig)
+    for (const name of ['meter', 'satellite'] as const) copyFileSync(rig.samplesFile(name), join(out, `soak-${HOURS}h-${name}.samples`));
     console.log(`soak ${HOURS} h: ${JSON.stringify(result, null, 2)}`);
     await ha.endAsync();
 

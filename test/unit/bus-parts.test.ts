@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay } from '../../main/bus/backoff.js';
+import { backoffDelay, LINK_BACKOFF } from '../../main/bus/backoff.js';
 import { TokenBucket } from '../../main/bus/rate-limit.js';
 import { parseTerminalLine, formatValue } from '../../main/bus/terminal.js';
 import { CommandRegistry, registerStateCommands } from '../../main/bus/commands.js';
@@ -27,6 +27,25 @@ describe('backoff', () => {
       attempts.push(t);
     }
     expect(attempts).toEqual([500, 1500, 3500, 7500, 15500, 30500]);
+  });
+
+  it("a satellite's link to the meter (LINK_BACKOFF, the bus client's) finds a restarted meter within 3 s of it listening again", () => {
+    // the meter down for any time from 1 s to 2 minutes (a kill and restart takes 4.5 s in the
+    // killed-roles test); without jitter (random 0)
+    // the attempts come at 0.5, 1.5, 3.5, 6.5, 9.5 s, ... (delays 0.5, 1, 2, 3, 3, ...): the first
+    // attempt after the meter is back at 4.5 s is at 6.5 s, 2 s later; with full jitter each delay
+    // is at most the same, so it is never later than 3 s
+    for (const random of [() => 0, () => 1, () => 0.37]) {
+      for (let downMs = 1_000; downMs <= 120_000; downMs += 250) {
+        let t = 0;
+        for (let attempt = 0; t < downMs; attempt++) t += backoffDelay(attempt, LINK_BACKOFF, random);
+        expect(t - downMs, `down ${downMs} ms`).toBeLessThanOrEqual(3_000);
+      }
+    }
+    let t = 0;
+    const attempts: number[] = [];
+    for (let attempt = 0; t < 4_500; attempt++) attempts.push(t += backoffDelay(attempt, LINK_BACKOFF, () => 0));
+    expect(attempts).toEqual([500, 1500, 3500, 6500]);
   });
 });
 

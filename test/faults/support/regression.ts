@@ -5,6 +5,12 @@ export interface Sample {
   rss: number;
   heapUsed: number;
   heapTotal: number;
+  /** C++ objects bound to JS objects, Buffers and ArrayBuffers included (absent in older samples) */
+  external?: number;
+  arrayBuffers?: number;
+  /** the resident set's anonymous and file-backed pages (Linux) */
+  rssAnon?: number;
+  rssFile?: number;
   fds: number;
 }
 
