@@ -8,10 +8,13 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createApp } from '../app.js';
 import { startBus } from '../bus/start.js';
+import { keepWebAssemblyOnBaselineCompiler } from '../lifecycle/wasm-baseline.js';
 import { bundledRatesFile } from '../tariff/rates-load.js';
 import type { CoreOptions, ShellCore } from './shell.js';
 
 export async function startElectronCore(options: CoreOptions & { env?: NodeJS.ProcessEnv; console?: NodeJS.WritableStream | null }): Promise<ShellCore> {
+  // the kiosk runs for months like serve: the plan's solver stays off the optimizing compiler (wasm-baseline.ts)
+  keepWebAssemblyOnBaselineCompiler();
   const app = await createApp({
     ...(options.configFile ? { configFile: options.configFile } : {}),
     ...(options.roles ? { roles: options.roles } : {}),
