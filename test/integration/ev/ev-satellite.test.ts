@@ -45,6 +45,40 @@ async function chargerSim(): Promise<{ sim: ChargerSimulator; url: string }> {
   return { sim, url };
 }
 
+/**
+ * A meter that knows car_1 (ev.cars, no chargers of its own) and reads its trips, and a garage
+ * satellite `garage-pi` charging it in `mode`; a dashboard-token probe on each, and each one's
+ * bus state as its probe has seen it.
+ */
+async function meterAndGarage(prefix: string, url: string, mode: string) {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const cars = [{ id: 'car_1', name: 'Zoe', batteryKwh: 52, tripNeed: '80%' }];
+  const meterFile = configFile(dir, 'meter.json', { ...meterPart, dataDir: join(dir, 'meter-data'), roles: ['meter'], log: { level: 'warn', file: false }, ev: { cars } });
+  const satelliteToken = issueNamedToken(join(dir, 'meter-data'), 'satellite', 'garage-pi').token;
+  const meter = await startServe(['--config', meterFile, '--port', String(await freePort())], { home: join(dir, 'meter') });
+  processes.push(meter);
+  const satFile = configFile(dir, 'satellite.json', {
+    roles: ['ev'], log: { level: 'warn', file: false }, bus: { meter: { url: `${meter.origin.replace('http', 'ws')}/ws`, token: satelliteToken, name: 'garage-pi' } },
+    ev: { cars, chargers: [{ id: 'garage', type: 'nrgkick', url, car: 'car_1', mode }], grid: '3x400' },
+  });
+  const satellite = await startServe(['--config', satFile, '--port', String(await freePort())], { home: join(dir, 'sat') });
+  processes.push(satellite);
+  // the dashboard's token (printed by serve) may change things
+  const atMeter = await WsProbe.hello(`${meter.origin.replace('http', 'ws')}/ws`, meter.token);
+  const atSatellite = await WsProbe.hello(`${satellite.origin.replace('http', 'ws')}/ws`, satellite.token);
+  return { satellite, atMeter, atSatellite, meterState: () => stateSeenBy(atMeter), satelliteState: () => stateSeenBy(atSatellite) };
+}
+
+/** the bus state a probe has been sent: its snapshot with every delta since applied */
+function stateSeenBy(probe: WsProbe): BusState {
+  let state = {} as BusState;
+  for (const m of probe.json()) {
+    if (m.type === 'snapshot') state = m.state as BusState;
+    if (m.type === 'delta') state = applyChanges(state, m as never);
+  }
+  return state;
+}
+
 describe('EV role in serve', () => {
   it('beside the meter: the charger gets 16 A within seconds of the first telegrams', async () => {
     const { sim, url } = await chargerSim();
@@ -110,31 +144,8 @@ describe('EV role in serve', () => {
 
   it('as a satellite: the meter\'s trips are mirrored, and a sudden trip asked at the meter is charged for on the satellite', async () => {
     const { sim, url } = await chargerSim();
-    const dir = mkdtempSync(join(tmpdir(), 'dm-ev-trips-sat-'));
-    // the meter knows the cars (ev.cars without chargers) and reads their trips; the garage's satellite charges
-    const cars = [{ id: 'car_1', name: 'Zoe', batteryKwh: 52, tripNeed: '80%' }];
-    const meterFile = configFile(dir, 'meter.json', { ...meterPart, dataDir: join(dir, 'meter-data'), roles: ['meter'], log: { level: 'warn', file: false }, ev: { cars } });
-    const satelliteToken = issueNamedToken(join(dir, 'meter-data'), 'satellite', 'garage-pi').token;
-    const meter = await startServe(['--config', meterFile, '--port', String(await freePort())], { home: join(dir, 'meter') });
-    processes.push(meter);
     // mode "solar": without the sudden trip it charges from surplus only
-    const satFile = configFile(dir, 'satellite.json', {
-      roles: ['ev'], log: { level: 'warn', file: false }, bus: { meter: { url: `${meter.origin.replace('http', 'ws')}/ws`, token: satelliteToken, name: 'garage-pi' } },
-      ev: { cars, chargers: [{ id: 'garage', type: 'nrgkick', url, car: 'car_1', mode: 'solar' }], grid: '3x400' },
-    });
-    const satellite = await startServe(['--config', satFile, '--port', String(await freePort())], { home: join(dir, 'sat') });
-    processes.push(satellite);
-    // the dashboard's token (printed by serve) may change things: trips.sudden
-    const atMeter = await WsProbe.hello(`${meter.origin.replace('http', 'ws')}/ws`, meter.token);
-    const atSatellite = await WsProbe.hello(`${satellite.origin.replace('http', 'ws')}/ws`, satellite.token);
-    const satelliteState = (): BusState => {
-      let state = {} as BusState;
-      for (const m of atSatellite.json()) {
-        if (m.type === 'snapshot') state = m.state as BusState;
-        if (m.type === 'delta') state = applyChanges(state, m as never);
-      }
-      return state;
-    };
+    const { atMeter, atSatellite, satelliteState } = await meterAndGarage('dm-ev-trips-sat-', url, 'solar');
     // a sudden trip at the meter, an hour from now; the satellite's car (SoC unknown: the whole 80% counts) is charged at once
     const by = Date.now() + 3_600_000;
     atMeter.send({ type: 'command', id: 'sudden', name: 'trips.sudden', args: { car: 'car_1', by } });
@@ -148,30 +159,8 @@ describe('EV role in serve', () => {
 
   it('as a satellite: the meter shows its charger and plans its car, before and with a trip', async () => {
     const { url } = await chargerSim();
-    const dir = mkdtempSync(join(tmpdir(), 'dm-ev-plan-sat-'));
-    // the meter knows the car (ev.cars, no chargers of its own) and its trips; the garage's satellite charges it
-    const cars = [{ id: 'car_1', name: 'Zoe', batteryKwh: 52, tripNeed: '80%' }];
-    const meterFile = configFile(dir, 'meter.json', { ...meterPart, dataDir: join(dir, 'meter-data'), roles: ['meter'], log: { level: 'warn', file: false }, ev: { cars } });
-    const satelliteToken = issueNamedToken(join(dir, 'meter-data'), 'satellite', 'garage-pi').token;
-    const meter = await startServe(['--config', meterFile, '--port', String(await freePort())], { home: join(dir, 'meter') });
-    processes.push(meter);
     // mode "off": the car draws nothing, so its SoC stays at the 40 % the user gives
-    const satFile = configFile(dir, 'satellite.json', {
-      roles: ['ev'], log: { level: 'warn', file: false }, bus: { meter: { url: `${meter.origin.replace('http', 'ws')}/ws`, token: satelliteToken, name: 'garage-pi' } },
-      ev: { cars, chargers: [{ id: 'garage', type: 'nrgkick', url, car: 'car_1', mode: 'off' }], grid: '3x400' },
-    });
-    const satellite = await startServe(['--config', satFile, '--port', String(await freePort())], { home: join(dir, 'sat') });
-    processes.push(satellite);
-    const atMeter = await WsProbe.hello(`${meter.origin.replace('http', 'ws')}/ws`, meter.token);
-    const atSatellite = await WsProbe.hello(`${satellite.origin.replace('http', 'ws')}/ws`, satellite.token);
-    const meterState = (): BusState => {
-      let state = {} as BusState;
-      for (const m of atMeter.json()) {
-        if (m.type === 'snapshot') state = m.state as BusState;
-        if (m.type === 'delta') state = applyChanges(state, m as never);
-      }
-      return state;
-    };
+    const { satellite, atMeter, atSatellite, meterState } = await meterAndGarage('dm-ev-plan-sat-', url, 'off');
     // the user reads 40 % on the car and says so on the satellite's dashboard
     await atSatellite.until(() => atSatellite.json().some((m) => m.type === 'snapshot'), 'the satellite\'s snapshot', 10_000);
     atSatellite.send({ type: 'command', id: 'soc', name: 'ev.soc', args: { charger: 'garage', percent: 40 } });
