@@ -389,7 +389,7 @@ function satelliteLink(loaded: LoadedConfig, roles: Role[], hub: StateHub, monoN
       log.info({ meter: meter.url, name }, 'satellite: connecting to the meter');
       stopStatus = publishSatelliteStatus({ client, link, hub, name, meterUrl: meter.url, monoNow });
       // the meter shows and plans this satellite's chargers and battery from their state
-      stopDeviceState = sendDeviceState({ link: client, hub, ev: roles.includes('ev'), battery: roles.includes('battery') });
+      stopDeviceState = sendDeviceState({ link: client, hub, ev: roles.includes('ev'), battery: roles.includes('battery'), clock: { monoNow } });
       client.start();
     },
     async close() {

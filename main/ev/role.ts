@@ -40,10 +40,10 @@ export interface EvRoleOptions {
   /** what else (the plan) asks of a charger; combined with the trips' part worked out here */
   intent?: (chargerId: string) => ChargeIntent | undefined;
   /**
-   * the wall clock (epoch ms) trips' departures and the plan's quarters are compared with;
-   * default: the meter's time (the site's clock, also for a simulated or replayed meter), else Date.now
+   * the wall clock (epoch ms) trips' departures and the plan's quarters are compared with: the
+   * app passes the meter's time (the site's clock, also for a simulated or replayed meter)
    */
-  wallNow?: () => number;
+  wallNow: () => number;
 }
 
 export function createNrgkickCharger(config: ChargerConfig, timers: Timers, log?: Logger, grid?: GridType): Charger {
@@ -189,7 +189,7 @@ export class EvRole {
   }
 
   private wallNow(): number {
-    return this.options.wallNow?.() ?? this.options.hub.current.meter?.time ?? Date.now();
+    return this.options.wallNow();
   }
 
   private publish(): void {

@@ -22,19 +22,24 @@ export interface DeviceStateTimers {
   clearInterval(handle: unknown): void;
 }
 
-const REAL_TIMERS: DeviceStateTimers = {
-  now: () => performance.now(),
+/** the process's timers on the caller's monotonic clock */
+function realTimers(monoNow: () => number): DeviceStateTimers {
+  return {
+  now: monoNow,
   setTimeout: (fn, ms) => { const t = setTimeout(fn, ms); t.unref(); return t; },
   clearTimeout: (t) => clearTimeout(t as NodeJS.Timeout),
   setInterval: (fn, ms) => { const t = setInterval(fn, ms); t.unref(); return t; },
   clearInterval: (t) => clearInterval(t as NodeJS.Timeout),
-};
+  };
+}
 
 export function sendDeviceState(o: {
   link: DeviceStateLink; hub: StateHub; ev: boolean; battery: boolean;
-  minIntervalMs?: number; heartbeatMs?: number; timers?: DeviceStateTimers;
+  minIntervalMs?: number; heartbeatMs?: number;
+  /** the process's timers on this monotonic clock, or a test's own timers */
+  clock: { monoNow: () => number } | { timers: DeviceStateTimers };
 }): () => void {
-  const timers = o.timers ?? REAL_TIMERS;
+  const timers = 'timers' in o.clock ? o.clock.timers : realTimers(o.clock.monoNow);
   const minIntervalMs = o.minIntervalMs ?? 1000;
   const heartbeatMs = o.heartbeatMs ?? 4000;
   let lastSent = -Infinity;

@@ -57,7 +57,7 @@ function runSatellite(job: SatelliteJob): void {
     grid: '3x400', cars: [{ id: 'car_1', name: 'Bench', batteryKwh: 60 }],
     chargers: [{ id: 'garage', type: 'nrgkick', url: job.chargerUrl, car: 'car_1', mode: 'now' }],
   });
-  const role = new EvRole({ config, link, hub, commands: new CommandRegistry(), timers: scaledTimers });
+  const role = new EvRole({ config, link, hub, commands: new CommandRegistry(), timers: scaledTimers, wallNow: () => hub.current.meter?.time ?? Date.now() });
   client.on('connected', () => parentPort!.postMessage({ connected: true }));
   client.start();
   role.start();

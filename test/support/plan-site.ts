@@ -172,7 +172,7 @@ export async function runPlanSite(o: PlanSiteOptions): Promise<PlanSiteOutcome> 
     const chargers: NrgkickCharger[] = [];
     const commands = new CommandRegistry();
     const role = planned ? new EvRole({
-      config: ev, link, hub, commands, timers,
+      config: ev, link, hub, commands, timers, wallNow: () => hub.current.meter?.time ?? Date.now(),
       createCharger: (c, t) => {
         const charger = new NrgkickCharger({ id: c.id, link: createNrgkickLink({ baseUrl: c.url }), timers: t, maxCurrentA: c.maxCurrentA, random: () => 0 });
         chargers.push(charger);

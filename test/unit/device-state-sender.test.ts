@@ -49,7 +49,7 @@ describe('sendDeviceState', () => {
     const { t, timers: tm } = timers();
     const hub = new StateHub();
     const link = new FakeLink(() => t.now());
-    const stop = sendDeviceState({ link, hub, ev: false, battery: true, timers: tm });
+    const stop = sendDeviceState({ link, hub, ev: false, battery: true, clock: { timers: tm } });
     hub.update({ battery: battery(50) });
     // not connected: nothing goes out
     expect(link.sent).toEqual([]);

@@ -38,7 +38,7 @@ describe('EV entities over MQTT', () => {
     const hub = new StateHub();
     const commands = registerStateCommands(new CommandRegistry(), hub);
     const role = new EvRole({
-      config, link: new ScriptedSiteLink(() => timers.now()), hub, commands, timers,
+      config, link: new ScriptedSiteLink(() => timers.now()), hub, commands, timers, wallNow: () => hub.current.meter?.time ?? Date.now(),
       createCharger: (c, t) => new NrgkickCharger({ id: c.id, link: createNrgkickLink({ baseUrl: c.url }), timers: t, maxCurrentA: 16 }),
     });
     role.start();
