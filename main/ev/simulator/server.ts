@@ -18,7 +18,7 @@ export interface ChargerSimulatorOptions {
   auth?: { username: string; password: string } | null;
   /** whether /control accepts phase_count (phase switching enabled in the app) */
   phaseSwitching?: boolean;
-  /** ms; default Date.now */
+  /** ms on a monotonic clock (the car model only takes differences); default performance.now, so a wall-clock step does not charge the car for an hour */
   now?: () => number;
   serial?: string;
   name?: string;
@@ -60,7 +60,7 @@ export class ChargerSimulator {
   private readonly requestListeners = new Set<(request: RecordedRequest) => void>();
 
   constructor(private options: ChargerSimulatorOptions) {
-    this.now = options.now ?? Date.now;
+    this.now = options.now ?? (() => performance.now());
     this.settings = { currentSetA: 6, paused: true, phaseCount: 3, energyLimitWh: 0 };
     this.model = new CarModel(options.grid, this.settings, this.now());
     this.server = createServer((req, res) => this.handle(req, res));
