@@ -6,7 +6,7 @@
  * at most what the strategy paid.
  */
 import { metWithinKwh } from './devices.js';
-import { monthModel, monthRanges } from './optimum.js';
+import { periodModel } from './optimum.js';
 import { QUARTER_MS, type Scenario } from './scenario.js';
 import type { RunResult } from './simulate.js';
 
@@ -27,30 +27,30 @@ export function checkLowerBound(s: Scenario, baseNet: Float64Array, run: RunResu
   const violations: string[] = [];
   const months: LowerBoundCheck['months'] = [];
   const modelQuarterEur = new Float64Array(s.importPrice.length);
-  monthRanges(s).forEach((range, m) => {
-    const { model, input } = monthModel(s, baseNet, range, m === 0);
+  {
+    const { model, input } = periodModel(s, baseNet);
     const lp = model.lp;
     const x = new Float64Array(lp.numCols);
     const firstRow = new Int32Array(lp.numCols).fill(-1);
     for (let r = lp.numRows - 1; r >= 0; r--) for (let k = lp.starts[r]!; k < lp.starts[r + 1]!; k++) firstRow[lp.indices[k]!] = r;
-    const n = range.to - range.from;
+    const n = s.importPrice.length;
     for (let i = 0; i < n; i++) {
-      x[model.importCols[i]!] = run.quarters.importKwh[range.from + i]!;
-      x[model.exportCols[i]!] = run.quarters.exportKwh[range.from + i]!;
+      x[model.importCols[i]!] = run.quarters.importKwh[i]!;
+      x[model.exportCols[i]!] = run.quarters.exportKwh[i]!;
     }
     // each car's energy, and its state of charge by the model's own balance
     input.cars.forEach((car, c) => {
       const eff = car.chargeEfficiency ?? 0.9;
-      for (let i = 0; i < n; i++) x[model.carCols[c]![i]!] = run.quarters.carKwh[c]![range.from + i]!;
+      for (let i = 0; i < n; i++) x[model.carCols[c]![i]!] = run.quarters.carKwh[c]![i]!;
       // soc columns sit right after each energy column (model.ts adds them in pairs); each
       // quarter's balance row is the first row its soc column appears in
-      const initial = m === 0 ? (car.socPercent / 100) * car.capacityKwh : startSoc(run, s, c, range.from, car.capacityKwh, eff);
+      const initial = (car.socPercent / 100) * car.capacityKwh;
       let soc = initial;
       for (let i = 0; i < n; i++) {
         const e = x[model.carCols[c]![i]!]!;
         const row = firstRow[model.carCols[c]![i]! + 1]!;
-        // soc_0 - eff e_0 = initial - uses_0 (a later month: [-uses_0, capacity - uses_0]); soc_i - soc_{i-1} - eff e_i = -uses_i
-        const uses = i === 0 && m === 0 ? initial - lp.rowLower[row]! : -lp.rowLower[row]!;
+        // soc_0 - eff e_0 = initial - uses_0; soc_i - soc_{i-1} - eff e_i = -uses_i
+        const uses = i === 0 ? initial - lp.rowLower[row]! : -lp.rowLower[row]!;
         soc = soc + eff * e - uses;
         x[model.carCols[c]![i]! + 1] = soc;
       }
@@ -59,10 +59,10 @@ export function checkLowerBound(s: Scenario, baseNet: Float64Array, run: RunResu
       const b = input.battery;
       const effIn = b.chargeEfficiency!;
       const effOut = b.dischargeEfficiency!;
-      let soc = m === 0 ? (b.socPercent / 100) * b.capacityKwh : startBattery(run, s, range.from, effIn, effOut);
+      let soc = (b.socPercent / 100) * b.capacityKwh;
       for (let i = 0; i < n; i++) {
-        const ch = run.quarters.chargeKwh[range.from + i]!;
-        const dis = run.quarters.dischargeKwh[range.from + i]!;
+        const ch = run.quarters.chargeKwh[i]!;
+        const dis = run.quarters.dischargeKwh[i]!;
         x[model.chargeCols[i]!] = ch;
         x[model.dischargeCols[i]!] = dis;
         soc += effIn * ch - dis / effOut;
@@ -82,25 +82,25 @@ export function checkLowerBound(s: Scenario, baseNet: Float64Array, run: RunResu
     for (let j = 0; j < lp.numCols; j++) {
       const v = x[j]!;
       const tol = SOC_TOLERANCE;
-      if (v < lp.colLower[j]! - tol || v > lp.colUpper[j]! + tol) violations.push(`month ${m + 1}: column ${j} = ${v.toFixed(4)} outside [${lp.colLower[j]}, ${lp.colUpper[j]}]`);
+      if (v < lp.colLower[j]! - tol || v > lp.colUpper[j]! + tol) violations.push(`column ${j} = ${v.toFixed(4)} outside [${lp.colLower[j]}, ${lp.colUpper[j]}]`);
     }
     for (let r = 0; r < lp.numRows; r++) {
       let sum = 0;
       for (let k = lp.starts[r]!; k < lp.starts[r + 1]!; k++) sum += lp.values[k]! * x[lp.indices[k]!]!;
       if (sum < lp.rowLower[r]! - SOC_TOLERANCE || sum > lp.rowUpper[r]! + (lp.rowUpper[r] === lp.rowLower[r] ? SOC_TOLERANCE : ENERGY_TOLERANCE)) {
-        violations.push(`month ${m + 1}: row ${r} = ${sum.toFixed(4)} outside [${lp.rowLower[r]}, ${lp.rowUpper[r]}]`);
+        violations.push(`row ${r} = ${sum.toFixed(4)} outside [${lp.rowLower[r]}, ${lp.rowUpper[r]}]`);
       }
     }
     for (const t of model.trips) if (x[t.shortCol]! > metWithinKwh(t.capacityKwh)) violations.push(`trip of ${t.carId} at ${new Date(t.departure).toISOString()} short by ${x[t.shortCol]!.toFixed(2)} kWh`);
     for (let i = 0; i < n; i++) {
-      modelQuarterEur[range.from + i] = x[model.importCols[i]!]! * input.importPrice[i]! - x[model.exportCols[i]!]! * model.effectiveExportPrice[i]!;
+      modelQuarterEur[i] = x[model.importCols[i]!]! * input.importPrice[i]! - x[model.exportCols[i]!]! * model.effectiveExportPrice[i]!;
     }
     const cap = s.household.rates.Capacity!;
-    const modelCap = model.months.reduce((t, mc) => t + (x[mc.col]! * cap.eurPerKwYear) / 12, 0);
-    const billed = run.months.filter((rm) => model.months.some((mc) => mc.monthStart === rm.start))
-      .reduce((t, rm) => t + (Math.max(rm.peakKw, cap.minimumKw) * cap.eurPerKwYear) / 12, 0);
-    months.push({ start: s.start + range.from * QUARTER_MS, modelEur: modelCap, billedEur: billed });
-  });
+    for (const mc of model.months) {
+      const billed = run.months.find((rm) => rm.start === mc.monthStart);
+      months.push({ start: mc.monthStart, modelEur: (x[mc.col]! * cap.eurPerKwYear) / 12, billedEur: billed ? (Math.max(billed.peakKw, cap.minimumKw) * cap.eurPerKwYear) / 12 : 0 });
+    }
+  }
   const days = s.days.map((d, k) => {
     const a = Math.round((d.start - s.start) / QUARTER_MS);
     const b = Math.round((d.end - s.start) / QUARTER_MS);
@@ -109,24 +109,4 @@ export function checkLowerBound(s: Scenario, baseNet: Float64Array, run: RunResu
     return { key: d.key, modelEur: eur, billedEur: run.days[k]!.energyEur };
   });
   return { feasible: violations.length === 0, violations: violations.slice(0, 20), days, months };
-}
-
-/** a car's state of charge at quarter `from`, replayed from the start with its charges and trips */
-function startSoc(run: RunResult, s: Scenario, c: number, from: number, capacityKwh: number, eff: number): number {
-  const car = s.household.cars[c]!;
-  let soc = (car.startSocPercent / 100) * capacityKwh;
-  const trips = s.trips.filter((t) => t.carId === car.id);
-  for (let i = 0; i < from; i++) {
-    soc = Math.min(capacityKwh, soc + eff * run.quarters.carKwh[c]![i]!);
-    const qEnd = s.start + (i + 1) * QUARTER_MS;
-    for (const t of trips) if (t.departure > qEnd - QUARTER_MS && t.departure <= qEnd) soc = Math.max(0, soc - t.usesKwh);
-  }
-  return soc;
-}
-
-function startBattery(run: RunResult, s: Scenario, from: number, effIn: number, effOut: number): number {
-  const b = s.household.battery!;
-  let soc = (b.startSocPercent / 100) * b.capacityKwh;
-  for (let i = 0; i < from; i++) soc += effIn * run.quarters.chargeKwh[i]! - run.quarters.dischargeKwh[i]! / effOut;
-  return soc;
 }
