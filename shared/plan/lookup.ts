@@ -3,6 +3,7 @@
  * the quarter holding a time, and the month peak the plan allows then. Pure lookups on the
  * `plan` state (in-process or mirrored on a satellite); null where the plan says nothing.
  */
+import { gridShare } from './grid-share.js';
 import type { PlanState } from './state.js';
 
 const QUARTER_MS = 15 * 60_000;
@@ -23,7 +24,9 @@ function quarterAt(plan: PlanState, time: number): PlanState['quarters'][number]
 
 /**
  * kWh planned for `device` (a car's id, or the battery's device id: signed, + charge) in the
- * quarter holding `time`; null when the plan does not cover the device or the time.
+ * quarter holding `time`; null when the plan does not cover the device or the time. A car's is
+ * the part the plan buys from the grid (grid-share.ts): what it expects from the sun the car
+ * takes as surplus, when the surplus is there.
  */
 export function plannedKwhFor(given: PlanState | null | undefined, device: string, time: number): number | null {
   const plan = freshPlan(given, time);
@@ -31,7 +34,12 @@ export function plannedKwhFor(given: PlanState | null | undefined, device: strin
   const q = quarterAt(plan, time);
   if (!q) return null;
   const car = plan.cars.findIndex((c) => c.id === device);
-  if (car >= 0) return q.carKwh[car] ?? null;
+  if (car >= 0) {
+    const kwh = q.carKwh[car];
+    if (kwh === undefined) return null;
+    const charges = q.carKwh.reduce((t, v) => t + Math.max(0, v), 0) + Math.max(0, q.batteryKwh);
+    return kwh * gridShare(q.importKwh, charges);
+  }
   if (plan.battery && plan.battery.device === device) return q.batteryKwh;
   return null;
 }

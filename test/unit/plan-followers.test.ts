@@ -19,7 +19,8 @@ function plan(over: Partial<PlanState> = {}): PlanState {
     battery: { device: 'battery', socPct: 50, capacityKwh: 10 },
     quarters: [0, 1, 2, 3].map((i) => ({
       start: T0 + i * Q, baseKwh: 0.2, houseKwh: 0.2, solarKwh: 0, carKwh: [[0, 1.5, 2, 2][i]!], batteryKwh: [0.5, 0, -0.75, 0][i]!,
-      importKwh: 0, exportKwh: 0, importPrice: 0.2, targetPeakKw: [4, 4, 5.2, 5.2][i]!,
+      // the meter's balance: house + car + battery charge - discharge, no sun
+      importKwh: [0.7, 1.7, 1.45, 2.2][i]!, exportKwh: 0, importPrice: 0.2, targetPeakKw: [4, 4, 5.2, 5.2][i]!,
     })),
     intentions: [], problems: [], cost: { energyEur: 0, peakEur: 0, totalEur: 0 }, ceilingKw: null, error: null,
     ...over,
@@ -35,6 +36,18 @@ describe('reading the plan', () => {
     expect(planTargetKw(plan({ madeAt: T0 + 20 * 60_000 }), T0 + 2 * Q)).toBe(5.2);
     expect(plannedKwhFor(plan(), 'car_2', T0)).toBeNull();
     expect(plannedKwhFor(plan(), 'car_1', T0 + 4 * Q)).toBeNull(); // past the plan's end
+  });
+  it('holds a car only to the part the plan buys: what it expects from the sun comes from a surplus that is there', () => {
+    const sunny = plan();
+    // quarter 1: the house 0.2 kWh, the sun 1.2 kWh (net -1.0), the car 1.5 kWh: the plan buys
+    // 0.5 kWh, so the car is held to 0.5 kWh; the other 1.0 kWh it takes as surplus
+    sunny.quarters[1] = { ...sunny.quarters[1]!, baseKwh: -1, solarKwh: 1.2, importKwh: 0.5 };
+    expect(plannedKwhFor(sunny, 'car_1', T0 + Q)).toBeCloseTo(0.5, 9);
+    // quarter 0: the battery takes 0.5 kWh and the car 1.0 kWh, all from the sun (import 0): nothing bought
+    sunny.quarters[0] = { ...sunny.quarters[0]!, carKwh: [1], baseKwh: -1.5, solarKwh: 1.7, importKwh: 0 };
+    expect(plannedKwhFor(sunny, 'car_1', T0)).toBe(0);
+    // the battery's own energy is not split: it follows its plan as before
+    expect(plannedKwhFor(sunny, 'battery', T0)).toBe(0.5);
   });
   it('does not follow a plan older than two quarters, or one that failed', () => {
     // madeAt T0, asked at T0 + 30 min: stale (the service plans every quarter)

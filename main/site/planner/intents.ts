@@ -3,10 +3,14 @@
  * per quarter as `plan` and `deadline` demands): per car, the energy the plan placed in the
  * running quarter, and the energy it places before the car's next departure.
  */
+import { gridShare } from '../../../shared/plan/grid-share.js';
 import { QUARTER_MS, type Plan } from './types.js';
 
 export interface CarIntent {
-  /** energy for the running quarter (kWh at the connection); null outside the plan */
+  /**
+   * energy for the running quarter (kWh at the connection) that the plan buys from the grid
+   * (shared/plan/grid-share.ts); null outside the plan
+   */
   plannedKwh: number | null;
   /** the next departure in the plan and the energy the plan places before it */
   deadline: { time: number; kwh: number } | null;
@@ -25,5 +29,8 @@ export function carIntent(plan: Plan, carId: string, now: number): CarIntent {
     for (let i = index; i < plan.quarters.length && plan.quarters[i].start < next.departure; i++) kwh += plan.quarters[i].carKwh.get(carId) ?? 0;
     deadline = { time: next.departure, kwh: Math.round(kwh * 1000) / 1000 };
   }
-  return { plannedKwh: quarter.carKwh.get(carId) ?? 0, deadline, targetPeakKw: quarter.targetPeakKw };
+  let charges = quarter.batteryChargeKwh;
+  for (const kwh of quarter.carKwh.values()) charges += Math.max(0, kwh);
+  const planned = (quarter.carKwh.get(carId) ?? 0) * gridShare(quarter.importKwh, charges);
+  return { plannedKwh: planned, deadline, targetPeakKw: quarter.targetPeakKw };
 }
