@@ -278,8 +278,11 @@ export class EvController {
       if (phases === 3 && kw < threePhaseMinKw && kw >= onePhaseMinKw) phases = 1;
       else if (phases === 1 && kw >= threePhaseMinKw * 1.15) phases = 3;
     }
-    // 1e-6: 2.07 kW / 230 V is 9 A, not 8.9999 A (floating point), while never rounding up past the grant
-    const amps = Math.floor(Math.min(this.maxCurrentA(), currentForPowerA(grid, phases, kw)) * 10 + 1e-6) / 10;
+    // 1e-6: 2.07 kW / 230 V is 9 A, not 8.9999 A (floating point), while never rounding up past
+    // the grant by more than the half watt the demand's powers are rounded to: the smallest power
+    // on 3 x 230 V, sqrt(3) x 230 V x 6 A = 2.3902 kW, is asked as 2.39 kW, and a grant of that
+    // must start the car at 6 A, not leave it off at 5.9 A
+    const amps = Math.floor(Math.min(this.maxCurrentA(), currentForPowerA(grid, phases, kw + 0.0005)) * 10 + 1e-6) / 10;
     return { command: { currentA: amps >= minA ? amps : 0, phases } };
   }
 

@@ -134,6 +134,18 @@ describe('EV controller', () => {
     expect(onePhaseCar.buildDemand(inputs(0))!.conductors).toEqual([1, 2]);
   });
 
+  it('on 3 x 230 V a grant of the minimum power it asked for (2.39 kW) starts the car at 6 A', () => {
+    // sqrt(3) x 230 V x 6 A = 2.3902 kW, asked as 2.39: read back as 5.9997 A, it was 5.9 A, i.e. off
+    const c = new EvController(setup({}, '3x230'));
+    c.decide(inputs(0));
+    const d = c.decide(inputs(1000, { grant: grant(2.39, 1000, 'budget', 'within the quarter budget') }));
+    expect(d.command).toEqual({ currentA: 6, phases: 3 });
+    // just below it (2.38 kW) stays off: never above the grant by more than the rounding
+    const e = new EvController(setup({}, '3x230'));
+    e.decide(inputs(0));
+    expect(e.decide(inputs(1000, { grant: grant(2.38, 1000) })).command.currentA).toBe(0);
+  });
+
   it('withdraws its demand and pauses when unplugged or off', () => {
     const c = new EvController(setup());
     expect(c.decide(inputs(0, { reading: reading('unplugged') }))).toMatchObject({ demand: null, command: { currentA: 0 }, reason: { code: 'unplugged' } });
