@@ -1,6 +1,7 @@
 /**
  * The backtest's outputs: the table per strategy, the JSON of issue 21 and a self-contained HTML
- * report with Chart.js (inlined from the chart.js package) plotting the daily cost per strategy,
+ * report with Chart.js (inlined from the chart.js package) plotting the daily cost per strategy
+ * (and its running sum),
  * the month peaks and a sample day's power flows per strategy.
  */
 import { readFileSync } from 'node:fs';
@@ -64,12 +65,15 @@ export function toHtml(title: string, dayKeys: readonly string[], reports: Reado
 </head><body>
 <h1>${esc(title)}</h1>
 <h2>Energy cost per day (EUR)</h2><canvas id="daily"></canvas>
+<h2>Energy cost so far (EUR)</h2><canvas id="cumulative"></canvas>
 <h2>Month peaks (kW)</h2><canvas id="peaks"></canvas>
 <div id="flows"></div>
 <script>${chartJs().replace(/<\/script/gi, '<\\/script')}</script>
 <script>
 const D = ${JSON.stringify(data).replace(/</g, '\\u003c')};
 new Chart(document.getElementById('daily'), { type: 'line', data: { labels: D.dayKeys, datasets: D.daily }, options: { animation: false, elements: { point: { radius: 0 } } } });
+const sums = D.daily.map((d) => { let t = 0; return { ...d, data: d.data.map((v) => Math.round((t += v) * 100) / 100) }; });
+new Chart(document.getElementById('cumulative'), { type: 'line', data: { labels: D.dayKeys, datasets: sums }, options: { animation: false, elements: { point: { radius: 0 } } } });
 new Chart(document.getElementById('peaks'), { type: 'bar', data: { labels: D.months, datasets: D.peaks }, options: { animation: false } });
 for (const s of D.samples) {
   const h = document.createElement('h2'); h.textContent = s.name + ': power flows on ' + s.sample.day + ' (kW, five-minute averages)';
