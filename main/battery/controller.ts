@@ -249,8 +249,8 @@ export class BatteryController {
     return r.socPct > reserve ? r.maxDischargeKw : 0;
   }
 
+  /** in the order the link delivers them (it drops an older one; a restarted meter counts from 1 again) */
   private onGrant(grant: SiteGrant, receivedAt: number): void {
-    if (this.grant && grant.seq <= this.grant.grant.seq) return;
     this.grant = { grant, at: receivedAt };
     this.apply(receivedAt);
   }

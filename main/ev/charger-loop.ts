@@ -61,8 +61,10 @@ export class ChargerLoop {
     if (this.running) return;
     this.running = true;
     const { charger, link } = this.options;
+    // the order of grants is the link's to keep (GrantListeners: the newest per connection, and a
+    // restarted meter counts from 1 again): a check of its own here ignored a restarted meter's
+    // grants for as long as the meter had run before
     this.unsubscribe.push(link.onGrant(charger.id, (grant, receivedAtMonoMs) => {
-      if (this.grant && grant.seq < this.grant.grant.seq) return;
       this.grant = { grant, receivedAtMonoMs };
       // a grant is issued on a telegram: it is news from the meter too
       this.lastMeterMono = receivedAtMonoMs;

@@ -30,6 +30,14 @@ export class ScriptedSiteLink implements SiteLink {
     return () => set.delete(listener);
   }
 
+  /**
+   * The meter restarted: its grants are numbered from 1 again. The real links pass them on (a
+   * new connection forgets the numbers seen: GrantListeners.reset), so a device must follow them.
+   */
+  restartMeter(): void {
+    this.seq = 1;
+  }
+
   grant(device: string, kw: number, reason: GrantReason = { code: 'budget', text: 'within the quarter budget' }, time = 0): SiteGrant {
     const grant: SiteGrant = { device, kw, validForMs: 2500, reason, seq: this.seq++, time };
     for (const listener of this.listeners.get(device) ?? []) listener(grant, this.monoNow());

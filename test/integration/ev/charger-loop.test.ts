@@ -85,6 +85,26 @@ describe('charger loop over HTTP', () => {
     expect(loop.state().safe).toBe(false);
   });
 
+  it('follows a restarted meter, whose grants are numbered from 1 again', async () => {
+    const { timers, sim, link, loop } = await setup();
+    sim.plug(CAR_AT(50));
+    loop.start();
+    await waitFor('plugged reading', () => loop.state().plugged);
+    loop.reportSoc(50, 'user');
+    // 100 seconds of grants of 6.9 kW (3 x 230 V x 10 A): numbered up to 100
+    link.grant('garage', 6.9);
+    await waitFor('10 A', () => sim.current().currentSetA === 10 && !sim.current().paused);
+    for (let i = 0; i < 100; i++) await second(timers, link, 6.9);
+    // the meter restarts: its first grant (number 1) cuts the car to 4.83 kW = 7 A, and it is
+    // followed at once rather than ignored as older until the new meter's numbers pass 100
+    link.restartMeter();
+    link.grant('garage', 4.83);
+    await waitFor('7 A on the restarted meter\'s first grant', () => sim.current().currentSetA === 7);
+    for (let i = 0; i < 3; i++) await second(timers, link, 4.83);
+    expect(loop.state()).toMatchObject({ safe: false });
+    expect(sim.current()).toMatchObject({ currentSetA: 7, paused: false });
+  });
+
   it('telegrams still arriving but no grant (the site withholds it): the grant expires, paused, and it recovers', async () => {
     const { timers, sim, link, loop } = await setup();
     sim.plug(CAR_AT(50));
