@@ -120,6 +120,15 @@ describe('killed roles: the meter 20 times under load, then each satellite', () 
     const back = Math.max(r().charger.at(-1)!.t, r().battery.at(-1)!.t);
     figures.push(`meter SIGKILLed 20 times (${resumePoints.size} resume points; database intact each time, tables equal to an uninterrupted replay): ${lines.join('; ')}; restarted, both running again ${((back - restartAt) / 1000).toFixed(0)} s later (first running command: charger ${secondsAfter(r().firstRunning('charger', restartAt), restartAt)}, battery ${secondsAfter(r().firstRunning('battery', restartAt), restartAt)})`);
     console.log(figures.at(-1));
+    // the satellites follow the restarted meter's grants (numbered from 1 again) at once: the
+    // battery within seconds, the car after its 60 s minimum off time at most (it was paused at
+    // the clean stop just before). They once ignored them for as long as the meter had run before.
+    const batteryBack = r().firstRunning('battery', restartAt);
+    const chargerBack = r().firstRunning('charger', restartAt);
+    expect(batteryBack, 'the battery running again').not.toBeNull();
+    expect(chargerBack, 'the charger running again').not.toBeNull();
+    expect(batteryBack! - restartAt, 'ms to the battery\'s first running command after the restart').toBeLessThan(20_000);
+    expect(chargerBack! - restartAt, 'ms to the charger\'s first running command after the restart').toBeLessThan(80_000);
   }, 900_000);
 
   it('the battery satellite SIGKILLed mid-discharge: the inverter back in its own mode by its revert timeout; restarted, it discharges again', async () => {
