@@ -100,11 +100,9 @@ export class Ours implements Strategy {
       sessionKwh: m.sessionWh / 1000, currentSetA: car.settings.currentSetA, paused: car.settings.paused, phaseCount: car.settings.phaseCount, atMonoMs: view.now,
     } : null;
     const intent = this.plan ? carIntent(this.plan, id, view.now) : null;
-    // the plan's energy for the quarter, raised to what the charger's minimum current delivers
-    // in a quarter (the plan's LP knows no minimum power; the next plan takes the extra in account)
-    let plannedKwh = intent?.plannedKwh ?? null;
-    const minRunKwh = car.minRunKw / 4;
-    if (plannedKwh !== null && plannedKwh > 0.01 && plannedKwh < minRunKwh) plannedKwh = minRunKwh;
+    // the plan's energy for the quarter; below the charger's minimum power the broker runs the
+    // car at that minimum for part of the quarter
+    const plannedKwh = intent?.plannedKwh ?? null;
     const decision = this.controllers.get(id)!.decide({
       nowMono: view.now, mode: 'smart', reading, health: HEALTHY,
       soc: m.car ? { percent: m.car.socPercent, source: 'vehicle', basedOn: 'vehicle', readAtMonoMs: view.now } : null,

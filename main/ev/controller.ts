@@ -92,6 +92,18 @@ const CHARGER_PROBLEM_GRACE_MS = 5000;
 const CUT_DEADBAND_KW = 0.25;
 /** an increase smaller than this is not worth a command */
 const RAISE_STEP_A = 0.5;
+/**
+ * a car drawing less than this share of what it is allowed for TAKING_LESS_MS (beyond any ramp)
+ * limits itself (the taper near full, its own charge limit): it asks only for what it takes
+ */
+const TAKING_SHARE = 0.7;
+const TAKING_LESS_MS = 60_000;
+/** above what it draws, a self-limiting car still asks for this much (its draw may rise again) */
+const TAKING_MARGIN_KW = 0.3;
+/** a car that limits itself is asked again for more after this long */
+const TAKING_RETRY_MS = 15 * 60_000;
+/** at or above this state of charge the car is full: it asks for nothing (a taper's last tenths take hours) */
+const FULL_PERCENT = 99.5;
 
 export class EvController {
   private current: { currentA: number; phases: 1 | 3 };
@@ -102,6 +114,10 @@ export class EvController {
   /** a calendar trip in register 2 follows its deadline, not the cheap hours (cheapHoursCarry) */
   private tripOnDeadline = false;
   private tripBasis = '';
+  /** since when (monotonic ms) the running car draws less than it is allowed; null: it draws it */
+  private takingLessSince: number | null = null;
+  /** what a self-limiting car was last seen to take (kW) and when (monotonic ms) */
+  private takes: { kw: number; atMono: number } | null = null;
 
   constructor(private readonly setup: ControllerSetup) {
     this.current = { currentA: 0, phases: this.maxPhases() };
@@ -144,15 +160,20 @@ export class EvController {
       minRunKw: round3(minRunKw),
       interruptible: true,
     };
-    const band = (minKw: number) => ({ minKw: round3(minKw), maxKw: round3(maxKw) });
+    const wholeBand = (minKw: number) => ({ minKw: round3(minKw), maxKw: round3(maxKw) });
     // full power now, within the fuse (the broker caps at the fuse whatever the band asks), even
     // above the quarter's target: asking for the whole band says so; the broker prices the raise
     if (soc && car && soc.percent < car.minSocPercent) {
-      if (this.setup.control.emergencyMayRaisePeak) return { ...base, class: 'emergency', priority: 100, band: band(maxKw) };
-      return { ...base, class: 'plan', priority: 100, band: band(0), plannedKwh: round3(maxKw / 4) };
+      if (this.setup.control.emergencyMayRaisePeak) return { ...base, class: 'emergency', priority: 100, band: wholeBand(maxKw) };
+      return { ...base, class: 'plan', priority: 100, band: wholeBand(0), plannedKwh: round3(maxKw / 4) };
     }
-    if (mode === 'now') return { ...base, class: 'emergency', priority: 50, band: band(maxKw) };
-    const keep = inMinOn ? minRunKw : 0;
+    if (mode === 'now') return { ...base, class: 'emergency', priority: 50, band: wholeBand(maxKw) };
+    // what the car takes: nothing when full; what it draws (and a little more, never below its
+    // running power) while it holds itself below what it is allowed. Power granted to a car that
+    // does not draw it would otherwise be exported rather than stored by the battery
+    const takesKw = this.takesKw(inputs, minRunKw);
+    const keep = Math.min(inMinOn ? minRunKw : 0, takesKw);
+    const band = (minKw: number) => ({ minKw: round3(Math.min(minKw, takesKw)), maxKw: round3(Math.min(maxKw, takesKw)) });
     const trip = inputs.intent?.trip;
     // a calendar trip in smart mode; a sudden trip whenever the car may charge for more than the sun
     if (trip && trip.kwh > 0 && (mode === 'smart' || (mode === 'solar' && trip.urgent)) && !this.cheapHoursCarry(inputs, trip, maxKw)) {
@@ -169,6 +190,40 @@ export class EvController {
       }
     }
     return { ...base, class: 'opportunistic', priority: 30, band: band(keep) };
+  }
+
+  /**
+   * The most the car takes now (kW): nothing when full or inside its minimum off time; while it holds itself below what it is
+   * allowed (for a minute, beyond any ramp), what it draws plus a margin and never below its
+   * running power, or nothing when it draws next to nothing; asked again for more after
+   * TAKING_RETRY_MS, or at once when it draws what it is allowed.
+   */
+  private takesKw(inputs: ControllerInputs, minRunKw: number): number {
+    const reading = inputs.reading!;
+    const now = inputs.nowMono;
+    if (inputs.soc && inputs.soc.percent >= FULL_PERCENT) {
+      this.takingLessSince = null;
+      this.takes = null;
+      return 0;
+    }
+    const allowedKw = chargePowerKw(this.setup.grid, this.current.phases, this.current.currentA);
+    if (this.current.currentA >= this.setup.chargerMinCurrentA) {
+      if (reading.powerKw >= TAKING_SHARE * allowedKw) {
+        this.takingLessSince = null;
+        this.takes = null;
+        return Infinity;
+      }
+      this.takingLessSince ??= now;
+      if (now - this.takingLessSince >= TAKING_LESS_MS) {
+        this.takes = { kw: reading.powerKw < 0.25 * minRunKw ? 0 : Math.max(minRunKw, reading.powerKw + TAKING_MARGIN_KW), atMono: now };
+      }
+    } else {
+      this.takingLessSince = null;
+      // inside its minimum off time it cannot start: power granted now would go unused
+      if (this.stoppedAt !== null && now - this.stoppedAt < this.setup.control.minOffSeconds * 1000) return 0;
+    }
+    if (this.takes && now - this.takes.atMono > TAKING_RETRY_MS) this.takes = null;
+    return this.takes?.kw ?? Infinity;
   }
 
   /**
@@ -305,7 +360,7 @@ export class EvController {
     const kw = round1(kwNow);
     const run = running ? 1 : 0;
     const grant = grantReason.code;
-    if (inputs.soc && inputs.soc.percent >= 100) return { code: 'full', text: 'the car is full' };
+    if (inputs.soc && inputs.soc.percent >= FULL_PERCENT) return { code: 'full', text: 'the car is full' };
     const cut = demand !== null && grantKw < demand.band.maxKw - 0.05;
     if (cut && (grantReason.code === 'budget' || grantReason.code === 'fuse' || grantReason.code === 'no-budget')) {
       return { code: 'reduced', text: running ? `reduced to ${fmtKw(kwNow)} kW: ${grantReason.text}` : `paused: ${grantReason.text}`, params: { kw, running: run, grant } };

@@ -31,6 +31,11 @@ export interface BrokerOptions {
    * plan: the quarter's target is then at least that (a plan raises it only for a trip it needs)
    */
   planTargetKw?: (time: number) => number | null;
+  /**
+   * a device that runs below its smallest running power only in bursts starts one only when the
+   * quarter's budget holds this many seconds of it (its minimum on-time; default 60 s)
+   */
+  burstMinS?: number;
 }
 
 /** The running quarter as the broker needs it (QuarterState carries it). */
@@ -84,6 +89,9 @@ interface DeliveredMemory {
 /** a gap between telegrams longer than this is not integrated (nothing was seen in it) */
 const MAX_STEP_MS = 10_000;
 
+/** the share of the way to its self-consumption target a battery's grant moves per telegram */
+const BATTERY_STEP = 0.5;
+
 const CLASS_ORDER: readonly DemandClass[] = ['emergency', 'deadline', 'plan', 'opportunistic', 'battery'];
 const EPS = 1e-9;
 
@@ -96,12 +104,16 @@ export class Broker {
   private readonly holdMs: number;
   private readonly deadbandKw: number;
   private readonly lowSlackS: number;
+  private readonly burstMinS: number;
+  /** per device with a deadline: its share of the running quarter, kWh (bursts deliver it) */
+  private readonly deadlineShare = new Map<string, { quarterStart: number; kwh: number }>();
 
   constructor(private readonly o: BrokerOptions) {
     this.base = new BaseLoadEstimator();
     this.holdMs = o.increaseHoldMs ?? 10_000;
     this.deadbandKw = o.deadbandKw ?? 0.1;
     this.lowSlackS = o.lowSlackS ?? 60;
+    this.burstMinS = o.burstMinS ?? 60;
   }
 
   get fuse(): Fuse {
@@ -147,6 +159,10 @@ export class Broker {
       let want: number;
       let reason: GrantReason;
       const left = Math.max(0, headroom);
+      // set when the device runs a burst: the average it takes from Q for the rest of the quarter
+      let burstAvg: number | null = null;
+      const running = d.measuredKw >= 0.5 * d.minRunKw && d.minRunKw > EPS;
+      const burst = (avg: number) => q !== null && burstFits(avg, left, d.minRunKw, remainingS, running, this.burstMinS);
       switch (d.class) {
         case 'emergency': {
           const atLeast = Math.max(d.minRunKw, d.band.minKw);
@@ -177,6 +193,15 @@ export class Broker {
           if (need <= left + EPS || !q || !d.deadline) {
             want = Math.min(need, left);
             reason = { code: need <= left + EPS ? 'deadline' : 'no-budget', text: `${deadlineWords(d, input.time)}: needs ${fmt(need)} kW on average, ${fmt(left)} kW left in the quarter budget` };
+            if (q && want > EPS && want < d.minRunKw) {
+              // less than the device's running power: its share of this quarter in a burst
+              const avg = planRateKw(this.shareOf(d.device, q.start, need, remainingS), this.deliveredKwh(d.device, q.start), remainingS, true);
+              if (burst(avg)) {
+                want = d.minRunKw;
+                burstAvg = avg;
+                reason = { code: 'deadline', text: `${deadlineWords(d, input.time)}: needs ${fmt(need)} kW on average, run at ${fmt(d.minRunKw)} kW for part of the quarter` };
+              }
+            }
             break;
           }
           // Q is short: the batteries discharge to cover the difference first
@@ -219,14 +244,21 @@ export class Broker {
         }
         case 'plan': {
           // what the plan still places in this quarter, over the seconds left of it
-          let planned = planRateKw(d.plannedKwh ?? 0, q ? this.deliveredKwh(d.device, q.start) : 0, remainingS, q !== null);
+          const avg = planRateKw(d.plannedKwh ?? 0, q ? this.deliveredKwh(d.device, q.start) : 0, remainingS, q !== null);
+          let planned = avg;
           // energy left below the device's smallest running power (a car at 6 A): run at that
-          // power until the quarter's energy is in, rather than not at all
-          if (planned > EPS && planned < d.minRunKw) planned = d.minRunKw;
+          // power until the quarter's energy is in, rather than not at all; when Q is below that
+          // power, in a burst that the quarter's energy budget holds
+          if (planned > EPS && planned < d.minRunKw) {
+            planned = d.minRunKw;
+            if (burst(avg)) burstAvg = avg;
+          }
           // a planned discharge (a battery) frees budget rather than taking it
-          want = planned < 0 ? planned : Math.min(planned, left);
+          want = planned < 0 ? planned : burstAvg !== null ? planned : Math.min(planned, left);
           reason = planned < 0
             ? { code: 'plan', text: `plan: discharging ${fmt(-planned)} kW this quarter` }
+            : burstAvg !== null
+            ? { code: 'plan', text: `plan: ${fmt(planned)} kW for part of this quarter (${fmt(avg)} kW on average), ${fmt(left)} kW left in the quarter budget` }
             : { code: planned <= left + EPS ? 'plan' : 'no-budget', text: `plan: ${fmt(planned)} kW for the rest of this quarter, ${fmt(left)} kW left in the quarter budget` };
           break;
         }
@@ -253,7 +285,9 @@ export class Broker {
         reason = { code: 'solar', text: 'solar surplus: none to share now' };
       }
       if (d.class === 'opportunistic') solarLeft = Math.max(0, solarLeft - Math.max(0, kw));
-      headroom -= kw;
+      // a burst takes its average from the quarter's budget, not its running power; the fuse
+      // (below) takes what it draws now
+      headroom -= burstAvg !== null && kw > EPS ? Math.min(kw, burstAvg) : kw;
       room.take(d.conductors, kw);
       grants.set(d.device, { kw, reason });
       this.remember(d.device, kw, input.monoMs);
@@ -272,6 +306,11 @@ export class Broker {
       // self-consumption: bring the net flow to zero
       // (grid power unknown: hold, rather than chase a flow nobody measured)
       let want = known ? -netAfter : 0;
+      // half a step from the last grant toward it: the battery's own power reaches the broker a
+      // telegram after the grid's, and a whole step each second against that lag swings between
+      // charging and idle (exporting half the time); half a step settles within seconds
+      const last = this.memory.get(d.device)?.kw;
+      if (known && last !== undefined) want = last + BATTERY_STEP * (want - last);
       let reason: GrantReason = !known
         ? { code: 'battery', text: 'battery: grid power unknown (1-0:1.7.0 / 2.7.0 unreadable): holding' }
         : want >= 0
@@ -306,6 +345,7 @@ export class Broker {
     if (raise) this.raised = raise;
     for (const device of this.memory.keys()) if (!grants.has(device)) this.memory.delete(device);
     for (const device of this.delivered.keys()) if (!grants.has(device)) this.delivered.delete(device);
+    for (const [device, share] of this.deadlineShare) if (!grants.has(device) || !q || share.quarterStart !== q.start) this.deadlineShare.delete(device);
 
     const out: SiteGrant[] = [];
     const devices: SiteDeviceState[] = [];
@@ -392,6 +432,19 @@ export class Broker {
     }
   }
 
+  /**
+   * A deadline's share of the running quarter (kWh, counted like a plan's from the quarter's
+   * start): its average need over the part of the quarter left when first seen in it, plus what
+   * it had drawn by then. Fixed for the quarter, so a burst ends when the share is in.
+   */
+  private shareOf(device: string, quarterStart: number, needKw: number, remainingS: number): number {
+    const known = this.deadlineShare.get(device);
+    if (known && known.quarterStart === quarterStart) return known.kwh;
+    const kwh = this.deliveredKwh(device, quarterStart) + (needKw * remainingS) / 3600;
+    this.deadlineShare.set(device, { quarterStart, kwh });
+    return kwh;
+  }
+
   private deliveredKwh(device: string, quarterStart: number): number {
     const m = this.delivered.get(device);
     return m && m.quarterStart === quarterStart ? m.kwh : 0;
@@ -421,6 +474,19 @@ export function planRateKw(plannedKwh: number, deliveredKwh: number, remainingS:
   if (!inQuarter) return plannedKwh * 4;
   const rest = ((plannedKwh - deliveredKwh) * 3600) / Math.max(remainingS, 1);
   return plannedKwh >= 0 ? Math.max(0, rest) : Math.min(0, rest);
+}
+
+/**
+ * Whether a device that cannot run below `minRunKw` may run at it in a burst while it wants less
+ * than that on average (`avgKw`, for the rest of the quarter) and the budget Q (`leftKw`) is below
+ * it: yes when the energy it wants fits in the energy Q leaves in the quarter (Q x the seconds
+ * left), so the quarter still ends at or below the target, and, for a device not yet running, the
+ * budget also holds its minimum on-time at that power (a started car runs that long).
+ */
+export function burstFits(avgKw: number, leftKw: number, minRunKw: number, remainingS: number, running: boolean, minOnS: number): boolean {
+  if (avgKw <= EPS || avgKw >= minRunKw) return false;
+  if (avgKw > leftKw + EPS) return false;
+  return running || leftKw * remainingS >= minRunKw * minOnS - EPS;
 }
 
 /** The average power that delivers the deadline's energy by its time, within the band. */

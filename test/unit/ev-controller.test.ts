@@ -161,3 +161,45 @@ describe('EV controller', () => {
     });
   });
 });
+
+describe('EV controller: asks only for what the car takes', () => {
+  // Power granted to a car that does not draw it is power the battery is not given: on a sunny
+  // day the surplus went out to the grid while the battery had room.
+  it('a full car asks for nothing', () => {
+    const c = new EvController(setup());
+    const d = c.decide(inputs(0, { soc: { percent: 99.6, source: 'vehicle', basedOn: 'vehicle', readAtMonoMs: 0 } }));
+    expect(d.demand).toMatchObject({ class: 'opportunistic', band: { minKw: 0, maxKw: 0 } });
+    expect(d.reason.code).toBe('full');
+  });
+
+  it('asks for nothing inside its minimum off time, then for its whole power again', () => {
+    const c = new EvController(setup());
+    c.decide(inputs(0));
+    // 2 kW on three phases is 2.9 A: it pauses at 1 s; the minimum off time is 60 s
+    c.decide(inputs(1000, { grant: grant(2, 1000) }));
+    expect(c.decide(inputs(31_000, { grant: grant(0, 31_000) })).demand!.band.maxKw).toBe(0);
+    expect(c.decide(inputs(61_000, { grant: grant(0, 61_000) })).demand!.band.maxKw).toBe(11.04);
+  });
+
+  it('a car that holds itself below its grant for a minute asks for what it draws plus 0.3 kW', () => {
+    const c = new EvController(setup());
+    c.decide(inputs(0));
+    // 16 A on three phases is 11.04 kW; the car draws 6 kW (its taper): less than 70% (7.73 kW)
+    const tapering = (t: number, kw = 6) => inputs(t, { reading: reading('charging', kw), grant: grant(11.04, t) });
+    expect(c.decide(tapering(1000)).demand!.band.maxKw).toBe(11.04);
+    expect(c.decide(tapering(60_000)).demand!.band.maxKw).toBe(11.04);
+    expect(c.decide(tapering(61_000)).demand!.band.maxKw).toBe(6.3);
+    // never below its running power (6 A: 4.14 kW) while it draws something
+    expect(c.decide(tapering(61_500, 3)).demand!.band.maxKw).toBe(4.14);
+    // drawing next to nothing (below a quarter of its 4.14 kW running power): nothing at all
+    expect(c.decide(inputs(62_000, { reading: reading('charging', 0.5), grant: grant(11.04, 62_000) })).demand!.band.maxKw).toBe(0);
+  });
+
+  it('asks for its whole power again once it draws what it is allowed', () => {
+    const c = new EvController(setup());
+    c.decide(inputs(0));
+    for (let t = 1000; t <= 61_000; t += 10_000) c.decide(inputs(t, { reading: reading('charging', 6), grant: grant(11.04, t) }));
+    expect(c.decide(inputs(62_000, { reading: reading('charging', 6), grant: grant(11.04, 62_000) })).demand!.band.maxKw).toBe(6.3);
+    expect(c.decide(inputs(63_000, { reading: reading('charging', 11), grant: grant(11.04, 63_000) })).demand!.band.maxKw).toBe(11.04);
+  });
+});
