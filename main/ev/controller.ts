@@ -297,10 +297,13 @@ export class EvController {
     const wantsRun = wanted.currentA >= this.setup.chargerMinCurrentA;
     let command = wanted;
     let held: Reason | null = null;
-    if (wantsRun && !running) {
-      if (this.stoppedAt !== null && now - this.stoppedAt < this.setup.control.minOffSeconds * 1000) {
+    // inside the minimum off time the car asks for nothing (takesKw), so the grant is 0: say why
+    const offLeftMs = !running && this.stoppedAt !== null ? this.setup.control.minOffSeconds * 1000 - (now - this.stoppedAt) : 0;
+    const inMinOff = offLeftMs > 0;
+    if ((wantsRun || (inMinOff && demand !== null && demand.band.maxKw === 0 && !(inputs.soc && inputs.soc.percent >= FULL_PERCENT))) && !running) {
+      if (inMinOff) {
         command = pause;
-        const seconds = Math.ceil((this.setup.control.minOffSeconds * 1000 - (now - this.stoppedAt)) / 1000);
+        const seconds = Math.ceil(offLeftMs / 1000);
         held = { code: 'min-off', text: `starting again in ${seconds} s (minimum off time)`, params: { seconds } };
       }
     } else if (wantsRun && running && wanted.phases === this.current.phases && wanted.currentA > this.current.currentA) {

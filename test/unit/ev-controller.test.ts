@@ -177,7 +177,10 @@ describe('EV controller: asks only for what the car takes', () => {
     c.decide(inputs(0));
     // 2 kW on three phases is 2.9 A: it pauses at 1 s; the minimum off time is 60 s
     c.decide(inputs(1000, { grant: grant(2, 1000) }));
-    expect(c.decide(inputs(31_000, { grant: grant(0, 31_000) })).demand!.band.maxKw).toBe(0);
+    const waiting = c.decide(inputs(31_000, { grant: grant(0, 31_000) }));
+    expect(waiting.demand!.band.maxKw).toBe(0);
+    // the grant is 0 because it asks for nothing; the reason says when it may start again
+    expect(waiting.reason).toMatchObject({ code: 'min-off', text: 'starting again in 30 s (minimum off time)' });
     expect(c.decide(inputs(61_000, { grant: grant(0, 61_000) })).demand!.band.maxKw).toBe(11.04);
   });
 
