@@ -112,6 +112,25 @@ describe('site planner', () => {
     });
   });
 
+  it('never raises the month peak only to buy cheaper energy', () => {
+    // A day of 96 quarters: 0.50 EUR/kWh for the first 48, 0.10 for the last 48; the house 0;
+    // the 2.5 kW floor allows 0.625 kWh a quarter. The car needs 5% -> 95% of 40 kWh = 36 kWh.
+    // The cheap half holds 48 x 0.625 = 30 kWh; the other 6 kWh either at 0.50 (3.00 EUR) or,
+    // raising the peak by 0.5 kW (6 kWh / 48 quarters = 0.125 kWh a quarter), at 0.10 (0.60
+    // EUR) plus 0.5 x 4.1667 = 2.08 EUR of peak: 2.68 EUR, cheaper by 0.32 EUR. The trip fits
+    // without the raise, so the plan keeps 2.5 kW: 30 x 0.10 + 6 x 0.50 = 6.00 EUR of energy.
+    const p = plan(solver, input(96, {
+      importPrice: [...Array(48).fill(0.5), ...Array(48).fill(0.1)],
+      peak: { pricePerKwYear: PEAK_PRICE, minimumKw: 2.5, soFarKw: 2.5 },
+      cars: [car('car_1', 96, 5, 95)],
+    }));
+    expect(p.monthPeakKw.get(Date.parse('2025-12-31T23:00:00Z'))).toBeCloseTo(2.5, 4);
+    expect(p.cost.peakEur).toBeCloseTo(0, 4);
+    expect(p.cost.energyEur).toBeCloseTo(6, 3);
+    expect(sum(carKwh(p, 'car_1').slice(48))).toBeCloseTo(30, 4);
+    expect(p.trips[0]).toMatchObject({ reachedPercent: 95, shortKwh: 0 });
+  });
+
   describe('battery arbitrage only when the spread beats the round-trip loss', () => {
     // The house takes 1 kWh a quarter. A 10 kWh battery, empty and to end empty, 1 kWh a
     // quarter each way, 90% in and 90% out (81% round trip). Two quarters at 0.10, then two at
