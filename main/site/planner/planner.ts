@@ -15,13 +15,19 @@ export const SHORTFALL_EUR_PER_KWH = 1_000;
 const LEAST_PEAK_WEIGHT = 1_000;
 const LEAST_PEAK_SHORTFALL = 1e7;
 /**
- * The plan's own weighting is the same: trips first, then the month peak, then energy (the brief:
- * never a new peak unless a trip needs it). A raise that would only buy cheaper energy within the
- * 48 h in view is not made: every quarter after it may spend the raised target, and the backtest's
- * optimum, seeing the whole month, almost never makes one (flanders-register: 2.5 kW in ten
+ * The plan's own weighting: trips first, then the month peak, then energy (the brief: never a
+ * new peak unless a trip needs it). A raise that would only buy cheaper energy within the 48 h in
+ * view is not made: every quarter after it may spend the raised target, and the backtest's
+ * optimum, seeing the whole year, almost never makes one (flanders-register: 2.50-2.51 kW in ten
  * months of twelve). The plan's cost still prices a raise at its real euros.
+ * A kW of month peak weighs 100 times its price (417 EUR at 50 EUR/kW/year): more than a 1 kW
+ * raise could save on 48 h of energy at any Belgian spread (192 quarters x 0.25 kWh x 0.10-0.50
+ * EUR = 5-24 EUR). A kWh a trip misses weighs 10,000 EUR: more than the 4 x 417 EUR of the kW a
+ * quarter's kWh needs. Kept that small on purpose: with weights of 1,000 and 10^7 the two-cars
+ * test's battery discharged 0.24 kWh in a cheap window, a cent-sized decision lost (most likely)
+ * to the solver's tolerances among costs thirteen orders of magnitude apart.
  */
-const PLAN_WEIGHTS = { shortfallEurPerKwh: LEAST_PEAK_SHORTFALL, peakWeight: LEAST_PEAK_WEIGHT };
+const PLAN_WEIGHTS = { shortfallEurPerKwh: 10_000, peakWeight: 100 };
 /** below this a trip counts as met (kWh); solver tolerances are far smaller */
 const MET_KWH = 0.005;
 
