@@ -11,9 +11,6 @@ import { validatePlanInput } from './validate.js';
 
 /** far above any energy or peak price: a trip is missed only when nothing else helps (the backtest's optimum prices a miss with it) */
 export const SHORTFALL_EUR_PER_KWH = 1_000;
-/** when looking for the least peak: peak first, by far; shortfall still worse than any peak */
-const LEAST_PEAK_WEIGHT = 1_000;
-const LEAST_PEAK_SHORTFALL = 1e7;
 /**
  * The plan's own weighting: trips first, then the month peak, then energy (the brief: never a
  * new peak unless a trip needs it). A raise that would only buy cheaper energy within the 48 h in
@@ -113,8 +110,8 @@ export function plan(solver: LpSolver, input: PlanInput): Plan {
   let advice: PeakRaiseAdvice | null = null;
   const ceiling = input.peak.ceilingKw;
   if (trips.some((t) => t.shortKwh > 0) && ceiling !== undefined && ceiling < input.connectionKw) {
-    // the same plan with the peak free up to the connection, asking for the least peak first
-    const free = buildModel(input, { shortfallEurPerKwh: LEAST_PEAK_SHORTFALL, peakWeight: LEAST_PEAK_WEIGHT, ceilingKw: input.connectionKw });
+    // the same plan with the peak free up to the connection (the plan's weights already ask for the least peak first)
+    const free = buildModel(input, { ...PLAN_WEIGHTS, ceilingKw: input.connectionKw });
     const y = solveOrThrow(solver, free, 'least peak').values;
     const freeTrips = tripOutcomes(free, y);
     const peakKw = new Map<number, number>();
