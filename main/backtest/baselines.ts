@@ -5,13 +5,16 @@
  * - instantCap30s: like evcc today: every 30 s one charger (in turn) is set against an instant
  *   grid power cap equal to the month peak so far (at least 2.5 kW), which also charges from
  *   solar surplus; a weekday-repeating departure plan charges at full power from the latest
- *   start that still reaches its level; battery as above.
+ *   start that still reaches its level; battery as above. A charger that may switch phases
+ *   charges a three-phase car on one phase when the room is below its three-phase minimum, as
+ *   evcc's automatic phase switching does, at most once per guard time.
  * Both keep the connection's fuse as an installer's load limit does: the chargers never take
  * the site's import above the connection's kW.
  */
 import { decide, DEFAULT_STRATEGY, type StrategySettings } from '../battery/strategy.js';
 import { brusselsParts } from '../../shared/time/brussels.js';
-import { currentForPowerA } from '../ev/grid.js';
+import { chargePowerKw, currentForPowerA } from '../ev/grid.js';
+import { DEFAULT_PHASE_SWITCH_GUARD_MS } from '../ev/nrgkick/charger.js';
 import type { SimCar } from './devices.js';
 import { connectionKw } from './household.js';
 import type { SiteView, Strategy } from './simulate.js';
@@ -75,6 +78,8 @@ export class PlugAndCharge implements Strategy {
 export class InstantCap30s implements Strategy {
   readonly name = 'instantCap30s';
   private turn = 0;
+  /** per car: when it last switched phases */
+  private readonly switchedAt = new Map<string, number>();
 
   control(view: SiteView): void {
     const cars = view.devices.cars;
@@ -82,16 +87,42 @@ export class InstantCap30s implements Strategy {
       const car = cars[this.turn % cars.length]!;
       this.turn++;
       if (!car.model.plugged) setCurrent(car, 0);
-      else if (this.planActive(car, view.now)) setCurrent(car, car.config.maxCurrentA);
-      else {
+      else if (this.planActive(car, view.now)) {
+        this.setPhases(car, 3, view.now);
+        setCurrent(car, car.config.maxCurrentA);
+      } else {
         const capKw = Math.max(2.5, view.monthPeakKw);
         // what this car may draw: the cap less the site's import without this car
         const availableKw = capKw - (view.gridKw - car.model.powerKw());
-        setCurrent(car, currentForPowerA(view.devices.grid, car.conductors.length === 3 ? 3 : 1, availableKw));
+        const phases = this.setPhases(car, this.phasesFor(car, availableKw, view.devices.grid), view.now);
+        setCurrent(car, currentForPowerA(view.devices.grid, phases, availableKw));
       }
     }
     capToFuse(view);
     selfConsumption(view);
+  }
+
+  /**
+   * One phase below the three-phase minimum; three from 15% above it (no flapping at the edge),
+   * or as soon as one phase cannot carry what is available
+   */
+  private phasesFor(car: SimCar, availableKw: number, grid: SiteView['devices']['grid']): 1 | 3 {
+    if (!car.switchesPhases) return car.conductors.length === 3 ? 3 : 1;
+    const threeMinKw = chargePowerKw(grid, 3, MIN_A);
+    if (car.settings.phaseCount === 3) return availableKw < threeMinKw ? 1 : 3;
+    const oneMaxKw = chargePowerKw(grid, 1, Math.min(car.config.maxCurrentA, car.config.chargerMaxCurrentA));
+    return availableKw >= threeMinKw && (availableKw >= threeMinKw * 1.15 || availableKw > oneMaxKw + 0.05) ? 3 : 1;
+  }
+
+  /** switches when the charger may (its guard time since the last switch); returns the phases in use */
+  private setPhases(car: SimCar, phases: 1 | 3, now: number): 1 | 3 {
+    if (!car.switchesPhases) return car.conductors.length === 3 ? 3 : 1;
+    if (car.settings.phaseCount === phases) return phases;
+    const last = this.switchedAt.get(car.config.id);
+    if (last !== undefined && now - last < DEFAULT_PHASE_SWITCH_GUARD_MS) return car.settings.phaseCount;
+    this.switchedAt.set(car.config.id, now);
+    car.settings.phaseCount = phases;
+    return phases;
   }
 
   /** full power from the latest start that reaches the plan's level by its time (weekdays as set) */

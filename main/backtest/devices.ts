@@ -16,10 +16,14 @@ export interface SimCar {
   config: HouseholdCar;
   model: CarModel;
   settings: ChargerSettings;
+  /** the conductors it loads on its full phases, and on one phase (the same when it cannot switch) */
   conductors: Array<1 | 2 | 3>;
+  onePhaseConductors: Array<1 | 2 | 3>;
+  /** it may switch from three phases to one (the household's charger setting, a three-phase car) */
+  switchesPhases: boolean;
   /** the most the charger and car draw together, kW */
   maxKw: number;
-  /** the least it draws when it charges (6 A), kW */
+  /** the least it draws when it charges (6 A, on one phase when it can switch), kW */
   minRunKw: number;
   /** trips of this car, in order, and the next one's index */
   trips: SimTrip[];
@@ -62,10 +66,11 @@ export class SimDevices {
       const model = new CarModel(this.grid, settings, start);
       model.plug({ batteryKwh: config.batteryKwh, maxPhases: config.maxPhases, maxCurrentA: config.maxCurrentA, socPercent: config.startSocPercent, efficiency: config.efficiency }, start);
       const phases = config.maxPhases === 3 && this.grid !== '1x230' ? 3 : 1;
+      const switchesPhases = config.phaseSwitching && phases === 3;
       return {
-        config, model, settings, conductors: chargeConductors(this.grid, phases, 1),
+        config, model, settings, conductors: chargeConductors(this.grid, phases, 1), onePhaseConductors: chargeConductors(this.grid, 1, 1), switchesPhases,
         maxKw: chargePowerKw(this.grid, phases, Math.min(config.maxCurrentA, config.chargerMaxCurrentA)),
-        minRunKw: chargePowerKw(this.grid, phases, 6),
+        minRunKw: chargePowerKw(this.grid, switchesPhases ? 1 : phases, 6),
         trips: trips.filter((t) => t.carId === config.id), next: 0, away: null, lastWh: 0,
       };
     });
@@ -131,9 +136,10 @@ export class SimDevices {
       const kw = carKwh[i]! * 3600;
       if (kw === 0) continue;
       const car = this.cars[i]!;
-      const perKw = ampsPerKw(this.grid, car.conductors);
-      for (const c of car.conductors) {
-        out.kw[c - 1] += kw / car.conductors.length;
+      const conductors = car.model.phasesInUse() === 3 ? car.conductors : car.onePhaseConductors;
+      const perKw = ampsPerKw(this.grid, conductors);
+      for (const c of conductors) {
+        out.kw[c - 1] += kw / conductors.length;
         amps[c - 1]! += kw * perKw;
       }
     }

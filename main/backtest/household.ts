@@ -49,6 +49,12 @@ export const carSchema = z.object({
   maxCurrentA: z.number().min(6).max(32),
   /** the charger's own maximum current */
   chargerMaxCurrentA: z.number().min(6).max(32),
+  /**
+   * the charger may switch a three-phase car to one phase for low power (NRGkick: phase
+   * switching enabled in its app): 6 A on one phase instead of on three, so a smaller solar
+   * surplus can be stored in the car
+   */
+  phaseSwitching: z.boolean().default(false),
   efficiency: z.number().min(0.5).max(1).default(0.9),
   consumptionKwhPer100km: z.number().min(5).max(60),
   minSocPercent: z.number().min(0).max(100),

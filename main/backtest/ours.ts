@@ -7,6 +7,7 @@
  */
 import { decide, DEFAULT_STRATEGY } from '../battery/strategy.js';
 import { EvController } from '../ev/controller.js';
+import { DEFAULT_PHASE_SWITCH_GUARD_MS } from '../ev/nrgkick/charger.js';
 import type { ChargerHealth, ChargerReading } from '../ev/charger.js';
 import { allowedKw } from '../peak/budget.js';
 import { Broker } from '../site/broker.js';
@@ -51,7 +52,8 @@ export class Ours implements Strategy {
       this.controllers.set(car.id, new EvController({
         device: car.id, grid: h.fuse.grid,
         car: { id: car.id, name: car.name, batteryKwh: car.batteryKwh, maxPhases: car.maxPhases, maxCurrentA: car.maxCurrentA, efficiency: car.efficiency, minSocPercent: car.minSocPercent, consumptionKwhPer100km: car.consumptionKwhPer100km, defaultTripKm: 50 },
-        chargerMaxCurrentA: car.chargerMaxCurrentA, chargerMinCurrentA: 6, phaseSwitching: false, phaseSwitchGuardMs: 0,
+        chargerMaxCurrentA: car.chargerMaxCurrentA, chargerMinCurrentA: 6,
+        phaseSwitching: car.phaseSwitching && car.maxPhases === 3 && h.fuse.grid !== '1x230', phaseSwitchGuardMs: DEFAULT_PHASE_SWITCH_GUARD_MS,
         firstPhase: 1, safeCurrentA: 0,
         control: { increaseHoldSeconds: 10, minOnSeconds: 60, minOffSeconds: 60, emergencyMayRaisePeak: true, meterStaleSeconds: 3 },
       }));

@@ -135,7 +135,13 @@ export class EvController {
   decide(inputs: ControllerInputs): ControllerDecision {
     const demand = this.buildDemand(inputs);
     const decision = this.follow(inputs, demand);
+    const wasRunning = this.current.currentA >= this.setup.chargerMinCurrentA;
     this.apply(decision.command, inputs.nowMono);
+    // a charge that starts now is inside its minimum on-time from this second, on the phases
+    // just chosen: the demand says so at once. The broker sees the car's power only from its
+    // next reading; with the demand of before the start it counts the ramping car as house load,
+    // finds the surplus gone and stops the car again (a 2 kW surplus on one phase did, each minute)
+    if (demand && !wasRunning && this.current.currentA >= this.setup.chargerMinCurrentA) return { ...decision, demand: this.buildDemand(inputs) };
     return decision;
   }
 
@@ -206,6 +212,8 @@ export class EvController {
       this.takes = null;
       return 0;
     }
+    // started this very second (the demand filed with the start): it cannot have drawn anything yet
+    if (this.runningSince === now) return this.takes?.kw ?? Infinity;
     const allowedKw = chargePowerKw(this.setup.grid, this.current.phases, this.current.currentA);
     if (this.current.currentA >= this.setup.chargerMinCurrentA) {
       if (reading.powerKw >= TAKING_SHARE * allowedKw) {
@@ -332,9 +340,12 @@ export class EvController {
     if (canSwitch) {
       const threePhaseMinKw = chargePowerKw(grid, 3, minA);
       const onePhaseMinKw = chargePowerKw(grid, 1, minA);
-      // a margin above the three-phase minimum so that a surplus hovering at it does not flip phases
+      const onePhaseMaxKw = chargePowerKw(grid, 1, this.maxCurrentA());
+      // a margin above the three-phase minimum so that a surplus hovering at it does not flip
+      // phases; but more than one phase can carry goes to three at once (a plan's 4.2 kW would
+      // otherwise stay at one phase's 3.68 kW for good, short every quarter)
       if (phases === 3 && kw < threePhaseMinKw && kw >= onePhaseMinKw) phases = 1;
-      else if (phases === 1 && kw >= threePhaseMinKw * 1.15) phases = 3;
+      else if (phases === 1 && kw >= threePhaseMinKw && (kw >= threePhaseMinKw * 1.15 || kw > onePhaseMaxKw + 0.05)) phases = 3;
     }
     // 1e-6: 2.07 kW / 230 V is 9 A, not 8.9999 A (floating point), while never rounding up past
     // the grant by more than the half watt the demand's powers are rounded to: the smallest power

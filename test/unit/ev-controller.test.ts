@@ -104,6 +104,30 @@ describe('EV controller', () => {
     expect(switching.decide(inputs(121_000, { mode: 'solar', grant: grant(6, 121_000, 'solar', 'solar surplus') })).command).toEqual({ currentA: 8.6, phases: 3 });
   });
 
+  it('leaves one phase for three as soon as one phase cannot carry the grant, margin or not', () => {
+    const c = new EvController(setup({ phaseSwitching: true }));
+    // 2.07 kW: one phase, 9 A
+    expect(c.decide(inputs(0, { mode: 'solar', grant: grant(2.07, 0, 'solar', 'solar surplus') })).command).toEqual({ currentA: 9, phases: 1 });
+    // after the guard (120 s), 4.2 kW: below 4.14 x 1.15 = 4.76 kW, but one phase carries at most
+    // 16 A x 230 V = 3.68 kW: three phases, 4200 / 690 = 6.08 -> 6 A (4.14 kW)
+    expect(c.decide(inputs(121_000, { mode: 'solar', grant: grant(4.2, 121_000, 'solar', 'solar surplus') })).command).toEqual({ currentA: 6, phases: 3 });
+    // 3.7 kW after another guard: just above what one phase carries, below three phases' minimum: one phase at 16 A
+    expect(c.decide(inputs(242_000, { mode: 'solar', grant: grant(3.7, 242_000, 'solar', 'solar surplus') })).command).toEqual({ currentA: 16, phases: 1 });
+  });
+
+  it('a charge that starts files, in the same second, a demand that keeps its running power on the phases it chose', () => {
+    // the broker sees the car's power only from its next reading: with the demand of before the
+    // start (band from 0, three phases) it would count the ramping car as house load and could
+    // stop it at once; inside its minimum on-time (60 s) it asks for at least 6 A on one phase
+    const c = new EvController(setup({ phaseSwitching: true }));
+    const started = c.decide(inputs(0, { mode: 'solar', grant: grant(2.07, 0, 'solar', 'solar surplus') }));
+    expect(started.command).toEqual({ currentA: 9, phases: 1 });
+    expect(started.demand).toMatchObject({ class: 'opportunistic', band: { minKw: 1.38 }, conductors: [1], measuredKw: 0 });
+    // still inside the minute a second later, and the car has not drawn yet: no "takes less" for it
+    const next = c.decide(inputs(1000, { mode: 'solar', grant: grant(2.07, 1000, 'solar', 'solar surplus') }));
+    expect(next.demand!.band).toEqual({ minKw: 1.38, maxKw: 11.04 });
+  });
+
   it('in smart mode asks for the cheap register\'s hours as plan energy and for solar otherwise', () => {
     const c = new EvController(setup());
     // 11.04 kW for a quarter = 2.76 kWh

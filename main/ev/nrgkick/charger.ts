@@ -55,6 +55,9 @@ interface ControlState {
   energyLimitWh: number;
 }
 
+/** the least time between two phase switches unless configured: the car's charger needs a pause to follow one */
+export const DEFAULT_PHASE_SWITCH_GUARD_MS = 120_000;
+
 export class NrgkickCharger implements Charger, PhaseSwitching, EnergyLimit {
   readonly id: string;
   readonly description: string;
@@ -115,7 +118,7 @@ export class NrgkickCharger implements Charger, PhaseSwitching, EnergyLimit {
     this.timers = options.timers;
     this.maxCurrentA = options.maxCurrentA;
     this.pollMs = options.pollMs ?? 1500;
-    this.phaseSwitchGuardMs = options.phaseSwitchGuardMs ?? 120_000;
+    this.phaseSwitchGuardMs = options.phaseSwitchGuardMs ?? DEFAULT_PHASE_SWITCH_GUARD_MS;
     this.phaseSwitchingEnabled = options.phaseSwitching === true;
     this.random = options.random ?? Math.random;
     this.grid = options.grid ?? '3x400';
