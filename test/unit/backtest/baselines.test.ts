@@ -1,33 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { InstantCap30s, PlugAndCharge } from '../../../main/backtest/baselines.js';
-import { householdSchema } from '../../../main/backtest/household.js';
 import { buildScenario } from '../../../main/backtest/scenario.js';
 import { simulate } from '../../../main/backtest/simulate.js';
+import { byHandHousehold } from './by-hand-household.js';
 
 /**
  * A day checkable by hand: Wednesday 1 April 2026 (a weekday, no holiday), the house a flat
- * 0.5 kW, no sun, no battery, one car (60 kWh, 3 x 16 A on 3 x 400 V = 11.04 kW, 90% into the
- * battery) that commutes 70 km at 18 kWh/100 km (12.6 kWh), out 07:30, back 18:00, needing
- * 12.6 + 10% x 60 = 18.6 kWh at departure. Register rates Day 0.40 / Night 0.30 EUR/kWh
- * (night on weekdays 00:00-07:00 and 22:00-24:00), capacity 50 EUR/kW/year, minimum 2.5 kW.
+ * 0.5 kW, no sun, and the by-hand household (by-hand-household.ts): one car of 60 kWh at
+ * 11.04 kW needing 18.6 kWh at its 07:30 departure, Day 0.40 / Night 0.30 EUR/kWh.
  */
-function household(startSocPercent: number) {
-  return householdSchema.parse({
-    name: 'by-hand',
-    fuse: { grid: '3x400', phases: 3, amps: 25 },
-    rates: { Electricity: { '+': { Day: 0.4, Night: 0.3 }, '-': { Day: 0.1, Night: 0.1 } }, Capacity: { eurPerKwYear: 50, minimumKw: 2.5 } },
-    dayAhead: false,
-    baseLoad: { kwhPerYear: 4380, appliances: [] },
-    pv: { kwp: 0, orientation: 'south' },
-    cars: [{
-      id: 'car_1', name: '1', batteryKwh: 60, maxPhases: 3, maxCurrentA: 16, chargerMaxCurrentA: 16, efficiency: 0.9,
-      consumptionKwhPer100km: 18, minSocPercent: 10, startSocPercent, reservePercent: 10,
-      trips: { kind: 'commute', km: 70, weekdays: [1, 2, 3, 4, 5], leave: '07:30', back: '18:00' },
-      repeatingPlan: { weekdays: [1, 2, 3, 4, 5], time: '07:30', socPercent: 40 },
-    }],
-    battery: null,
-  });
-}
+const household = (startSocPercent: number) => byHandHousehold(startSocPercent);
 
 const flat = (day: { start: number; end: number }) => {
   const seconds = (day.end - day.start) / 1000;

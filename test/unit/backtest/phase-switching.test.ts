@@ -1,37 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InstantCap30s } from '../../../main/backtest/baselines.js';
-import { householdSchema } from '../../../main/backtest/household.js';
 import { Ours } from '../../../main/backtest/ours.js';
 import { buildScenario } from '../../../main/backtest/scenario.js';
 import { simulate } from '../../../main/backtest/simulate.js';
 import { loadSolver, type LpSolver } from '../../../main/site/planner/solver.js';
+import { byHandHousehold } from './by-hand-household.js';
 
 type Solver = LpSolver & { dispose(): void };
 
 /**
  * A charger that may switch a three-phase car to one phase (household `phaseSwitching`), on days
- * worked out by hand: the house a flat 0.5 kW, no battery, one car (60 kWh, 3 x 16 A on
- * 3 x 400 V = 11.04 kW; 6 A is 4.14 kW on three phases and 1.38 kW on one), commuting 70 km on
- * weekdays (out 07:30, back 18:00, 18.6 kWh wanted at departure). Register rates Day 0.40 /
- * Night 0.30, export 0.10, capacity 50 EUR/kW/year with a 2.5 kW minimum.
+ * worked out by hand with the by-hand household (by-hand-household.ts): the house a flat 0.5 kW,
+ * no battery, one car of 60 kWh on 3 x 16 A at 3 x 400 V (11.04 kW; 6 A is 4.14 kW on three
+ * phases and 1.38 kW on one), commuting on weekdays 07:30-18:00 and needing 18.6 kWh then.
  */
-function household(phaseSwitching: boolean, startSocPercent: number) {
-  return householdSchema.parse({
-    name: 'by-hand',
-    fuse: { grid: '3x400', phases: 3, amps: 25 },
-    rates: { Electricity: { '+': { Day: 0.4, Night: 0.3 }, '-': { Day: 0.1, Night: 0.1 } }, Capacity: { eurPerKwYear: 50, minimumKw: 2.5 } },
-    dayAhead: false,
-    baseLoad: { kwhPerYear: 4380, appliances: [] },
-    pv: { kwp: 0, orientation: 'south' },
-    cars: [{
-      id: 'car_1', name: '1', batteryKwh: 60, maxPhases: 3, maxCurrentA: 16, chargerMaxCurrentA: 16, phaseSwitching, efficiency: 0.9,
-      consumptionKwhPer100km: 18, minSocPercent: 10, startSocPercent, reservePercent: 10,
-      trips: { kind: 'commute', km: 70, weekdays: [1, 2, 3, 4, 5], leave: '07:30', back: '18:00' },
-      repeatingPlan: { weekdays: [1, 2, 3, 4, 5], time: '07:30', socPercent: 40 },
-    }],
-    battery: null,
-  });
-}
+const household = (phaseSwitching: boolean, startSocPercent: number) => byHandHousehold(startSocPercent, phaseSwitching);
 
 /** 0.5 kW of house all day; 2.5 kW of sun from 10:00 to 16:00 UTC when `sunny` (2.0 kW surplus, 12 kWh) */
 const inputs = (sunny: boolean) => (day: { start: number; end: number }) => {
