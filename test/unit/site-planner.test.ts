@@ -131,6 +131,33 @@ describe('site planner', () => {
     expect(p.trips[0]).toMatchObject({ reachedPercent: 95, shortKwh: 0 });
   });
 
+  describe('an hour of slack before a departure when it costs under 0.05 EUR per kWh', () => {
+    // 12 quarters, the house 0, the 2.5 kW peak so far allows 0.625 kWh a quarter; the car needs
+    // 50% -> 55% of 40 kWh = 2 kWh, which the last 4 quarters (the hour before it leaves) hold.
+    const twoPrices = (early: number, late: number) => plan(solver, input(12, {
+      importPrice: [...Array(8).fill(early), ...Array(4).fill(late)],
+      peak: { pricePerKwYear: PEAK_PRICE, minimumKw: 2.5, soFarKw: 2.5 },
+      cars: [car('car_1', 12, 50, 55)],
+    }));
+
+    it('charges before the last hour when that costs 0.02 EUR/kWh more', () => {
+      // early: 2 x 0.12 = 0.24 EUR; in the last hour: 2 x 0.10 + 2 kWh not ready an hour
+      // before x 0.05 = 0.30: the plan finishes by the hour before, with no new peak
+      const p = twoPrices(0.12, 0.10);
+      const e = carKwh(p, 'car_1');
+      expect(sum(e.slice(0, 8))).toBeCloseTo(2, 4);
+      expect(sum(e.slice(8))).toBeCloseTo(0, 4);
+      expect(p.cost.energyEur).toBeCloseTo(0.24, 4);
+      expect(p.cost.peakEur).toBeCloseTo(0, 4);
+    });
+
+    it('keeps the cheap last hour when early costs 0.06 EUR/kWh more', () => {
+      // early: 2 x 0.16 = 0.32 EUR; in the last hour 0.20 + 0.10 = 0.30: the cheap hour
+      const e = carKwh(twoPrices(0.16, 0.10), 'car_1');
+      expect(sum(e.slice(8))).toBeCloseTo(2, 4);
+    });
+  });
+
   describe('battery arbitrage only when the spread beats the round-trip loss', () => {
     // The house takes 1 kWh a quarter. A 10 kWh battery, empty and to end empty, 1 kWh a
     // quarter each way, 90% in and 90% out (81% round trip). Two quarters at 0.10, then two at

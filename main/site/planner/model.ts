@@ -25,6 +25,14 @@ export interface ModelOptions {
   peakWeight: number;
   /** the month peak's ceiling to use instead of the input's (kW) */
   ceilingKw?: number;
+  /**
+   * Slack before departures: EUR per kWh a trip's car still lacks `quarters` before it leaves
+   * (where it is home all that time). Priced above small price differences and far below what a
+   * peak raise costs per kWh, it makes the plan finish early where the peak allows at little
+   * cost, so that a house drawing more than its forecast in the night uses the slack instead of
+   * raising the month peak for the trip
+   */
+  readyEarly?: { quarters: number; eurPerKwh: number };
 }
 
 export interface TripColumns {
@@ -71,6 +79,12 @@ export function pluggedShare(spans: readonly { from: number; to: number }[], qSt
   return Math.min(1, covered / QUARTER_MS);
 }
 
+/** plugged in for the whole of quarters from..to (a car back later cannot be ready earlier) */
+function homeAll(car: PlanCar, start: number, from: number, to: number): boolean {
+  for (let i = from; i <= to; i++) if (pluggedShare(car.plugged, start + i * QUARTER_MS) < 1) return false;
+  return true;
+}
+
 function carColumns(lp: LpBuilder, input: PlanInput, car: PlanCar, options: ModelOptions, trips: TripColumns[]): number[] {
   const n = input.baseKwh.length;
   const eff = car.chargeEfficiency ?? DEFAULT_CAR_EFFICIENCY;
@@ -108,6 +122,12 @@ function carColumns(lp: LpBuilder, input: PlanInput, car: PlanCar, options: Mode
     if (socCol === null) lp.addRow(wantedKwh - initialKwh, Infinity, [{ col: shortCol, coef: 1 }]);
     else lp.addRow(wantedKwh, Infinity, [{ col: socCol, coef: 1 }, { col: shortCol, coef: 1 }]);
     trips.push({ carId: car.id, departure: trip.departure, wantedKwh, capacityKwh: car.capacityKwh, socCol, initialKwh, shortCol });
+    const early = options.readyEarly;
+    const earlyIndex = early ? last - early.quarters : -1;
+    if (early && earlyIndex >= 0 && homeAll(car, input.start, earlyIndex, last)) {
+      const lateCol = lp.addVar(0, wantedKwh, early.eurPerKwh);
+      lp.addRow(wantedKwh, Infinity, [{ col: soc[earlyIndex], coef: 1 }, { col: lateCol, coef: 1 }]);
+    }
   }
   return energy;
 }

@@ -23,8 +23,16 @@ export const SHORTFALL_EUR_PER_KWH = 1_000;
  * quarter's kWh needs. Kept that small on purpose: with weights of 1,000 and 10^7 the two-cars
  * test's battery discharged 0.24 kWh in a cheap window, a cent-sized decision lost (most likely)
  * to the solver's tolerances among costs thirteen orders of magnitude apart.
+ *
+ * A trip's energy is wanted an hour before the car leaves at 0.05 EUR per kWh still missing then:
+ * more than the small price differences of a night (a dynamic contract's neighbouring hours), less
+ * than a register's Day/Night step, and far below the 8.7 EUR a kWh costs as a raise spread over
+ * 48 h (417 EUR x 4 / 192), so the plan never raises the peak for it. On a dynamic December night
+ * the plan used every quarter up to the car's 06:45 departure under the peak so far, and each
+ * quarter in which the house drew above its forecast then raised the peak a little; the hour of
+ * slack takes those quarters instead.
  */
-const PLAN_WEIGHTS = { shortfallEurPerKwh: 10_000, peakWeight: 100 };
+const PLAN_WEIGHTS = { shortfallEurPerKwh: 10_000, peakWeight: 100, readyEarly: { quarters: 4, eurPerKwh: 0.05 } };
 /** below this a trip counts as met (kWh); solver tolerances are far smaller */
 const MET_KWH = 0.005;
 
