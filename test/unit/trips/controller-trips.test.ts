@@ -88,8 +88,10 @@ describe('what a trip asks of the broker, and what the charger says', () => {
   it('a calendar trip in register 1 is a deadline', () => {
     const c = controller();
     const d = c.decide(inputs(0, { trip: { time: NOW + 10 * HOUR, kwh: 20, label: 'Werk', now: NOW } }));
-    // ready a quarter hour before it leaves
-    expect(d.demand).toMatchObject({ class: 'deadline', priority: 60, band: { minKw: 0, maxKw: 11.04 }, deadline: { time: NOW + 10 * HOUR - 15 * 60_000, kwh: 20 } });
+    // ready a quarter hour before it leaves; the grant starts it in this second, so the demand
+    // filed with the start keeps its running power (6 A: 4.14 kW) for its minimum on-time
+    expect(d.demand).toMatchObject({ class: 'deadline', priority: 60, band: { minKw: 4.14, maxKw: 11.04 }, deadline: { time: NOW + 10 * HOUR - 15 * 60_000, kwh: 20 } });
+    expect(d.command.currentA).toBeGreaterThanOrEqual(6);
   });
 
   it('a sudden trip is charged at once, as an emergency asking at least the power its energy needs by its time; the broker\'s euros are in the reason', () => {
