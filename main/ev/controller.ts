@@ -167,10 +167,12 @@ export class EvController {
       interruptible: true,
     };
     const wholeBand = (minKw: number) => ({ minKw: round3(minKw), maxKw: round3(maxKw) });
-    // full power now, within the fuse (the broker caps at the fuse whatever the band asks), even
-    // above the quarter's target: asking for the whole band says so; the broker prices the raise
+    // below the minimum SoC: the car runs at once, at least at its running power even above the
+    // quarter's target (site-control.md rule 2; the broker prices the raise), and up to full power
+    // as far as the quarter allows. Full power above the target would set a month peak of the
+    // house plus a whole charger for a car that is charging anyway; `now` asks for that
     if (soc && car && soc.percent < car.minSocPercent) {
-      if (this.setup.control.emergencyMayRaisePeak) return { ...base, class: 'emergency', priority: 100, band: wholeBand(maxKw) };
+      if (this.setup.control.emergencyMayRaisePeak) return { ...base, class: 'emergency', priority: 100, band: { minKw: round3(minRunKw), maxKw: round3(maxKw) } };
       return { ...base, class: 'plan', priority: 100, band: wholeBand(0), plannedKwh: round3(maxKw / 4) };
     }
     if (mode === 'now') return { ...base, class: 'emergency', priority: 50, band: wholeBand(maxKw) };

@@ -36,11 +36,12 @@ function inputs(now: number, over: Partial<ControllerInputs> = {}): ControllerIn
 }
 
 describe('EV controller', () => {
-  it('below the minimum SoC asks as an emergency for its full power and starts at once', () => {
+  it('below the minimum SoC asks as an emergency for at least its running power, up to full power, and starts at once', () => {
     const c = new EvController(setup());
     const d = c.decide(inputs(0, { soc: { percent: 15, source: 'user', basedOn: 'user', readAtMonoMs: 0 } }));
-    // 3 x 230 V x 6 A = 4.14 kW to run; 3 x 230 V x 16 A = 11.04 kW, asked for in full
-    expect(d.demand).toMatchObject({ class: 'emergency', band: { minKw: 11.04, maxKw: 11.04 }, minRunKw: 4.14, conductors: [1, 2, 3] });
+    // 3 x 230 V x 6 A = 4.14 kW to run (the least the broker gives it, above the budget if need
+    // be); 3 x 230 V x 16 A = 11.04 kW as far as the quarter allows
+    expect(d.demand).toMatchObject({ class: 'emergency', band: { minKw: 4.14, maxKw: 11.04 }, minRunKw: 4.14, conductors: [1, 2, 3] });
     expect(d.command.currentA).toBe(16);
     expect(d.reason.text).toMatch(/emergency: below 20%/);
   });
@@ -151,7 +152,7 @@ describe('EV controller', () => {
     const c = new EvController(setup({}, '3x230'));
     const d = c.decide(inputs(0, { soc: { percent: 10, source: 'user', basedOn: 'user', readAtMonoMs: 0 }, grant: grant(4, 0, 'emergency', 'emergency') }));
     // max: 1.732 x 230 x 16 = 6.374 kW; min: 1.732 x 230 x 6 = 2.390 kW; 4 kW / 398.4 W/A = 10.04 -> 10.0 A
-    expect(d.demand).toMatchObject({ band: { minKw: 6.374, maxKw: 6.374 }, minRunKw: 2.39 });
+    expect(d.demand).toMatchObject({ band: { minKw: 2.39, maxKw: 6.374 }, minRunKw: 2.39 });
     expect(d.command.currentA).toBe(10);
     // a one-phase car on 3 x 230 V loads two conductors
     const onePhaseCar = new EvController(setup({ car: { ...car, maxPhases: 1 } }, '3x230'));

@@ -54,7 +54,7 @@ describe('charger loop over HTTP', () => {
     await waitFor('plugged reading', () => loop.state().plugged);
     expect(loop.state().socPrompt).toBe(true);
     loop.reportSoc(15, 'user');
-    expect(link.demands.get('garage')).toMatchObject({ class: 'emergency', band: { minKw: 11.04, maxKw: 11.04 }, minRunKw: 4.14 });
+    expect(link.demands.get('garage')).toMatchObject({ class: 'emergency', band: { minKw: 4.14, maxKw: 11.04 }, minRunKw: 4.14 });
     link.grant('garage', 11.04, { code: 'emergency', text: 'emergency' });
     await waitFor('16 A at the charger', () => sim.current().currentSetA === 16 && !sim.current().paused);
     // 3 s ramp to 16 A, then 3 x 230 V x 16 A = 11.04 kW
