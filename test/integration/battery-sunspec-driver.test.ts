@@ -49,8 +49,8 @@ function scaledAt(s: SunspecBatterySimulator, model: number, name: string): numb
   return def.sf ? raw * 10 ** int16(regAt(s, model, def.sf)) : raw;
 }
 
-async function start(layout: Partial<SimulatorLayout>, clock: { t: number }, options: { timeoutMs?: number } = {}) {
-  sim = new SunspecBatterySimulator({ layout, now: () => clock.t });
+async function start(layout: Partial<SimulatorLayout>, clock: { t: number }, options: { timeoutMs?: number; wallNow?: () => number } = {}) {
+  sim = new SunspecBatterySimulator({ layout, now: () => clock.t, wallNow: options.wallNow });
   const port = await sim.listen();
   const b = createSunspecBattery({
     host: '127.0.0.1', port, unitId: 1, powerSign: layout.powerSign ?? 'discharge-positive', revertS: REVERT_S,
@@ -70,6 +70,14 @@ function healthBecomes(b: Battery, state: BatteryHealth['state']): Promise<Batte
 
 describe.skipIf(!haveSunspec)('SunSpec driver against the simulator', () => {
   if (!haveSunspec) console.log(noSunspecReason);
+
+  it('stamps each control write with its two injected clocks: the monotonic one and the wall clock', async () => {
+    const clock = { t: 1234 };
+    const { s, b } = await start(CASES[0]!.layout, clock, { wallNow: () => 1_790_000_000_000 });
+    await b.command({ kind: 'charge', kw: 2.5, fromGrid: true });
+    expect(s.writes.length).toBeGreaterThan(0);
+    for (const w of s.writes) expect(w).toMatchObject({ at: 1234, wallMs: 1_790_000_000_000 });
+  });
 
   for (const c of CASES) {
     it(c.name, async () => {

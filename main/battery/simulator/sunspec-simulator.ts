@@ -36,6 +36,8 @@ export interface SimulatorOptions {
   battery?: Partial<BatteryModelOptions>;
   /** monotonic ms; tests pass a manual clock so the revert timeout is checked without waiting */
   now?: () => number;
+  /** wall-clock ms for the records' `wallMs` (default Date.now): only stamps, never timing */
+  wallNow?: () => number;
   host?: string;
   port?: number;
 }
@@ -72,6 +74,7 @@ export class SunspecBatterySimulator {
   readonly faults: SimulatorFaults = { slowMs: 0, refuseWrites: false };
   readonly writes: ControlWrite[] = [];
   private readonly now: () => number;
+  private readonly wallNow: () => number;
   private server: ServerTCP | null = null;
   private host = '127.0.0.1';
   private boundPort = 0;
@@ -81,6 +84,7 @@ export class SunspecBatterySimulator {
     this.layout = { ...DEFAULT_LAYOUT, ...o.layout, scaleFactors: o.layout?.scaleFactors ?? new Map() };
     this.battery = new BatteryModel({ ...DEFAULT_BATTERY, ...o.battery });
     this.now = o.now ?? (() => performance.now());
+    this.wallNow = o.wallNow ?? Date.now;
     const specs: ModelSpec[] = [1, this.layout.inverter, ...this.layout.before124, 124, 802];
     this.image = new RegisterImage(this.layout.base, specs);
     this.fillStatic();
@@ -248,7 +252,7 @@ export class SunspecBatterySimulator {
     const base = (img.value(124, 'WChaMax') ?? 0) / 1000;
     const revertS = img.getRaw(124, 'InOutWRte_RvrtTms') ?? 0;
     const write: ControlWrite = {
-      at: now, wallMs: Date.now(), storCtlMod: mode, inWRte: img.value(124, 'InWRte'), outWRte: img.value(124, 'OutWRte'),
+      at: now, wallMs: this.wallNow(), storCtlMod: mode, inWRte: img.value(124, 'InWRte'), outWRte: img.value(124, 'OutWRte'),
       revertS, chaGriSet: img.getRaw(124, 'ChaGriSet'),
     };
     if (mode === 0) {

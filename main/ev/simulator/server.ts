@@ -20,6 +20,8 @@ export interface ChargerSimulatorOptions {
   phaseSwitching?: boolean;
   /** ms on a monotonic clock (the car model only takes differences); default performance.now, so a wall-clock step does not charge the car for an hour */
   now?: () => number;
+  /** wall-clock ms for the records' `atMs` (default Date.now): only stamps, never timing */
+  wallNow?: () => number;
   serial?: string;
   name?: string;
 }
@@ -56,11 +58,13 @@ export class ChargerSimulator {
   readonly model: CarModel;
   private readonly server: Server;
   private readonly now: () => number;
+  private readonly wallNow: () => number;
   private readonly settings: ChargerSettings;
   private readonly requestListeners = new Set<(request: RecordedRequest) => void>();
 
   constructor(private options: ChargerSimulatorOptions) {
     this.now = options.now ?? (() => performance.now());
+    this.wallNow = options.wallNow ?? Date.now;
     this.settings = { currentSetA: 6, paused: true, phaseCount: 3, energyLimitWh: 0 };
     this.model = new CarModel(options.grid, this.settings, this.now());
     this.server = createServer((req, res) => this.handle(req, res));
@@ -135,7 +139,7 @@ export class ChargerSimulator {
     const arrivedNs = process.hrtime.bigint();
     const url = new URL(req.url ?? '/', 'http://charger');
     const query = Object.fromEntries(url.searchParams.entries());
-    const recorded: RecordedRequest = { path: url.pathname, query, arrivedNs, atMs: Date.now() };
+    const recorded: RecordedRequest = { path: url.pathname, query, arrivedNs, atMs: this.wallNow() };
     this.requests.push(recorded);
     if (this.requests.length > 10_000) this.requests.splice(0, 5000);
     for (const listener of this.requestListeners) listener(recorded);

@@ -33,6 +33,14 @@ async function setup(options: { auth?: { username: string; password: string }; u
 const writes = (s: ChargerSimulator) => s.requests.filter((r) => r.path === '/control' && Object.keys(r.query).length > 0);
 
 describe('NRGkick driver over HTTP', () => {
+  it('the simulator stamps each request with its injected wall clock', async () => {
+    sim = new ChargerSimulator({ grid: '3x400', auth: null, now: () => 0, wallNow: () => 1_790_000_000_000 });
+    const url = await sim.listen();
+    const answer = await fetch(`${url}/info`);
+    expect(answer.status).toBe(200);
+    expect(sim.requests.map((r) => [r.path, r.atMs])).toEqual([['/info', 1_790_000_000_000]]);
+  });
+
   it('reads the car, sets a current once, and does not repeat an unchanged command', async () => {
     const { timers, sim, charger } = await setup({ auth: { username: 'u', password: 'p' }, username: 'u', password: 'p' });
     sim.plug(CAR);
