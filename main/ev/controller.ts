@@ -172,7 +172,7 @@ export class EvController {
     // as far as the quarter allows. Full power above the target would set a month peak of the
     // house plus a whole charger for a car that is charging anyway; `now` asks for that
     if (soc && car && soc.percent < car.minSocPercent) {
-      if (this.setup.control.emergencyMayRaisePeak) return { ...base, class: 'emergency', priority: 100, band: { minKw: round3(minRunKw), maxKw: round3(maxKw) } };
+      if (this.setup.control.emergencyMayRaisePeak) return { ...base, class: 'emergency', priority: 100, band: wholeBand(minRunKw) };
       return { ...base, class: 'plan', priority: 100, band: wholeBand(0), plannedKwh: round3(maxKw / 4) };
     }
     if (mode === 'now') return { ...base, class: 'emergency', priority: 50, band: wholeBand(maxKw) };
