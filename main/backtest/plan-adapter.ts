@@ -5,14 +5,14 @@
  * the prices (the day-ahead series where published, else the same quarter a day earlier), and
  * the base load forecast by the forecast module's rule (the average of the same weekday and
  * clock time over the last four weeks; with none yet, the same clock time on the days known;
- * where the sun is up, moved by the last day's sky as main/site/forecast/recent-sky.ts does),
+ * where the sun is up, moved by the last day's sky and today's so far as main/site/forecast/recent-sky.ts does),
  * from the quarters simulated so far and, before the start, four weeks of the household's
  * generated history (a site has weeks stored when a backtest's period begins).
  * Unlike the plan service, it knows when a car comes back from a trip and what the trip takes out
  * of its battery (the service assumes 18:00 and the car's usual trip).
  * One function, so swapping it for the plan service changes one import.
  */
-import { recentAnomaly, withRecentSky } from '../site/forecast/recent-sky.js';
+import { recentAnomaly, TODAY_QUARTERS, todaySkyIndex, withRecentSky, withTodaySky, type PastQuarter } from '../site/forecast/recent-sky.js';
 import { plan as makePlan } from '../site/planner/planner.js';
 import type { LpSolver } from '../site/planner/solver.js';
 import type { Plan, PlanCar, PlanInput, Span } from '../site/planner/types.js';
@@ -74,7 +74,14 @@ export function baseForecast(history: Float64Array, now: number, n: number, befo
   const mean = new Map<number, number>();
   for (const [c, cell] of sums) mean.set(c, cell.sum / cell.count);
   const clocks = out.map((_, k) => clockOf(now + k));
-  return withRecentSky(out, clocks, startMs, recentAnomaly(latest, mean));
+  const past: PastQuarter[] = [];
+  for (let i = now - TODAY_QUARTERS; i < now; i++) {
+    const v = at(i);
+    const m = mean.get(clockOf(i));
+    if (v !== null && m !== undefined) past.push({ start: startMs - (now - i) * QUARTER_MS, anomalyKwh: v - m });
+  }
+  const recent = withRecentSky(out, clocks, startMs, recentAnomaly(latest, mean));
+  return withTodaySky(out, recent, startMs, todaySkyIndex(past, startMs));
 }
 
 /** days of history the site has stored before a backtest starts */

@@ -5,12 +5,13 @@
  * as Sundays, both in the past and in the future. With no such quarter in the history, the
  * average of the same clock time on any day; with none at all, 0. Where the sun is up, the
  * recent days' sky then moves it (recent-sky.ts): the last day's anomaly against the average of
- * the same clock time on any day.
+ * the same clock time on any day; and from the quarters the sun has been up today, today's sky
+ * moves the rest of the day's (recent-sky.ts, the nowcast).
  */
 import { brusselsParts } from '../../../shared/time/brussels.js';
 import type { BaseQuarter } from '../base-energy.js';
 import { dayKind } from './holidays.js';
-import { recentAnomaly, withRecentSky } from './recent-sky.js';
+import { recentAnomaly, TODAY_QUARTERS, todaySkyIndex, withRecentSky, withTodaySky, type PastQuarter } from './recent-sky.js';
 
 const QUARTER_MS = 15 * 60_000;
 const WEEK_MS = 7 * 86_400_000;
@@ -71,5 +72,12 @@ export function forecastBaseLoad(history: readonly BaseQuarter[], start: number,
   for (const [clock, cell] of anyDay) mean.set(clock, cell.sum / cell.count);
   const last = new Map<number, number>();
   for (const [clock, q] of latest) last.set(clock, q.kwh);
-  return { kwh: withRecentSky(kwh, clocks, start, recentAnomaly(last, mean)), samples };
+  const past: PastQuarter[] = [];
+  for (const q of history) {
+    if (q.start < start - TODAY_QUARTERS * QUARTER_MS || q.start >= start) continue;
+    const m = mean.get(clockKey(q.start));
+    if (m !== undefined) past.push({ start: q.start, anomalyKwh: q.importKwh - q.exportKwh - m });
+  }
+  const recent = withRecentSky(kwh, clocks, start, recentAnomaly(last, mean));
+  return { kwh: withTodaySky(kwh, recent, start, todaySkyIndex(past, start)), samples };
 }

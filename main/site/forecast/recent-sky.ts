@@ -72,3 +72,61 @@ export function withRecentSky(kwh: readonly number[], clocks: readonly number[],
     return v + (t - start < DAY_MS ? RECENT_WEIGHT_FIRST_DAY : RECENT_WEIGHT_LATER) * a;
   });
 }
+
+/**
+ * Today's sky so far (a nowcast). Yesterday's anomaly says little about an afternoon whose
+ * morning has already shown its sky; the last hours do. Their anomaly per unit of sun (the net
+ * base load less the average at its clock, over the sine of the sun's elevation) is carried to
+ * the coming daylight quarters in proportion to the sun's sine there, until the sun next sets.
+ * Only with sun enough behind it: a dawn quarter's appliance would read as weather.
+ */
+/** the last daylight quarters looked at */
+export const TODAY_QUARTERS = 8;
+/** the least sum of the sun's sine over them (one hour at 17 degrees) to read a sky from */
+export const TODAY_MIN_SUN = 1.2;
+/** how much of today's sky the next quarter gets, and the quarter six hours on (linear between) */
+export const TODAY_WEIGHT_NOW = 0.8;
+export const TODAY_WEIGHT_6H = 0.5;
+
+const sunSine = (utcMs: number): number => Math.max(0, Math.sin((sunElevationDeg(utcMs) * Math.PI) / 180));
+
+export interface PastQuarter {
+  /** the quarter's start, UTC ms */
+  start: number;
+  /** its net base load less the recent average at its clock (kWh) */
+  anomalyKwh: number;
+}
+
+/**
+ * The sky index: kWh of anomaly per unit of the sun's sine, from the daylight quarters among the
+ * last TODAY_QUARTERS before `start` (all within two hours of it), or null with too little sun.
+ */
+export function todaySkyIndex(past: readonly PastQuarter[], start: number): number | null {
+  let anomaly = 0;
+  let sun = 0;
+  for (const q of past) {
+    if (q.start >= start || q.start < start - TODAY_QUARTERS * QUARTER_MS) continue;
+    const mid = q.start + QUARTER_MS / 2;
+    if (sunElevationDeg(mid) < SUN_UP_DEGREES) continue;
+    anomaly += q.anomalyKwh;
+    sun += sunSine(mid);
+  }
+  return sun >= TODAY_MIN_SUN ? anomaly / sun : null;
+}
+
+/**
+ * Replaces the recent-sky move of the quarters from `start` until the sun next sets by today's
+ * sky: `withRecent` is the forecast with the last day's anomaly, `plain` the one without; returns a new array.
+ */
+export function withTodaySky(plain: readonly number[], withRecent: readonly number[], start: number, index: number | null): number[] {
+  const out = withRecent.slice();
+  if (index === null) return out;
+  for (let i = 0; i < plain.length; i++) {
+    const mid = start + i * QUARTER_MS + QUARTER_MS / 2;
+    if (sunElevationDeg(mid) < SUN_UP_DEGREES) break;
+    const hours = (i * QUARTER_MS) / 3_600_000;
+    const w = hours >= 6 ? TODAY_WEIGHT_6H : TODAY_WEIGHT_NOW + ((TODAY_WEIGHT_6H - TODAY_WEIGHT_NOW) * hours) / 6;
+    out[i] = plain[i]! + w * index * sunSine(mid);
+  }
+  return out;
+}
