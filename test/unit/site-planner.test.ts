@@ -280,6 +280,41 @@ describe('site planner', () => {
     expect(p.cost.energyEur).toBeCloseTo(-0.04, 4);
   });
 
+  it('stores a surplus in a car with room though no trip in view needs it, and buys nothing only to hold it', () => {
+    // 8 quarters, import 0.30, export 0.05. Quarters 2-3 have a 1 kWh surplus each (base -1).
+    // The car (40 kWh, at 50%, lossless) is home all horizon and leaves after it wanting only
+    // 50%: nothing in view needs energy. A kWh left in the car is worth 0.9 x 0.30 = 0.27 EUR
+    // (the cheapest import in view, a tenth off): more than the 0.05 the surplus sells for, so
+    // both kWh go into the car (energy cost 0, nothing exported); less than the 0.30 a bought
+    // kWh costs, so nothing is bought for it (the car takes nothing in the other quarters).
+    const p = plan(solver, input(8, {
+      baseKwh: [0, 0, -1, -1, 0, 0, 0, 0],
+      importPrice: Array(8).fill(0.3),
+      exportPrice: Array(8).fill(0.05),
+      cars: [car('car_1', 8, 50, 50)],
+    }));
+    const e = carKwh(p, 'car_1');
+    expect(e[2]).toBeCloseTo(1, 6);
+    expect(e[3]).toBeCloseTo(1, 6);
+    expect(sum(e)).toBeCloseTo(2, 6);
+    expect(sum(p.quarters.map((q) => q.exportKwh))).toBeCloseTo(0, 6);
+    expect(p.cost.energyEur).toBeCloseTo(0, 6);
+    // a lossy charger (efficiency 0.8): a kWh in the car is worth 0.27 / 0.8 and 0.8 of each kWh
+    // at the connection reaches it, still 0.27 against the 0.05 it sells for, so the surplus goes
+    // in; a surplus that sells for 0.28 (above 0.27) goes out instead
+    const lossy = plan(solver, input(8, {
+      baseKwh: [0, 0, -1, -1, 0, 0, 0, 0], importPrice: Array(8).fill(0.3), exportPrice: Array(8).fill(0.05),
+      cars: [car('car_1', 8, 50, 50, { chargeEfficiency: 0.8 })],
+    }));
+    expect(sum(carKwh(lossy, 'car_1'))).toBeCloseTo(2, 6);
+    const dear = plan(solver, input(8, {
+      baseKwh: [0, 0, -1, -1, 0, 0, 0, 0], importPrice: Array(8).fill(0.3), exportPrice: Array(8).fill(0.28),
+      cars: [car('car_1', 8, 50, 50)],
+    }));
+    expect(sum(carKwh(dear, 'car_1'))).toBeCloseTo(0, 6);
+    expect(sum(dear.quarters.map((q) => q.exportKwh))).toBeCloseTo(2, 6);
+  });
+
   it('names what is wrong in bad input', () => {
     expect(() => plan(solver, input(4, { importPrice: [0.1, 0.1] }))).toThrow('planner: importPrice has 2 quarters, baseKwh has 4');
     expect(() => plan(solver, input(4, { baseKwh: [0, NaN, 0, 0] }))).toThrow('planner: baseKwh[1] is NaN, not a finite number');

@@ -33,6 +33,15 @@ export interface ModelOptions {
    * raising the month peak for the trip
    */
   readyEarly?: { quarters: number; eurPerKwh: number };
+  /**
+   * What energy left in a car at the horizon's end is worth, as a share of the cheapest import
+   * price in view per kWh at the connection: the car's later trips will take it, and it saves
+   * buying it then. Without it a plan that sees no trip needing more exports a surplus it could
+   * have stored in the car for nothing and buys the same energy back the day a trip comes into
+   * view. Below 1, so that buying energy only to hold it never pays. Absent: energy left is
+   * worth nothing (the backtest's optimum, whose final state is free).
+   */
+  carEndValueShare?: number;
 }
 
 export interface TripColumns {
@@ -103,6 +112,10 @@ function carColumns(lp: LpBuilder, input: PlanInput, car: PlanCar, options: Mode
   }
   const energy: number[] = [];
   const soc: number[] = [];
+  let cheapest = Infinity;
+  for (const p of input.importPrice) cheapest = Math.min(cheapest, p);
+  // per kWh in the car: the cheapest purchase it saves, at the connection, counts its losses
+  const endValue = options.carEndValueShare && n > 0 ? (options.carEndValueShare * Math.max(0, cheapest)) / eff : 0;
   for (let i = 0; i < n; i++) {
     const share = pluggedShare(car.plugged, input.start + i * QUARTER_MS);
     // among quarters at the same price, the earlier one (a millionth of a euro per kWh and
@@ -110,7 +123,7 @@ function carColumns(lp: LpBuilder, input: PlanInput, car: PlanCar, options: Mode
     energy.push(lp.addVar(0, (car.maxKw * share) / 4, EARLIER_EUR_PER_KWH_QUARTER * i));
     // a trip may take more than is left: the state of charge may then read below 0 (the car
     // came back on fuel or charged elsewhere); what matters is the next departure's target
-    soc.push(lp.addVar(-car.capacityKwh, car.capacityKwh));
+    soc.push(lp.addVar(-car.capacityKwh, car.capacityKwh, i === n - 1 ? -endValue : 0));
     const uses = usesAt.get(i) ?? 0;
     if (i === 0) lp.addRow(initialKwh - uses, initialKwh - uses, [{ col: soc[0], coef: 1 }, { col: energy[0], coef: -eff }]);
     else lp.addRow(-uses, -uses, [{ col: soc[i], coef: 1 }, { col: soc[i - 1], coef: -1 }, { col: energy[i], coef: -eff }]);

@@ -32,7 +32,13 @@ export const SHORTFALL_EUR_PER_KWH = 1_000;
  * quarter in which the house drew above its forecast then raised the peak a little; the hour of
  * slack takes those quarters instead.
  */
-const PLAN_WEIGHTS = { shortfallEurPerKwh: 10_000, peakWeight: 100, readyEarly: { quarters: 4, eurPerKwh: 0.05 } };
+/**
+ * Energy a car still holds at the horizon's end is worth 0.9 of the cheapest import price in view
+ * (per kWh at the connection, model.ts): a surplus goes into a car with room rather than out for
+ * less, while buying energy only to hold it never pays (a tenth short of the cheapest price).
+ */
+export const CAR_END_VALUE_SHARE = 0.9;
+const PLAN_WEIGHTS = { shortfallEurPerKwh: 10_000, peakWeight: 100, readyEarly: { quarters: 4, eurPerKwh: 0.05 }, carEndValueShare: CAR_END_VALUE_SHARE };
 /** below this a trip counts as met (kWh); solver tolerances are far smaller */
 const MET_KWH = 0.005;
 
