@@ -16,6 +16,7 @@ import { recentAnomaly, TODAY_QUARTERS, todaySkyIndex, withRecentSky, withTodayS
 import { plan as makePlan } from '../site/planner/planner.js';
 import type { LpSolver } from '../site/planner/solver.js';
 import type { Plan, PlanCar, PlanInput, Span } from '../site/planner/types.js';
+import { TAPER_FROM_PERCENT } from '../ev/simulator/car-model.js';
 import { connectionKw } from './household.js';
 import { baseQuarters, buildScenario, QUARTER_MS, type Scenario } from './scenario.js';
 import type { SiteView } from './simulate.js';
@@ -137,6 +138,7 @@ export function planInputFor(view: SiteView, n = PLAN_QUARTERS): PlanInput {
     return {
       id: car.config.id, capacityKwh: car.config.batteryKwh, socPercent: car.model.car!.socPercent,
       maxKw: car.maxKw, chargeEfficiency: car.config.efficiency, plugged, trips,
+      taperAbovePercent: TAPER_FROM_PERCENT,
     };
   });
   const b = view.devices.battery;

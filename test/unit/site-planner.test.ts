@@ -315,6 +315,28 @@ describe('site planner', () => {
     expect(sum(dear.quarters.map((q) => q.exportKwh))).toBeCloseTo(2, 6);
   });
 
+  it('leaves time for the taper near full: from 90% a car needs six quarters to be full, not one', () => {
+    // 40 kWh, lossless, 8 kW, tapering above 90%: at 90% full power (8 kW) fills the 4 kWh of
+    // room at 8 / 4 = 2 per hour of it, so a quarter leaves exp(-0.5) = 0.606531 of the room: at
+    // most 1 - 0.606531 = 0.393469 of it goes in. From 36 kWh: 37.5739, 38.5285, 39.1075, 39.4587,
+    // 39.6717, 39.8009 kWh after 1..6 quarters. A trip wanting 100% counts as met at 99.5% (39.8
+    // kWh): six quarters reach it; five leave the car at 99.18%.
+    const taper = { taperAbovePercent: 90, maxKw: 8 };
+    const six = plan(solver, input(6, { cars: [car('car_1', 6, 90, 100, taper)] }));
+    expect(six.trips[0]!.shortKwh).toBe(0);
+    expect(carKwh(six, 'car_1')[0]).toBeCloseTo(1.573877, 5);
+    expect(carKwh(six, 'car_1')[1]).toBeCloseTo(38.528482 - 37.573877, 5);
+    const five = plan(solver, input(5, { cars: [car('car_1', 5, 90, 100, taper)] }));
+    expect(five.trips[0]!.reachedPercent).toBeCloseTo(99.18, 1); // given to a tenth
+    expect(five.warnings[0]).toMatch(/^car_1 will reach 99% by .*, not 100%/);
+    // without the taper one quarter at 8 kW (2 kWh) of the two would do
+    const plain = plan(solver, input(2, { cars: [car('car_1', 2, 90, 100, { maxKw: 8 })] }));
+    expect(plain.trips[0]!.shortKwh).toBe(0);
+    expect(sum(carKwh(plain, 'car_1'))).toBeCloseTo(4, 6);
+    // a taper start outside 0..100 is refused by name
+    expect(() => plan(solver, input(2, { cars: [car('car_1', 2, 90, 100, { taperAbovePercent: 100 })] }))).toThrow('planner: cars[0] ("car_1").taperAbovePercent is 100, not between 0 and 100');
+  });
+
   it('names what is wrong in bad input', () => {
     expect(() => plan(solver, input(4, { importPrice: [0.1, 0.1] }))).toThrow('planner: importPrice has 2 quarters, baseKwh has 4');
     expect(() => plan(solver, input(4, { baseKwh: [0, NaN, 0, 0] }))).toThrow('planner: baseKwh[1] is NaN, not a finite number');

@@ -32,7 +32,7 @@ const RAMP_UP_A_PER_S = 5;
  */
 const RAMP_DOWN_A_PER_S = 20;
 /** above this state of charge the car takes less and less, to 0 at 100% */
-const TAPER_FROM_PERCENT = 90;
+export const TAPER_FROM_PERCENT = 90;
 
 export class CarModel {
   plugged = false;

@@ -3,6 +3,7 @@
  *   import_i - export_i - sum_c car_{c,i} - charge_i + discharge_i = base_i        (the meter)
  *   4 * import_i <= peak_m                       (the quarter's average kW, month m of quarter i)
  *   soc_{c,i} = soc_{c,i-1} + eff_c * car_{c,i} - trip energy leaving at i
+ *   eff_c * car_{c,i} <= fill_c * (capacity_c - soc_{c,i-1})     (a car that tapers near full)
  *   bat_i = bat_{i-1} + eff_in * charge_i - discharge_i / eff_out
  *   soc_{c, quarter before departure} + short_trip >= wanted                    (soft: priced)
  * and it minimizes energy bought minus energy sold, plus each month's peak at its marginal
@@ -14,6 +15,8 @@ import { LpBuilder } from './lp-builder.js';
 import { QUARTER_MS, type PlanCar, type PlanInput } from './types.js';
 
 export const DEFAULT_CAR_EFFICIENCY = 0.9;
+/** a car that tapers near full counts as full from here (%; the EV controller's own threshold) */
+export const FULL_PERCENT = 99.5;
 export const DEFAULT_BATTERY_EFFICIENCY = 0.95;
 /** the tie-break toward earlier charging: far below any price difference that matters */
 const EARLIER_EUR_PER_KWH_QUARTER = 1e-6;
@@ -116,6 +119,12 @@ function carColumns(lp: LpBuilder, input: PlanInput, car: PlanCar, options: Mode
   for (const p of input.importPrice) cheapest = Math.min(cheapest, p);
   // per kWh in the car: the cheapest purchase it saves, at the connection, counts its losses
   const endValue = options.carEndValueShare && n > 0 ? (options.carEndValueShare * Math.max(0, cheapest)) / eff : 0;
+  // the taper near full: over a quarter at most the share `taperFill` of the room left to full
+  // goes in (the room shrinks exponentially at the rate full power gives at the taper's start)
+  const taperFrom = car.taperAbovePercent;
+  const taperFill = taperFrom !== undefined && car.capacityKwh > 0
+    ? 1 - Math.exp(-((car.maxKw * eff) / (((100 - taperFrom) / 100) * car.capacityKwh)) * (QUARTER_MS / 3_600_000))
+    : null;
   for (let i = 0; i < n; i++) {
     const share = pluggedShare(car.plugged, input.start + i * QUARTER_MS);
     // among quarters at the same price, the earlier one (a millionth of a euro per kWh and
@@ -127,9 +136,16 @@ function carColumns(lp: LpBuilder, input: PlanInput, car: PlanCar, options: Mode
     const uses = usesAt.get(i) ?? 0;
     if (i === 0) lp.addRow(initialKwh - uses, initialKwh - uses, [{ col: soc[0], coef: 1 }, { col: energy[0], coef: -eff }]);
     else lp.addRow(-uses, -uses, [{ col: soc[i], coef: 1 }, { col: soc[i - 1], coef: -1 }, { col: energy[i], coef: -eff }]);
+    // eff x energy_i <= taperFill x (capacity - soc before the quarter)
+    if (taperFill !== null) {
+      if (i === 0) lp.addRow(-Infinity, taperFill * (car.capacityKwh - initialKwh), [{ col: energy[0], coef: eff }]);
+      else lp.addRow(-Infinity, taperFill * car.capacityKwh, [{ col: energy[i], coef: eff }, { col: soc[i - 1], coef: taperFill }]);
+    }
   }
   for (const { last, trip } of departures) {
-    const wantedKwh = Math.min(car.capacityKwh, Math.max(0, (trip.socPercent / 100) * car.capacityKwh));
+    // a tapering car only nears full: it counts as full at FULL_PERCENT, as the EV controller has it
+    const most = taperFill !== null ? (FULL_PERCENT / 100) * car.capacityKwh : car.capacityKwh;
+    const wantedKwh = Math.min(most, Math.max(0, (trip.socPercent / 100) * car.capacityKwh));
     const shortCol = lp.addVar(0, wantedKwh, options.shortfallEurPerKwh);
     const socCol = last >= 0 ? soc[last] : null;
     if (socCol === null) lp.addRow(wantedKwh - initialKwh, Infinity, [{ col: shortCol, coef: 1 }]);

@@ -31,6 +31,12 @@ export interface PlanCar {
   /** when the car is plugged in within the horizon (may start in the past) */
   plugged: Span[];
   trips: PlanTrip[];
+  /**
+   * the state of charge (%) above which the car's charging power falls in proportion to what is
+   * left to full (a battery's constant-voltage phase), as the car simulator does above 90%; absent:
+   * the car is taken to charge at full power up to full
+   */
+  taperAbovePercent?: number;
 }
 
 export interface PlanBattery {

@@ -47,6 +47,10 @@ export function validatePlanInput(input: PlanInput): void {
     atLeast(car.socPercent, 0, `${at}.socPercent`);
     atLeast(car.maxKw, 0, `${at}.maxKw`);
     efficiency(car.chargeEfficiency, `${at}.chargeEfficiency`);
+    if (car.taperAbovePercent !== undefined) {
+      finite(car.taperAbovePercent, `${at}.taperAbovePercent`);
+      if (car.taperAbovePercent <= 0 || car.taperAbovePercent >= 100) throw new Error(`planner: ${at}.taperAbovePercent is ${car.taperAbovePercent}, not between 0 and 100`);
+    }
     car.plugged.forEach((s, k) => {
       finite(s.from, `${at}.plugged[${k}].from`);
       finite(s.to, `${at}.plugged[${k}].to`);
