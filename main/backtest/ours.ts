@@ -13,6 +13,7 @@ import { allowedKw } from '../peak/budget.js';
 import { Broker } from '../site/broker.js';
 import type { BookEntry } from '../site/demand-book.js';
 import { carIntent } from '../site/planner/intents.js';
+import { FULL_PERCENT } from '../site/planner/model.js';
 import type { LpSolver } from '../site/planner/solver.js';
 import type { Plan } from '../site/planner/types.js';
 import type { SiteDemand, SiteDemandInput, SiteGrant } from '../../shared/site/contract.js';
@@ -118,23 +119,11 @@ export class Ours implements Strategy {
     car.settings.phaseCount = decision.command.phases;
   }
 
-  /**
-   * The next trip as a deadline (as the trips wiring gives the controller) once the plan is
-   * behind: when full power from now on, counting the car's slower charge above 90%, is only
-   * just enough (less than an hour to spare). The deadline is moved earlier by the extra time
-   * the slow charge above 90% takes, so the broker's average need allows for it.
-   */
   private tripBehind(car: SimCar, now: number): { time: number; kwh: number } | null {
     const trip = car.trips[car.next];
     if (!trip || !car.model.car) return null;
-    const socKwh = (car.model.car.socPercent / 100) * car.config.batteryKwh;
-    const lackKwh = (trip.needKwh - socKwh) / car.config.efficiency;
-    if (lackKwh <= 0) return null;
-    const hoursLeft = (trip.departure - now) / 3_600_000;
-    const hours = hoursToCharge(socKwh, trip.needKwh, car);
-    if (hours < hoursLeft - 1) return null;
-    const slowHours = Math.max(0, hours - lackKwh / car.maxKw);
-    return { time: Math.max(now + 60_000, trip.departure - slowHours * 3_600_000), kwh: lackKwh };
+    const planned = this.plan?.trips.find((t) => t.carId === car.config.id && Math.abs(t.departure - trip.departure) < 60_000);
+    return tripDeadline(trip, car, planned === undefined ? 'unplanned' : planned.shortKwh === 0 ? 'met' : 'short', now);
   }
 
   /**
@@ -192,15 +181,38 @@ export class Ours implements Strategy {
 }
 
 /**
+ * The next trip as a deadline, as the EV role gives the controller (main/ev/plan-intent.ts):
+ * while the plan does not expect to meet it. Beyond the role: a trip the plan meets becomes one
+ * too once full power from now on, counting the car's slower charge above 90%, is only just
+ * enough (less than a quarter hour to spare: a house drawing above its forecast inside a quarter
+ * the plan cannot see); a trip no plan covers, with less than an hour to spare. The deadline is
+ * moved earlier by the extra time the slow charge above 90% takes, so the broker's average need
+ * allows for it.
+ * @param plan what the plan expects of the trip: met, short, or not in it ('unplanned')
+ */
+export function tripDeadline(trip: { departure: number; needKwh: number }, car: SimCar, plan: 'met' | 'short' | 'unplanned', now: number): { time: number; kwh: number } | null {
+  if (!car.model.car) return null;
+  const socKwh = (car.model.car.socPercent / 100) * car.config.batteryKwh;
+  const lackKwh = (trip.needKwh - socKwh) / car.config.efficiency;
+  if (lackKwh <= 0) return null;
+  const hoursLeft = (trip.departure - now) / 3_600_000;
+  const hours = hoursToCharge(socKwh, trip.needKwh, car);
+  if (plan === 'met' && hours < hoursLeft - 0.25) return null;
+  if (plan === 'unplanned' && hours < hoursLeft - 1) return null;
+  const slowHours = Math.max(0, hours - lackKwh / car.maxKw);
+  return { time: Math.max(now + 60_000, trip.departure - slowHours * 3_600_000), kwh: lackKwh };
+}
+
+/**
  * Hours at full power from `fromKwh` to `toKwh` in the car's battery, with the charger
- * simulator's taper (above 90% the current falls in proportion to what is left to 100%; the
- * last 0.1% is not waited for).
+ * simulator's taper (above 90% the current falls in proportion to what is left to 100%; a car
+ * counts as full at FULL_PERCENT, as the EV controller and the planner have it).
  */
 export function hoursToCharge(fromKwh: number, toKwh: number, car: SimCar): number {
   const cap = car.config.batteryKwh;
   const perHourPct = (car.maxKw * car.config.efficiency / cap) * 100;
   const from = (fromKwh / cap) * 100;
-  const to = Math.min(99.9, (toKwh / cap) * 100);
+  const to = Math.min(FULL_PERCENT, (toKwh / cap) * 100);
   if (to <= from) return 0;
   const linearTo = Math.min(to, 90);
   let hours = Math.max(0, linearTo - from) / perHourPct;
