@@ -46,6 +46,11 @@ export const carSchema = z.object({
   /** a calendar trip (`@car_<id>@`) whose title gives no need: "80%" or "120km"; default: defaultTripKm */
   tripNeed: tripNeedSchema.optional(),
   socSource: socSourceSchema.optional(),
+  /**
+   * the state of charge (%) above which the car charges slower and slower toward full (most cars
+   * from 80-95%); set, the plan leaves time for it before a trip that wants a nearly full car
+   */
+  taperAbovePercent: z.number().gt(0).lt(100).optional(),
 }).strict();
 
 /**

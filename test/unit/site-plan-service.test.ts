@@ -54,6 +54,21 @@ describe('plan service', () => {
     expect(new Set(p.quarters.map((q) => q.targetPeakKw))).toEqual(new Set([4]));
   });
 
+  it("plans a car's taper near full when its configuration gives one", () => {
+    // 40 kWh, lossless, 8 kW, at 90%, wanting 100% by 04:30 (6 quarters from 03:00). Tapering
+    // above 90%, a quarter fills at most 1 - exp(-0.5) = 0.393469 of the room left (see
+    // site-planner.test.ts): 1.5739 kWh in the first quarter, 99.5% after six, which counts as
+    // full. Without the taper the first quarter takes the whole 2 kWh 8 kW allows.
+    const service = new PlanService({ solver, horizonQuarters: 6 });
+    const trip = [{ departure: at('04:30'), socPct: 100 }];
+    const peak = { soFarKw: 10, minimumKw: 2.5, pricePerKwYear: 50, ceilingKw: null };
+    const tapering = service.update(inputs({ peak, cars: [car({ socPct: 90, maxKw: 8, trips: trip, taperAbovePercent: 90 })] }))!;
+    expect(tapering.quarters[0]!.carKwh[0]).toBeCloseTo(1.5739, 3);
+    expect(tapering.problems).toEqual([]);
+    const plain = new PlanService({ solver, horizonQuarters: 6 }).update(inputs({ peak, cars: [car({ socPct: 90, maxKw: 8, trips: trip })] }))!;
+    expect(plain.quarters[0]!.carKwh[0]).toBeCloseTo(2, 6);
+  });
+
   it('says that plugging in now would meet a trip the plan cannot meet while the car is away', () => {
     // Unplugged at 03:00, assumed back at 18:00: nothing before the 07:00 trip, so 50%. Plugged
     // in now it gets 0.5 kWh x 16 = 8 kWh by 07:00 (see above), more than the 6 kWh 65% needs.

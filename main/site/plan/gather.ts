@@ -84,7 +84,7 @@ function planCar(car: CarConfig, charger: string | null, plugged: boolean, socPc
   const usesKwh = (car.consumptionKwhPer100km * car.defaultTripKm) / 100;
   return {
     id: car.id, name: car.name, charger, plugged, socPct, assumedSocPct: car.minSocPercent,
-    capacityKwh: car.batteryKwh, maxKw: carMaxKw(car, chargerA, grid), efficiency: car.efficiency,
+    capacityKwh: car.batteryKwh, maxKw: carMaxKw(car, chargerA, grid), efficiency: car.efficiency, taperAbovePercent: car.taperAbovePercent,
     trips: trips.filter((t) => sameCar(t.car, car)).map((t) => ({ departure: t.departure, socPct: t.needSocPct, usesKwh })),
   };
 }

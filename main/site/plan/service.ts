@@ -29,13 +29,6 @@ import { tripFixes } from '../planner/fixes.js';
 import { plan as solvePlan } from '../planner/planner.js';
 import { DEFAULT_REPLAN, replanReason, type PlanBasis, type ReplanOptions } from '../planner/replan.js';
 import type { LpSolver } from '../planner/solver.js';
-
-/**
- * Cars charge at full power to about 90% and then less and less (the battery's constant-voltage
- * phase; the car simulator does so above 90%): the plan leaves time for that before a trip that
- * wants a nearly full car, rather than finding it short in the last hours and raising the peak.
- */
-export const CAR_TAPER_ABOVE_PERCENT = 90;
 import { QUARTER_MS, type PlanCar, type PlanInput, type Span } from '../planner/types.js';
 
 export interface PlanInputTrip {
@@ -63,6 +56,8 @@ export interface PlanInputCar {
   /** share of the energy drawn that reaches the battery */
   efficiency: number;
   trips: PlanInputTrip[];
+  /** the state of charge above which it charges slower and slower (the car's `taperAbovePercent`); absent: not planned */
+  taperAbovePercent?: number;
 }
 
 export interface PlanInputBattery {
@@ -195,7 +190,7 @@ export class PlanService {
       chargeEfficiency: car.efficiency,
       plugged: this.pluggedSpans(car, inputs.now, horizonEnd),
       trips: car.trips.filter((t) => t.departure > inputs.now).map((t) => ({ departure: t.departure, socPercent: t.socPct, usesKwh: t.usesKwh ?? 0 })),
-      taperAbovePercent: CAR_TAPER_ABOVE_PERCENT,
+      taperAbovePercent: car.taperAbovePercent,
     }));
     const b = inputs.battery;
     return {
