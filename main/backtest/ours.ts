@@ -13,7 +13,7 @@ import { allowedKw } from '../peak/budget.js';
 import { Broker } from '../site/broker.js';
 import type { BookEntry } from '../site/demand-book.js';
 import { carIntent } from '../site/planner/intents.js';
-import { FULL_PERCENT } from '../site/planner/model.js';
+import { FULL_PERCENT } from '../../shared/ev/full.js';
 import type { LpSolver } from '../site/planner/solver.js';
 import type { Plan } from '../site/planner/types.js';
 import type { SiteDemand, SiteDemandInput, SiteGrant } from '../../shared/site/contract.js';

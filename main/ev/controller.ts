@@ -3,6 +3,7 @@ import type { CarConfig, ChargeMode, EvControlConfig } from '../config/ev-schema
 import type { ChargerHealth, ChargerReading } from './charger.js';
 import { chargeConductors, chargePowerKw, currentForPowerA, usablePhases, type GridType } from './grid.js';
 import type { SocValue } from './soc.js';
+import { FULL_PERCENT } from '../../shared/ev/full.js';
 import { tripDemandFields } from './trips/intent.js';
 
 /**
@@ -102,8 +103,6 @@ const TAKING_LESS_MS = 60_000;
 const TAKING_MARGIN_KW = 0.3;
 /** a car that limits itself is asked again for more after this long */
 const TAKING_RETRY_MS = 15 * 60_000;
-/** at or above this state of charge the car is full: it asks for nothing (a taper's last tenths take hours) */
-const FULL_PERCENT = 99.5;
 
 export class EvController {
   private current: { currentA: number; phases: 1 | 3 };

@@ -10,13 +10,12 @@
  * price (price per kW per year / 12, capacity-tariff.md), battery wear and shortfalls.
  * Every row has a handful of terms, whatever the number of devices.
  */
+import { FULL_PERCENT } from '../../../shared/ev/full.js';
 import { startOfBrusselsMonth } from '../../../shared/time/brussels.js';
 import { LpBuilder } from './lp-builder.js';
 import { QUARTER_MS, type PlanCar, type PlanInput } from './types.js';
 
 export const DEFAULT_CAR_EFFICIENCY = 0.9;
-/** a car that tapers near full counts as full from here (%; the EV controller's own threshold) */
-export const FULL_PERCENT = 99.5;
 export const DEFAULT_BATTERY_EFFICIENCY = 0.95;
 /** the tie-break toward earlier charging: far below any price difference that matters */
 const EARLIER_EUR_PER_KWH_QUARTER = 1e-6;
