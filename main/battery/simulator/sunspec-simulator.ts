@@ -3,6 +3,7 @@ import { ServerTCP } from 'modbus-serial';
 import type { PowerSign } from '../sunspec/sunspec-device.js';
 import { pointDef, requireModel, symbolValue } from '../sunspec/registry.js';
 import { BatteryModel, type BatteryModelOptions } from './battery-model.js';
+import { monotonicMs, wallMs } from '../../clocks.js';
 import { RegisterImage, type ModelSpec } from './register-image.js';
 
 /**
@@ -36,7 +37,7 @@ export interface SimulatorOptions {
   battery?: Partial<BatteryModelOptions>;
   /** monotonic ms; tests pass a manual clock so the revert timeout is checked without waiting */
   now?: () => number;
-  /** wall-clock ms for the records' `wallMs` (default Date.now): only stamps, never timing */
+  /** wall-clock ms for the records' `wallMs` (default the process's wall clock, main/clocks.ts): only stamps, never timing */
   wallNow?: () => number;
   host?: string;
   port?: number;
@@ -53,7 +54,7 @@ export interface SimulatorFaults {
 export interface ControlWrite {
   /** the simulator's clock (monotonic unless a test injects one) */
   at: number;
-  /** wall-clock ms (Date.now): comparable with another process's events, e.g. the controller's exit */
+  /** wall-clock ms (main/clocks.ts): comparable with another process's events, e.g. the controller's exit */
   wallMs: number;
   storCtlMod: number | null;
   inWRte: number | null;
@@ -83,8 +84,8 @@ export class SunspecBatterySimulator {
   constructor(private readonly o: SimulatorOptions = {}) {
     this.layout = { ...DEFAULT_LAYOUT, ...o.layout, scaleFactors: o.layout?.scaleFactors ?? new Map() };
     this.battery = new BatteryModel({ ...DEFAULT_BATTERY, ...o.battery });
-    this.now = o.now ?? (() => performance.now());
-    this.wallNow = o.wallNow ?? Date.now;
+    this.now = o.now ?? monotonicMs;
+    this.wallNow = o.wallNow ?? wallMs;
     const specs: ModelSpec[] = [1, this.layout.inverter, ...this.layout.before124, 124, 802];
     this.image = new RegisterImage(this.layout.base, specs);
     this.fillStatic();

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GridType } from '../grid.js';
+import { monotonicMs, wallMs } from '../../clocks.js';
 import { CarModel, type ChargerSettings, type SimulatedCarOptions } from './car-model.js';
 
 /**
@@ -18,9 +19,9 @@ export interface ChargerSimulatorOptions {
   auth?: { username: string; password: string } | null;
   /** whether /control accepts phase_count (phase switching enabled in the app) */
   phaseSwitching?: boolean;
-  /** ms on a monotonic clock (the car model only takes differences); default performance.now, so a wall-clock step does not charge the car for an hour */
+  /** ms on a monotonic clock (the car model only takes differences); default the process's monotonic clock (main/clocks.ts), so a wall-clock step does not charge the car for an hour */
   now?: () => number;
-  /** wall-clock ms for the records' `atMs` (default Date.now): only stamps, never timing */
+  /** wall-clock ms for the records' `atMs` (default the process's wall clock, main/clocks.ts): only stamps, never timing */
   wallNow?: () => number;
   serial?: string;
   name?: string;
@@ -46,7 +47,7 @@ export interface RecordedRequest {
   query: Record<string, string>;
   /** process.hrtime.bigint() when the request line arrived, for latency benchmarks */
   arrivedNs: bigint;
-  /** wall-clock ms (Date.now) when it arrived: comparable with another process's events, e.g. its exit */
+  /** wall-clock ms (main/clocks.ts) when it arrived: comparable with another process's events, e.g. its exit */
   atMs: number;
 }
 
@@ -63,8 +64,8 @@ export class ChargerSimulator {
   private readonly requestListeners = new Set<(request: RecordedRequest) => void>();
 
   constructor(private options: ChargerSimulatorOptions) {
-    this.now = options.now ?? (() => performance.now());
-    this.wallNow = options.wallNow ?? Date.now;
+    this.now = options.now ?? monotonicMs;
+    this.wallNow = options.wallNow ?? wallMs;
     this.settings = { currentSetA: 6, paused: true, phaseCount: 3, energyLimitWh: 0 };
     this.model = new CarModel(options.grid, this.settings, this.now());
     this.server = createServer((req, res) => this.handle(req, res));
