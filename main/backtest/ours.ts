@@ -14,6 +14,7 @@ import { Broker } from '../site/broker.js';
 import type { BookEntry } from '../site/demand-book.js';
 import { carIntent } from '../site/planner/intents.js';
 import { FULL_PERCENT } from '../../shared/ev/full.js';
+import { TAPER_FROM_PERCENT } from '../ev/simulator/car-model.js';
 import type { LpSolver } from '../site/planner/solver.js';
 import type { Plan } from '../site/planner/types.js';
 import type { SiteDemand, SiteDemandInput, SiteGrant } from '../../shared/site/contract.js';
@@ -205,8 +206,8 @@ export function tripDeadline(trip: { departure: number; needKwh: number }, car: 
 
 /**
  * Hours at full power from `fromKwh` to `toKwh` in the car's battery, with the charger
- * simulator's taper (above 90% the current falls in proportion to what is left to 100%; a car
- * counts as full at FULL_PERCENT, as the EV controller and the planner have it).
+ * simulator's taper (above TAPER_FROM_PERCENT the current falls in proportion to what is left to
+ * 100%; a car counts as full at FULL_PERCENT, as the EV controller and the planner have it).
  */
 export function hoursToCharge(fromKwh: number, toKwh: number, car: SimCar): number {
   const cap = car.config.batteryKwh;
@@ -214,12 +215,13 @@ export function hoursToCharge(fromKwh: number, toKwh: number, car: SimCar): numb
   const from = (fromKwh / cap) * 100;
   const to = Math.min(FULL_PERCENT, (toKwh / cap) * 100);
   if (to <= from) return 0;
-  const linearTo = Math.min(to, 90);
-  let hours = Math.max(0, linearTo - from) / perHourPct;
-  if (to > 90) {
-    // d(soc)/dt = perHour x (100 - soc) / 10 above 90%: t = 10 / perHour x ln((100 - a) / (100 - b))
-    const a = Math.max(90, from);
-    hours += (10 / perHourPct) * Math.log((100 - a) / (100 - to));
+  const taper = TAPER_FROM_PERCENT;
+  let hours = Math.max(0, Math.min(to, taper) - from) / perHourPct;
+  if (to > taper) {
+    // d(soc)/dt = perHour x (100 - soc) / (100 - taper) above the taper:
+    // t = (100 - taper) / perHour x ln((100 - a) / (100 - b))
+    const a = Math.max(taper, from);
+    hours += ((100 - taper) / perHourPct) * Math.log((100 - a) / (100 - to));
   }
   return hours;
 }
