@@ -31,7 +31,7 @@ function normalise(d: SiteDemandInput): SiteDemand {
   return {
     device: d.device, kind: d.kind, conductors: d.conductors, measuredKw: d.measuredKw, band: d.band,
     minRunKw: d.minRunKw ?? 0, class: d.class, priority: d.priority, deadline: d.deadline ?? null,
-    plannedKwh: d.plannedKwh ?? null, interruptible: d.interruptible ?? true,
+    plannedKwh: d.plannedKwh ?? null, plannedSunKwh: d.plannedSunKwh ?? null, interruptible: d.interruptible ?? true,
   };
 }
 
@@ -107,11 +107,12 @@ export class Ours implements Strategy {
     // the plan's energy for the quarter; below the charger's minimum power the broker runs the
     // car at that minimum for part of the quarter
     const plannedKwh = intent?.plannedKwh ?? null;
+    const plannedSunKwh = intent?.plannedSunKwh ?? null;
     const decision = this.controllers.get(id)!.decide({
       nowMono: view.now, mode: 'smart', reading, health: HEALTHY,
       soc: m.car ? { percent: m.car.socPercent, source: 'vehicle', basedOn: 'vehicle', readAtMonoMs: view.now } : null,
       tariff: view.telegram.tariff, meterAgeMs: 0, grant: this.grants.get(id) ?? null,
-      intent: { plannedKwh, trip: this.tripBehind(car, view.now) },
+      intent: { plannedKwh, plannedSunKwh, trip: this.tripBehind(car, view.now) },
     });
     this.file(decision.demand, id, view.now);
     const a = decision.command.currentA;

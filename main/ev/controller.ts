@@ -38,6 +38,8 @@ export interface ControllerSetup {
 export interface ChargeIntent {
   /** energy the plan placed in the running quarter for this car, kWh */
   plannedKwh?: number | null;
+  /** the part of the quarter's planned energy the plan expects from the sun, kWh (plannedKwh is bought) */
+  plannedSunKwh?: number | null;
   /**
    * a trip: the energy (kWh, drawn from the grid) needed by `time` (epoch ms); `urgent` for a
    * sudden trip (charged at once, beyond the peak if it must); `now` the wall time (epoch ms)
@@ -190,7 +192,10 @@ export class EvController {
     if (mode === 'smart') {
       const intent = inputs.intent;
       if (intent?.plannedKwh !== undefined && intent.plannedKwh !== null) {
-        if (intent.plannedKwh > 0) return { ...base, class: 'plan', priority: 50, band: band(keep), plannedKwh: round3(intent.plannedKwh) };
+        if (intent.plannedKwh > 0) {
+          const sun = intent.plannedSunKwh ?? null;
+          return { ...base, class: 'plan', priority: 50, band: band(keep), plannedKwh: round3(intent.plannedKwh), plannedSunKwh: sun === null ? null : round3(sun) };
+        }
       } else if (inputs.tariff === 2) {
         // no plan yet: the cheap register's hours stand in for one (a full quarter's energy)
         return { ...base, class: 'plan', priority: 40, band: band(keep), plannedKwh: round3(maxKw / 4) };

@@ -7,7 +7,7 @@
  * target for it). With the plan comes when it next charges the car, for the reason shown while
  * it waits. Without a fresh plan covering the car, the intent is left as it was.
  */
-import { freshPlan, nextChargeAt, plannedKwhFor } from '../../shared/plan/lookup.js';
+import { freshPlan, nextChargeAt, plannedKwhFor, plannedSunKwhFor } from '../../shared/plan/lookup.js';
 import type { PlanState } from '../../shared/plan/state.js';
 import type { ChargeIntent } from './controller.js';
 
@@ -21,5 +21,5 @@ export function withPlan(intent: ChargeIntent | undefined, plan: PlanState | nul
   // the plan's departure for the same trip (within a minute: a plan rounds nothing, but be lenient)
   const planned = trip ? car?.departures.find((d) => Math.abs(d.time - trip.time) < 60_000) : undefined;
   const keepTrip = trip !== null && (!planned || !planned.met);
-  return { ...intent, plannedKwh: Math.max(0, plannedKwh), planNextAt: nextChargeAt(fresh, carId, time), trip: keepTrip ? trip : null };
+  return { ...intent, plannedKwh: Math.max(0, plannedKwh), plannedSunKwh: plannedSunKwhFor(fresh, carId, time), planNextAt: nextChargeAt(fresh, carId, time), trip: keepTrip ? trip : null };
 }

@@ -82,8 +82,12 @@ interface DeviceMemory {
 interface DeliveredMemory {
   quarterStart: number;
   kwh: number;
+  /** the part of it bought from the grid: what the device drew beyond the sun's surplus */
+  gridKwh: number;
   lastMono: number;
   lastKw: number;
+  /** the sun's surplus there for it at the last telegram (kW); what of it counts as the sun's is its sun grant */
+  lastSunKw: number;
 }
 
 /** a gap between telegrams longer than this is not integrated (nothing was seen in it) */
@@ -99,6 +103,8 @@ export class Broker {
   private readonly base: BaseLoadEstimator;
   private readonly memory = new Map<string, DeviceMemory>();
   private readonly delivered = new Map<string, DeliveredMemory>();
+  /** per device, the sun's share of its last grant (kW): its part of the plan expected from the sun */
+  private readonly sunGranted = new Map<string, number>();
   private raised: (TargetRaise & { quarterStart: number }) | null = null;
   private seq = 0;
   private readonly holdMs: number;
@@ -130,7 +136,7 @@ export class Broker {
     if (known) this.base.add(input.monoMs, baseKw);
     const q = input.quarter;
     if (this.raised && (!q || this.raised.quarterStart !== q.start)) this.raised = null;
-    this.countDelivered(input);
+    this.countDelivered(input, demands, known ? Math.max(0, -baseKw) : 0);
     const planTarget = q ? this.o.planTargetKw?.(input.time) ?? null : null;
     const targetKw = q ? Math.max(q.targetKw, planTarget ?? 0, this.raised?.toKw ?? 0) : null;
     const remainingS = q ? Math.max(QUARTER_SECONDS - q.elapsedS, 1) : 0;
@@ -149,6 +155,8 @@ export class Broker {
     // discharge a battery promised to a deadline before rule 6 runs (device -> kW, negative)
     const batteryHelp = new Map<string, number>();
     const batteries = demands.filter((e) => e.demand.class === 'battery');
+    // a battery on the site takes a surplus the plan did not expect (rule 6, or its plan)
+    const batteryOnSite = demands.some((e) => e.demand.kind === 'battery');
     let raise: (TargetRaise & { quarterStart: number }) | null = null;
     let currentTarget = targetKw;
 
@@ -161,6 +169,8 @@ export class Broker {
       const left = Math.max(0, headroom);
       // set when the device runs a burst: the average it takes from Q for the rest of the quarter
       let burstAvg: number | null = null;
+      // class plan: the part of `want` the plan expects from the sun's surplus (kW)
+      let sunKw = 0;
       const running = d.measuredKw >= 0.5 * d.minRunKw && d.minRunKw > EPS;
       const burst = (avg: number) => q !== null && burstFits(avg, left, d.minRunKw, remainingS, running, this.burstMinS);
       switch (d.class) {
@@ -243,15 +253,26 @@ export class Broker {
           break;
         }
         case 'plan': {
-          // what the plan still places in this quarter, over the seconds left of it
-          const avg = planRateKw(d.plannedKwh ?? 0, q ? this.deliveredKwh(d.device, q.start) : 0, remainingS, q !== null);
-          let planned = avg;
+          // what the plan still buys in this quarter, over the seconds left of it; on top, what
+          // it still expects from the sun (shared/plan/grid-share.ts), as far as the surplus is
+          // really there now. A surplus beyond the forecast is left to a battery (it stores it
+          // for the evening); without one, a charging device takes it rather than export it
+          const avg = planRateKw(d.plannedKwh ?? 0, q ? this.gridDeliveredKwh(d.device, q.start) : 0, remainingS, q !== null);
+          const charging = (d.plannedKwh ?? 0) > 0;
+          const sunKwh = charging ? d.plannedSunKwh ?? 0 : 0;
+          const sunDelivered = q ? this.deliveredKwh(d.device, q.start) - this.gridDeliveredKwh(d.device, q.start) : 0;
+          const sun = !charging ? 0 : !batteryOnSite ? solarLeft : sunKwh > 0 ? Math.min(solarLeft, planRateKw(sunKwh, sunDelivered, remainingS, q !== null)) : 0;
+          sunKw = sun;
+          let planned = avg > EPS || sun > EPS ? avg + sun : avg;
           // energy left below the device's smallest running power (a car at 6 A): run at that
           // power until the quarter's energy is in, rather than not at all; when Q is below that
           // power, in a burst that the quarter's energy budget holds
           if (planned > EPS && planned < d.minRunKw) {
-            planned = d.minRunKw;
-            if (burst(avg)) burstAvg = avg;
+            if (avg <= EPS) planned = 0; // the bought part is in: the sun alone, as for an opportunistic device
+            else {
+              planned = d.minRunKw;
+              if (burst(avg)) burstAvg = avg;
+            }
           }
           // a planned discharge (a battery) frees budget rather than taking it
           want = planned < 0 ? planned : burstAvg !== null ? planned : Math.min(planned, left);
@@ -284,13 +305,15 @@ export class Broker {
       } else if (d.class === 'opportunistic' && kw <= EPS) {
         reason = { code: 'solar', text: 'solar surplus: none to share now' };
       }
-      if (d.class === 'opportunistic') solarLeft = Math.max(0, solarLeft - Math.max(0, kw));
+      if (d.class === 'opportunistic' || sunKw > 0) solarLeft = Math.max(0, solarLeft - Math.max(0, kw));
       // a burst takes its average from the quarter's budget, not its running power; the fuse
       // (below) takes what it draws now
       headroom -= burstAvg !== null && kw > EPS ? Math.min(kw, burstAvg) : kw;
       room.take(d.conductors, kw);
       grants.set(d.device, { kw, reason });
       this.remember(d.device, kw, input.monoMs);
+      if (sunKw > 0) this.sunGranted.set(d.device, Math.min(sunKw, Math.max(0, kw)));
+      else this.sunGranted.delete(d.device);
     }
 
     // rule 6: batteries absorb export, cover import, hold the quarter inside T
@@ -344,6 +367,7 @@ export class Broker {
 
     if (raise) this.raised = raise;
     for (const device of this.memory.keys()) if (!grants.has(device)) this.memory.delete(device);
+    for (const device of this.sunGranted.keys()) if (!grants.has(device)) this.sunGranted.delete(device);
     for (const device of this.delivered.keys()) if (!grants.has(device)) this.delivered.delete(device);
     for (const [device, share] of this.deadlineShare) if (!grants.has(device) || !q || share.quarterStart !== q.start) this.deadlineShare.delete(device);
 
@@ -401,11 +425,20 @@ export class Broker {
     return kw;
   }
 
-  /** each demanding device's energy so far in the running quarter, from its measured power */
-  private countDelivered(input: TickInput): void {
+  /**
+   * each demanding device's energy so far in the running quarter, from its measured power, and
+   * the part of it from the grid: what a device drew beyond the sun's share it was granted, as
+   * far as the sun's surplus `surplusKw` (the house's export without the devices) was there
+   */
+  private countDelivered(input: TickInput, ordered: readonly BookEntry[], surplusKw: number): void {
     const q = input.quarter;
-    for (const entry of input.demands) {
+    let sunLeft = surplusKw;
+    for (const entry of ordered) {
       const d = entry.demand;
+      const sunThere = Math.min(Math.max(0, d.measuredKw), sunLeft);
+      sunLeft -= Math.min(sunThere, this.sunGranted.get(d.device) ?? 0);
+      // the power held since the last telegram, less the sun's share granted for that time
+      const gridSince = (m: DeliveredMemory) => m.lastKw - Math.min(m.lastSunKw, this.sunGranted.get(d.device) ?? 0);
       const before = this.delivered.get(d.device);
       if (!q) {
         this.delivered.delete(d.device);
@@ -415,20 +448,27 @@ export class Broker {
         // a device first seen mid-quarter: what it drew before is unknown; taken as the plan's
         // share of the time gone, so it is neither pushed to catch up nor held back
         const kwh = d.plannedKwh !== null ? (d.plannedKwh * Math.min(q.elapsedS, QUARTER_SECONDS)) / QUARTER_SECONDS : 0;
-        this.delivered.set(d.device, { quarterStart: q.start, kwh, lastMono: input.monoMs, lastKw: d.measuredKw });
+        this.delivered.set(d.device, { quarterStart: q.start, kwh, gridKwh: kwh, lastMono: input.monoMs, lastKw: d.measuredKw, lastSunKw: sunThere });
         continue;
       }
       if (before.quarterStart !== q.start) {
         // a new quarter: the power measured at the last telegram held from the boundary on
         const since = Math.min(q.elapsedS * 1000, input.monoMs - before.lastMono, MAX_STEP_MS);
-        this.delivered.set(d.device, { quarterStart: q.start, kwh: (before.lastKw * Math.max(0, since)) / 3_600_000, lastMono: input.monoMs, lastKw: d.measuredKw });
+        this.delivered.set(d.device, {
+          quarterStart: q.start, kwh: (before.lastKw * Math.max(0, since)) / 3_600_000, gridKwh: (gridSince(before) * Math.max(0, since)) / 3_600_000,
+          lastMono: input.monoMs, lastKw: d.measuredKw, lastSunKw: sunThere,
+        });
         continue;
       }
       const step = input.monoMs - before.lastMono;
       // the power measured at the last telegram held until this one (a long gap is not filled in)
-      if (step > 0 && step <= MAX_STEP_MS) before.kwh += (before.lastKw * step) / 3_600_000;
+      if (step > 0 && step <= MAX_STEP_MS) {
+        before.kwh += (before.lastKw * step) / 3_600_000;
+        before.gridKwh += (gridSince(before) * step) / 3_600_000;
+      }
       before.lastMono = input.monoMs;
       before.lastKw = d.measuredKw;
+      before.lastSunKw = sunThere;
     }
   }
 
@@ -448,6 +488,12 @@ export class Broker {
   private deliveredKwh(device: string, quarterStart: number): number {
     const m = this.delivered.get(device);
     return m && m.quarterStart === quarterStart ? m.kwh : 0;
+  }
+
+  /** the part of deliveredKwh the grid supplied */
+  private gridDeliveredKwh(device: string, quarterStart: number): number {
+    const m = this.delivered.get(device);
+    return m && m.quarterStart === quarterStart ? m.gridKwh : 0;
   }
 
   private remember(device: string, kw: number, monoMs: number): void {

@@ -45,6 +45,21 @@ export function plannedKwhFor(given: PlanState | null | undefined, device: strin
 }
 
 /**
+ * kWh the plan expects car `device` to take from the sun in the quarter holding `time`: the part
+ * of its planned energy the plan does not buy (grid-share.ts); null as for plannedKwhFor
+ */
+export function plannedSunKwhFor(given: PlanState | null | undefined, device: string, time: number): number | null {
+  const plan = freshPlan(given, time);
+  if (!plan) return null;
+  const q = quarterAt(plan, time);
+  const car = plan.cars.findIndex((c) => c.id === device);
+  const kwh = q && car >= 0 ? q.carKwh[car] : undefined;
+  if (kwh === undefined || !q) return null;
+  const charges = q.carKwh.reduce((t, v) => t + Math.max(0, v), 0) + Math.max(0, q.batteryKwh);
+  return Math.max(0, kwh) * (1 - gridShare(q.importKwh, charges));
+}
+
+/**
  * The start of the first quarter after the one holding `time` in which the plan places energy
  * into car `device` (epoch ms); null when it places none in the rest of the horizon.
  */

@@ -62,6 +62,12 @@ export const siteDemandSchema = z.object({
    * battery's planned discharge is negative (the broker then grants the discharge)
    */
   plannedKwh: z.number().min(-1000).max(1000).nullable().default(null),
+  /**
+   * class plan, charging: the part of the quarter's planned energy the plan expects from the sun
+   * rather than the grid, kWh (plannedKwh is then the bought part); the broker adds the surplus
+   * that is really there up to this. Null: none (all of plannedKwh is bought)
+   */
+  plannedSunKwh: z.number().min(0).max(1000).nullable().default(null),
   /** false when a started run must not be stopped (a washing cycle); EVs and batteries are interruptible */
   interruptible: z.boolean().default(true),
 }).strict().refine((d) => d.band.minKw <= d.band.maxKw, { message: 'band.minKw must not exceed band.maxKw', path: ['band', 'minKw'] });

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { BatteryReading } from '../../main/battery/battery.js';
 import { decide, DEFAULT_STRATEGY, type StrategyInput } from '../../main/battery/strategy.js';
 import { withPlan } from '../../main/ev/plan-intent.js';
-import { plannedKwhFor, planTargetKw } from '../../shared/plan/lookup.js';
+import { plannedKwhFor, plannedSunKwhFor, planTargetKw } from '../../shared/plan/lookup.js';
 import type { PlanState } from '../../shared/plan/state.js';
 
 const Q = 15 * 60_000;
@@ -43,9 +43,13 @@ describe('reading the plan', () => {
     // 0.5 kWh, so the car is held to 0.5 kWh; the other 1.0 kWh it takes as surplus
     sunny.quarters[1] = { ...sunny.quarters[1]!, baseKwh: -1, solarKwh: 1.2, importKwh: 0.5 };
     expect(plannedKwhFor(sunny, 'car_1', T0 + Q)).toBeCloseTo(0.5, 9);
+    // ...and told that 1.0 kWh of its energy is the sun's, which the broker adds where it is there
+    expect(plannedSunKwhFor(sunny, 'car_1', T0 + Q)).toBeCloseTo(1.0, 9);
+    expect(withPlan(undefined, sunny, 'car_1', T0 + Q)?.plannedSunKwh).toBeCloseTo(1.0, 9);
     // quarter 0: the battery takes 0.5 kWh and the car 1.0 kWh, all from the sun (import 0): nothing bought
     sunny.quarters[0] = { ...sunny.quarters[0]!, carKwh: [1], baseKwh: -1.5, solarKwh: 1.7, importKwh: 0 };
     expect(plannedKwhFor(sunny, 'car_1', T0)).toBe(0);
+    expect(plannedSunKwhFor(sunny, 'car_1', T0)).toBe(1);
     // the battery's own energy is not split: it follows its plan as before
     expect(plannedKwhFor(sunny, 'battery', T0)).toBe(0.5);
   });
@@ -60,16 +64,16 @@ describe('the EV follows the plan', () => {
   it('takes the quarter\'s energy, and a trip the plan meets gives way to it', () => {
     const trip = { time: T0 + 4 * Q, kwh: 12 };
     // with the quarter after it that the plan charges in next (quarter 2, 2 kWh)
-    expect(withPlan({ trip }, plan(), 'car_1', T0 + Q)).toEqual({ trip: null, plannedKwh: 1.5, planNextAt: T0 + 2 * Q });
+    expect(withPlan({ trip }, plan(), 'car_1', T0 + Q)).toEqual({ trip: null, plannedKwh: 1.5, plannedSunKwh: 0, planNextAt: T0 + 2 * Q });
     // the plan waits in the first quarter (0 kWh): the car waits too, until quarter 1 (03:15)
-    expect(withPlan(undefined, plan(), 'car_1', T0)).toEqual({ trip: null, plannedKwh: 0, planNextAt: T0 + Q });
+    expect(withPlan(undefined, plan(), 'car_1', T0)).toEqual({ trip: null, plannedKwh: 0, plannedSunKwh: 0, planNextAt: T0 + Q });
     // in the last quarter (of a plan made in quarter 2) nothing follows in the plan
-    expect(withPlan(undefined, plan({ madeAt: T0 + 2 * Q }), 'car_1', T0 + 3 * Q)).toEqual({ trip: null, plannedKwh: 2, planNextAt: null });
+    expect(withPlan(undefined, plan({ madeAt: T0 + 2 * Q }), 'car_1', T0 + 3 * Q)).toEqual({ trip: null, plannedKwh: 2, plannedSunKwh: 0, planNextAt: null });
   });
   it('keeps a trip\'s deadline when the plan does not meet it, and the intent as it was without a plan', () => {
     const trip = { time: T0 + 4 * Q, kwh: 12 };
     const unmet = plan({ cars: [{ ...plan().cars[0]!, departures: [{ time: T0 + 4 * Q, wantedPct: 80, expectedPct: 70, met: false, shortKwh: 4 }] }] });
-    expect(withPlan({ trip }, unmet, 'car_1', T0 + Q)).toEqual({ trip, plannedKwh: 1.5, planNextAt: T0 + 2 * Q });
+    expect(withPlan({ trip }, unmet, 'car_1', T0 + Q)).toEqual({ trip, plannedKwh: 1.5, plannedSunKwh: 0, planNextAt: T0 + 2 * Q });
     expect(withPlan({ trip }, null, 'car_1', T0 + Q)).toEqual({ trip });
     expect(withPlan({ trip }, plan(), null, T0 + Q)).toEqual({ trip });
   });

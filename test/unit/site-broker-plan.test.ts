@@ -17,8 +17,8 @@ function entry(input: SiteDemandInput): BookEntry {
   return { demand: siteDemandSchema.parse(input), door: 'local', since: 0, updated: 0 };
 }
 
-function car(measuredKw: number, plannedKwh: number): BookEntry {
-  return entry({ device: 'car', kind: 'ev', conductors: [1, 2, 3], measuredKw, band: { minKw: 0, maxKw: 11 }, class: 'plan', priority: 50, plannedKwh });
+function car(measuredKw: number, plannedKwh: number, plannedSunKwh: number | null = null): BookEntry {
+  return entry({ device: 'car', kind: 'ev', conductors: [1, 2, 3], measuredKw, band: { minKw: 0, maxKw: 11 }, class: 'plan', priority: 50, plannedKwh, plannedSunKwh });
 }
 
 describe('broker: class plan follows the plan\'s energy for the quarter', () => {
@@ -56,6 +56,37 @@ describe('broker: class plan follows the plan\'s energy for the quarter', () => 
     const result = new Broker({ fuse: FUSE }).tick({ monoMs: 0, time: Q0, netKw: 3, phases: QUIET, quarter, demands: [battery, car(0, 1)] });
     expect(result.grants.find((g) => g.device === 'battery')!.kw).toBeCloseTo(-2, 3);
     expect(result.grants.find((g) => g.device === 'car')!.kw).toBeCloseTo(3, 3);
+  });
+
+  it('takes the sun\'s part of the plan on top of the part it buys, as far as the surplus is there', () => {
+    // The plan buys 0.5 kWh this quarter (2 kW on average) and expects 0.5 kWh more from the sun
+    // (2 kW). The house without the car exports 2 kW. At 0 s the car gets 2 kW bought + 2 kW
+    // surplus = 4 kW. It draws 4 kW for 300 s: 4 x 300 / 3600 = 0.333 kWh, of which the grid gave
+    // 2 x 300 / 3600 = 0.167 and the sun 0.167. Over the 600 s left: (0.5 - 0.167) x 3600 / 600 =
+    // 2 kW to buy and 2 kW from the sun: 4 kW again (counting the sun's part as bought would
+    // leave 1 kW).
+    const broker = new Broker({ fuse: FUSE, increaseHoldMs: 0, deadbandKw: 0 });
+    let first: ReturnType<Broker['tick']> | null = null;
+    let last: ReturnType<Broker['tick']> | null = null;
+    for (let s = 0; s <= 300; s += 5) {
+      const quarter: QuarterNow = { start: Q0, elapsedS: s, energyKwh: (2 * s) / 3600, targetKw: 17 };
+      last = broker.tick({ monoMs: s * 1000, time: Q0 + s * 1000, netKw: 2, phases: QUIET, quarter, demands: [car(4, 0.5, 0.5)] });
+      first ??= last;
+    }
+    expect(first!.grants[0]!.kw).toBeCloseTo(4, 2);
+    expect(last!.grants[0]!.kw).toBeCloseTo(4, 2);
+    // clouds: the house draws 0.5 kW without the car; the car gets only the bought 2 kW
+    const start: QuarterNow = { start: Q0, elapsedS: 0, energyKwh: 0, targetKw: 17 };
+    const cloudy = new Broker({ fuse: FUSE }).tick({ monoMs: 0, time: Q0, netKw: 0.5, phases: QUIET, quarter: start, demands: [car(0, 0.5, 0.5)] });
+    expect(cloudy.grants[0]!.kw).toBeCloseTo(2, 3);
+    // more sun than the plan expected (3 kW exported, 0.25 kWh = 1 kW planned from it): with a
+    // battery on the site the car takes 2 + 1 = 3 kW and leaves the other 2 kW to the battery;
+    // without one it takes 2 + 3 = 5 kW rather than export 2 kW
+    const battery = entry({ device: 'battery', kind: 'battery', conductors: [1, 2, 3], measuredKw: 0, band: { minKw: -5, maxKw: 5 }, class: 'battery', priority: 50 });
+    const withBattery = new Broker({ fuse: FUSE }).tick({ monoMs: 0, time: Q0, netKw: -3, phases: QUIET, quarter: start, demands: [car(0, 0.5, 0.25), battery] });
+    expect(withBattery.grants.find((g) => g.device === 'car')!.kw).toBeCloseTo(3, 3);
+    const alone = new Broker({ fuse: FUSE }).tick({ monoMs: 0, time: Q0, netKw: -3, phases: QUIET, quarter: start, demands: [car(0, 0.5, 0.25)] });
+    expect(alone.grants[0]!.kw).toBeCloseTo(5, 3);
   });
 
   it('takes the plan\'s target for the quarter when it is above the month peak so far', () => {

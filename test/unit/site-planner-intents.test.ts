@@ -23,11 +23,11 @@ describe('car intents for the broker', () => {
       cars: [{ id: 'car_1', capacityKwh: 40, socPercent: 50, maxKw: 11, chargeEfficiency: 1, plugged: [{ from: T0, to: T0 + 8 * Q }], trips: [{ departure: T0 + 8 * Q, socPercent: 60 }] }],
     });
     const now = T0 + 5 * 60_000;
-    expect(carIntent(p, 'car_1', now)).toEqual({ plannedKwh: 0, deadline: { time: T0 + 8 * Q, kwh: 4 }, targetPeakKw: 8 });
+    expect(carIntent(p, 'car_1', now)).toEqual({ plannedKwh: 0, plannedSunKwh: 0, deadline: { time: T0 + 8 * Q, kwh: 4 }, targetPeakKw: 8 });
     // in quarter 4 the rest of the plan still holds the 4 kWh
     const later = carIntent(p, 'car_1', T0 + 4 * Q);
     expect(later.deadline).toEqual({ time: T0 + 8 * Q, kwh: 4 });
-    expect(carIntent(p, 'car_1', T0 + 9 * Q)).toEqual({ plannedKwh: null, deadline: null, targetPeakKw: null });
+    expect(carIntent(p, 'car_1', T0 + 9 * Q)).toEqual({ plannedKwh: null, plannedSunKwh: null, deadline: null, targetPeakKw: null });
     expect(carIntent(p, 'car_2', now).deadline).toBeNull();
   });
 });

@@ -12,6 +12,8 @@ export interface CarIntent {
    * (shared/plan/grid-share.ts); null outside the plan
    */
   plannedKwh: number | null;
+  /** the part of the car's energy for the running quarter the plan expects from the sun, kWh */
+  plannedSunKwh: number | null;
   /** the next departure in the plan and the energy the plan places before it */
   deadline: { time: number; kwh: number } | null;
   /** the month peak the plan allows in the running quarter (kW) */
@@ -21,7 +23,7 @@ export interface CarIntent {
 export function carIntent(plan: Plan, carId: string, now: number): CarIntent {
   const index = Math.floor((now - plan.start) / QUARTER_MS);
   const quarter = plan.quarters[index];
-  if (!quarter) return { plannedKwh: null, deadline: null, targetPeakKw: null };
+  if (!quarter) return { plannedKwh: null, plannedSunKwh: null, deadline: null, targetPeakKw: null };
   const next = plan.trips.filter((t) => t.carId === carId && t.departure > now).sort((a, b) => a.departure - b.departure)[0];
   let deadline: CarIntent['deadline'] = null;
   if (next) {
@@ -31,6 +33,7 @@ export function carIntent(plan: Plan, carId: string, now: number): CarIntent {
   }
   let charges = quarter.batteryChargeKwh;
   for (const kwh of quarter.carKwh.values()) charges += Math.max(0, kwh);
-  const planned = (quarter.carKwh.get(carId) ?? 0) * gridShare(quarter.importKwh, charges);
-  return { plannedKwh: planned, deadline, targetPeakKw: quarter.targetPeakKw };
+  const kwh = quarter.carKwh.get(carId) ?? 0;
+  const share = gridShare(quarter.importKwh, charges);
+  return { plannedKwh: kwh * share, plannedSunKwh: Math.max(0, kwh) * (1 - share), deadline, targetPeakKw: quarter.targetPeakKw };
 }
