@@ -180,7 +180,9 @@ describe('EV role in serve', () => {
     // the departure. Three hours at 11.04 kW (16 A x 3 x 230 V) could give 33 kWh: it can be met.
     const by = Date.now() + 3 * 3_600_000;
     atMeter.send({ type: 'command', id: 'sudden', name: 'trips.sudden', args: { car: 'car_1', by } });
-    await atMeter.until(() => (plannedCar()?.departures.length ?? 0) > 0, 'the trip in the plan', 30_000);
+    // (a plan made while the satellite's state was on its way may still lack the car's 40 %: the
+    // next one has both)
+    await atMeter.until(() => (plannedCar()?.departures.length ?? 0) > 0 && plannedCar()?.socPct === 40, 'the trip in the plan, the car at 40 %', 30_000);
     const plan = meterState().plan!;
     const index = plan.cars.findIndex((c) => c.id === 'car_1');
     const departure = plan.cars[index]!.departures[0]!;
