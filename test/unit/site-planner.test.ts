@@ -5,6 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { plan } from '../../main/site/planner/planner.js';
+import { buildModel, endValuePrice } from '../../main/site/planner/model.js';
 import { loadSolver, type LpSolver } from '../../main/site/planner/solver.js';
 import type { PlanCar, PlanInput } from '../../main/site/planner/types.js';
 
@@ -313,6 +314,24 @@ describe('site planner', () => {
     }));
     expect(sum(carKwh(dear, 'car_1'))).toBeCloseTo(0, 6);
     expect(sum(dear.quarters.map((q) => q.exportKwh))).toBeCloseTo(2, 6);
+  });
+
+  it('values a car\'s energy at the horizon\'s end at the price a quarter of the quarters are at or below', () => {
+    // 8 quarters, import 0.10 in quarter 0 and 0.30 in the rest: sorted, the price at index
+    // floor(0.25 x 8) = 2 is 0.30, so a kWh left in the (lossless, 8 kW) car is worth
+    // 0.9 x 0.30 = 0.27: the plan buys the 2 kWh quarter 0 can give at 0.10 to hold them, and
+    // nothing at 0.30. Valued at the cheapest price (quantile 0) a kWh is worth 0.9 x 0.10 = 0.09,
+    // less than 0.10: nothing is bought.
+    const cheapFirst = { baseKwh: Array(8).fill(0), importPrice: [0.1, ...Array(7).fill(0.3)], exportPrice: Array(8).fill(0.05), cars: [car('car_1', 8, 50, 50)] };
+    const e = carKwh(plan(solver, input(8, cheapFirst)), 'car_1');
+    expect(e[0]).toBeCloseTo(2, 6);
+    expect(sum(e)).toBeCloseTo(2, 6);
+    expect(endValuePrice(cheapFirst.importPrice, 0.25)).toBe(0.3);
+    expect(endValuePrice(cheapFirst.importPrice, 0)).toBe(0.1);
+    const model = buildModel(input(8, cheapFirst), { shortfallEurPerKwh: 10_000, peakWeight: 100, carEndValueShare: 0.9, carEndValueQuantile: 0 });
+    const result = solver.solve(model.lp);
+    expect(result.status).toBe('optimal');
+    expect(model.carCols[0]!.reduce((t, col) => t + result.values[col]!, 0)).toBeCloseTo(0, 6);
   });
 
   it('leaves time for the taper near full: from 90% a car needs six quarters to be full, not one', () => {

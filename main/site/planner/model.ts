@@ -36,14 +36,23 @@ export interface ModelOptions {
    */
   readyEarly?: { quarters: number; eurPerKwh: number };
   /**
-   * What energy left in a car at the horizon's end is worth, as a share of the cheapest import
-   * price in view per kWh at the connection: the car's later trips will take it, and it saves
-   * buying it then. Without it a plan that sees no trip needing more exports a surplus it could
-   * have stored in the car for nothing and buys the same energy back the day a trip comes into
-   * view. Below 1, so that buying energy only to hold it never pays. Absent: energy left is
-   * worth nothing (the backtest's optimum, whose final state is free).
+   * What energy left in a car at the horizon's end is worth, as a share of an import price in
+   * view (carEndValueQuantile; the cheapest by default) per kWh at the connection: the car's
+   * later trips will take it, and it saves buying it then. Without it a plan that sees no trip
+   * needing more exports a surplus it could have stored in the car for nothing and buys the same
+   * energy back the day a trip comes into view. Below 1, so that buying energy at that price only
+   * to hold it never pays. Absent: energy left is worth nothing (the backtest's optimum, whose
+   * final state is free).
    */
   carEndValueShare?: number;
+  /**
+   * Which import price in view that share is of: the one that this share of the horizon's
+   * quarters are at or below (0: the cheapest). A car's later trips take hours of charging, not
+   * one quarter's, so the purchase a kWh left saves is dearer than the single cheapest quarter
+   * wherever prices vary through the day; above 0 the plan also buys in the cheapest quarters to
+   * hold, as far as they are below that share of the price
+   */
+  carEndValueQuantile?: number;
 }
 
 export interface TripColumns {
@@ -114,10 +123,8 @@ function carColumns(lp: LpBuilder, input: PlanInput, car: PlanCar, options: Mode
   }
   const energy: number[] = [];
   const soc: number[] = [];
-  let cheapest = Infinity;
-  for (const p of input.importPrice) cheapest = Math.min(cheapest, p);
-  // per kWh in the car: the cheapest purchase it saves, at the connection, counts its losses
-  const endValue = options.carEndValueShare && n > 0 ? (options.carEndValueShare * Math.max(0, cheapest)) / eff : 0;
+  // per kWh in the car: the purchase it saves, at the connection, counts its losses
+  const endValue = options.carEndValueShare && n > 0 ? (options.carEndValueShare * Math.max(0, endValuePrice(input.importPrice, options.carEndValueQuantile ?? 0))) / eff : 0;
   // the taper near full: over a quarter at most the share `taperFill` of the room left to full
   // goes in (the room shrinks exponentially at the rate full power gives at the taper's start)
   const taperFrom = car.taperAbovePercent;
@@ -158,6 +165,12 @@ function carColumns(lp: LpBuilder, input: PlanInput, car: PlanCar, options: Mode
     }
   }
   return energy;
+}
+
+/** the import price that `quantile` of the quarters are at or below (0: the cheapest) */
+export function endValuePrice(importPrice: readonly number[], quantile: number): number {
+  const sorted = [...importPrice].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.floor(quantile * sorted.length)))] ?? 0;
 }
 
 export function buildModel(input: PlanInput, options: ModelOptions): PlanModel {
