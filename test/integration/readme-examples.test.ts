@@ -71,6 +71,8 @@ describe('runnableBlocks', () => {
 for (const file of documents()) {
   const name = relative(ROOT, file);
   const blocks = runnableBlocks(name, readFileSync(file, 'utf8'));
+  // a document with nothing runnable (a log of measurements) has nothing to run here
+  if (blocks.length === 0 && name !== 'README.md') continue;
   describe.sequential(`${name}: its runnable examples`, () => {
     const dir = mkdtempSync(join(tmpdir(), 'dm-readme-'));
     const home = join(dir, 'home');
