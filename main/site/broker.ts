@@ -13,6 +13,7 @@ import type { SiteDeviceState, SiteState, TargetRaise } from '../../shared/site/
 import { brusselsParts } from '../../shared/time/brussels.js';
 import { QUARTER_SECONDS, allowedKw } from '../peak/budget.js';
 import { BaseLoadEstimator } from './base-load.js';
+import { DeliveredEnergy } from './delivered-energy.js';
 import { FuseRoom, baseCurrents, type Fuse, type PhaseNow } from './fuse.js';
 import type { BookEntry } from './demand-book.js';
 
@@ -78,21 +79,6 @@ interface DeviceMemory {
   changedAt: number;
 }
 
-/** a device's energy in the running quarter, from its measured power between telegrams */
-interface DeliveredMemory {
-  quarterStart: number;
-  kwh: number;
-  /** the part of it bought from the grid: what the device drew beyond the sun's surplus */
-  gridKwh: number;
-  lastMono: number;
-  lastKw: number;
-  /** the sun's surplus there for it at the last telegram (kW); what of it counts as the sun's is its sun grant */
-  lastSunKw: number;
-}
-
-/** a gap between telegrams longer than this is not integrated (nothing was seen in it) */
-const MAX_STEP_MS = 10_000;
-
 /** the share of the way to its self-consumption target a battery's grant moves per telegram */
 const BATTERY_STEP = 0.5;
 
@@ -102,9 +88,7 @@ const EPS = 1e-9;
 export class Broker {
   private readonly base: BaseLoadEstimator;
   private readonly memory = new Map<string, DeviceMemory>();
-  private readonly delivered = new Map<string, DeliveredMemory>();
-  /** per device, the sun's share of its last grant (kW): its part of the plan expected from the sun */
-  private readonly sunGranted = new Map<string, number>();
+  private readonly delivered = new DeliveredEnergy();
   private raised: (TargetRaise & { quarterStart: number }) | null = null;
   private seq = 0;
   private readonly holdMs: number;
@@ -136,7 +120,7 @@ export class Broker {
     if (known) this.base.add(input.monoMs, baseKw);
     const q = input.quarter;
     if (this.raised && (!q || this.raised.quarterStart !== q.start)) this.raised = null;
-    this.countDelivered(input, demands, known ? Math.max(0, -baseKw) : 0);
+    this.delivered.count(input.monoMs, q, demands, known ? Math.max(0, -baseKw) : 0);
     const planTarget = q ? this.o.planTargetKw?.(input.time) ?? null : null;
     const targetKw = q ? Math.max(q.targetKw, planTarget ?? 0, this.raised?.toKw ?? 0) : null;
     const remainingS = q ? Math.max(QUARTER_SECONDS - q.elapsedS, 1) : 0;
@@ -205,7 +189,7 @@ export class Broker {
             reason = { code: need <= left + EPS ? 'deadline' : 'no-budget', text: `${deadlineWords(d, input.time)}: needs ${fmt(need)} kW on average, ${fmt(left)} kW left in the quarter budget` };
             if (q && want > EPS && want < d.minRunKw) {
               // less than the device's running power: its share of this quarter in a burst
-              const avg = planRateKw(this.shareOf(d.device, q.start, need, remainingS), this.deliveredKwh(d.device, q.start), remainingS, true);
+              const avg = planRateKw(this.shareOf(d.device, q.start, need, remainingS), this.delivered.kwh(d.device, q.start), remainingS, true);
               if (burst(avg)) {
                 want = d.minRunKw;
                 burstAvg = avg;
@@ -257,10 +241,10 @@ export class Broker {
           // it still expects from the sun (shared/plan/grid-share.ts), as far as the surplus is
           // really there now. A surplus beyond the forecast is left to a battery (it stores it
           // for the evening); without one, a charging device takes it rather than export it
-          const avg = planRateKw(d.plannedKwh ?? 0, q ? this.gridDeliveredKwh(d.device, q.start) : 0, remainingS, q !== null);
+          const avg = planRateKw(d.plannedKwh ?? 0, q ? this.delivered.gridKwh(d.device, q.start) : 0, remainingS, q !== null);
           const charging = (d.plannedKwh ?? 0) > 0;
           const sunKwh = charging ? d.plannedSunKwh ?? 0 : 0;
-          const sunDelivered = q ? this.deliveredKwh(d.device, q.start) - this.gridDeliveredKwh(d.device, q.start) : 0;
+          const sunDelivered = q ? this.delivered.kwh(d.device, q.start) - this.delivered.gridKwh(d.device, q.start) : 0;
           const sun = !charging ? 0 : !batteryOnSite ? solarLeft : sunKwh > 0 ? Math.min(solarLeft, planRateKw(sunKwh, sunDelivered, remainingS, q !== null)) : 0;
           sunKw = sun;
           let planned = avg > EPS || sun > EPS ? avg + sun : avg;
@@ -312,8 +296,7 @@ export class Broker {
       room.take(d.conductors, kw);
       grants.set(d.device, { kw, reason });
       this.remember(d.device, kw, input.monoMs);
-      if (sunKw > 0) this.sunGranted.set(d.device, Math.min(sunKw, Math.max(0, kw)));
-      else this.sunGranted.delete(d.device);
+      this.delivered.grantSun(d.device, Math.min(sunKw, Math.max(0, kw)));
     }
 
     // rule 6: batteries absorb export, cover import, hold the quarter inside T
@@ -367,8 +350,7 @@ export class Broker {
 
     if (raise) this.raised = raise;
     for (const device of this.memory.keys()) if (!grants.has(device)) this.memory.delete(device);
-    for (const device of this.sunGranted.keys()) if (!grants.has(device)) this.sunGranted.delete(device);
-    for (const device of this.delivered.keys()) if (!grants.has(device)) this.delivered.delete(device);
+    this.delivered.keep((device) => grants.has(device));
     for (const [device, share] of this.deadlineShare) if (!grants.has(device) || !q || share.quarterStart !== q.start) this.deadlineShare.delete(device);
 
     const out: SiteGrant[] = [];
@@ -426,53 +408,6 @@ export class Broker {
   }
 
   /**
-   * each demanding device's energy so far in the running quarter, from its measured power, and
-   * the part of it from the grid: what a device drew beyond the sun's share it was granted, as
-   * far as the sun's surplus `surplusKw` (the house's export without the devices) was there
-   */
-  private countDelivered(input: TickInput, ordered: readonly BookEntry[], surplusKw: number): void {
-    const q = input.quarter;
-    let sunLeft = surplusKw;
-    for (const entry of ordered) {
-      const d = entry.demand;
-      const sunThere = Math.min(Math.max(0, d.measuredKw), sunLeft);
-      sunLeft -= Math.min(sunThere, this.sunGranted.get(d.device) ?? 0);
-      // the power held since the last telegram, less the sun's share granted for that time
-      const gridSince = (m: DeliveredMemory) => m.lastKw - Math.min(m.lastSunKw, this.sunGranted.get(d.device) ?? 0);
-      const before = this.delivered.get(d.device);
-      if (!q) {
-        this.delivered.delete(d.device);
-        continue;
-      }
-      if (!before) {
-        // a device first seen mid-quarter: what it drew before is unknown; taken as the plan's
-        // share of the time gone, so it is neither pushed to catch up nor held back
-        const kwh = d.plannedKwh !== null ? (d.plannedKwh * Math.min(q.elapsedS, QUARTER_SECONDS)) / QUARTER_SECONDS : 0;
-        this.delivered.set(d.device, { quarterStart: q.start, kwh, gridKwh: kwh, lastMono: input.monoMs, lastKw: d.measuredKw, lastSunKw: sunThere });
-        continue;
-      }
-      if (before.quarterStart !== q.start) {
-        // a new quarter: the power measured at the last telegram held from the boundary on
-        const since = Math.min(q.elapsedS * 1000, input.monoMs - before.lastMono, MAX_STEP_MS);
-        this.delivered.set(d.device, {
-          quarterStart: q.start, kwh: (before.lastKw * Math.max(0, since)) / 3_600_000, gridKwh: (gridSince(before) * Math.max(0, since)) / 3_600_000,
-          lastMono: input.monoMs, lastKw: d.measuredKw, lastSunKw: sunThere,
-        });
-        continue;
-      }
-      const step = input.monoMs - before.lastMono;
-      // the power measured at the last telegram held until this one (a long gap is not filled in)
-      if (step > 0 && step <= MAX_STEP_MS) {
-        before.kwh += (before.lastKw * step) / 3_600_000;
-        before.gridKwh += (gridSince(before) * step) / 3_600_000;
-      }
-      before.lastMono = input.monoMs;
-      before.lastKw = d.measuredKw;
-      before.lastSunKw = sunThere;
-    }
-  }
-
-  /**
    * A deadline's share of the running quarter (kWh, counted like a plan's from the quarter's
    * start): its average need over the part of the quarter left when first seen in it, plus what
    * it had drawn by then. Fixed for the quarter, so a burst ends when the share is in.
@@ -480,20 +415,9 @@ export class Broker {
   private shareOf(device: string, quarterStart: number, needKw: number, remainingS: number): number {
     const known = this.deadlineShare.get(device);
     if (known && known.quarterStart === quarterStart) return known.kwh;
-    const kwh = this.deliveredKwh(device, quarterStart) + (needKw * remainingS) / 3600;
+    const kwh = this.delivered.kwh(device, quarterStart) + (needKw * remainingS) / 3600;
     this.deadlineShare.set(device, { quarterStart, kwh });
     return kwh;
-  }
-
-  private deliveredKwh(device: string, quarterStart: number): number {
-    const m = this.delivered.get(device);
-    return m && m.quarterStart === quarterStart ? m.kwh : 0;
-  }
-
-  /** the part of deliveredKwh the grid supplied */
-  private gridDeliveredKwh(device: string, quarterStart: number): number {
-    const m = this.delivered.get(device);
-    return m && m.quarterStart === quarterStart ? m.gridKwh : 0;
   }
 
   private remember(device: string, kw: number, monoMs: number): void {

@@ -13,3 +13,12 @@ export function gridShare(importKwh: number, chargesKwh: number): number {
   if (chargesKwh <= 1e-9) return 1;
   return Math.min(1, Math.max(0, importKwh) / chargesKwh);
 }
+
+/**
+ * A device's planned charge `kwh` in a quarter split into the part bought from the grid and the
+ * part expected from the sun (the charges C and the plan's import I of that quarter, as above)
+ */
+export function splitCharge(kwh: number, importKwh: number, chargesKwh: number): { boughtKwh: number; sunKwh: number } {
+  const share = gridShare(importKwh, chargesKwh);
+  return { boughtKwh: kwh * share, sunKwh: Math.max(0, kwh) * (1 - share) };
+}

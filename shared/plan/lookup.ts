@@ -3,7 +3,7 @@
  * the quarter holding a time, and the month peak the plan allows then. Pure lookups on the
  * `plan` state (in-process or mirrored on a satellite); null where the plan says nothing.
  */
-import { gridShare } from './grid-share.js';
+import { splitCharge } from './grid-share.js';
 import type { PlanState } from './state.js';
 
 const QUARTER_MS = 15 * 60_000;
@@ -33,13 +33,7 @@ export function plannedKwhFor(given: PlanState | null | undefined, device: strin
   if (!plan) return null;
   const q = quarterAt(plan, time);
   if (!q) return null;
-  const car = plan.cars.findIndex((c) => c.id === device);
-  if (car >= 0) {
-    const kwh = q.carKwh[car];
-    if (kwh === undefined) return null;
-    const charges = q.carKwh.reduce((t, v) => t + Math.max(0, v), 0) + Math.max(0, q.batteryKwh);
-    return kwh * gridShare(q.importKwh, charges);
-  }
+  if (plan.cars.some((c) => c.id === device)) return carCharge(plan, q, device)?.boughtKwh ?? null;
   if (plan.battery && plan.battery.device === device) return q.batteryKwh;
   return null;
 }
@@ -50,13 +44,17 @@ export function plannedKwhFor(given: PlanState | null | undefined, device: strin
  */
 export function plannedSunKwhFor(given: PlanState | null | undefined, device: string, time: number): number | null {
   const plan = freshPlan(given, time);
-  if (!plan) return null;
-  const q = quarterAt(plan, time);
+  const q = plan ? quarterAt(plan, time) : null;
+  return plan && q ? carCharge(plan, q, device)?.sunKwh ?? null : null;
+}
+
+/** a car's planned charge in quarter `q`, bought and from the sun; null when the plan has no such car */
+function carCharge(plan: PlanState, q: PlanState['quarters'][number], device: string): { boughtKwh: number; sunKwh: number } | null {
   const car = plan.cars.findIndex((c) => c.id === device);
-  const kwh = q && car >= 0 ? q.carKwh[car] : undefined;
-  if (kwh === undefined || !q) return null;
+  const kwh = car >= 0 ? q.carKwh[car] : undefined;
+  if (kwh === undefined) return null;
   const charges = q.carKwh.reduce((t, v) => t + Math.max(0, v), 0) + Math.max(0, q.batteryKwh);
-  return Math.max(0, kwh) * (1 - gridShare(q.importKwh, charges));
+  return splitCharge(kwh, q.importKwh, charges);
 }
 
 /**

@@ -3,7 +3,7 @@
  * per quarter as `plan` and `deadline` demands): per car, the energy the plan placed in the
  * running quarter, and the energy it places before the car's next departure.
  */
-import { gridShare } from '../../../shared/plan/grid-share.js';
+import { splitCharge } from '../../../shared/plan/grid-share.js';
 import { QUARTER_MS, type Plan } from './types.js';
 
 export interface CarIntent {
@@ -33,7 +33,6 @@ export function carIntent(plan: Plan, carId: string, now: number): CarIntent {
   }
   let charges = quarter.batteryChargeKwh;
   for (const kwh of quarter.carKwh.values()) charges += Math.max(0, kwh);
-  const kwh = quarter.carKwh.get(carId) ?? 0;
-  const share = gridShare(quarter.importKwh, charges);
-  return { plannedKwh: kwh * share, plannedSunKwh: Math.max(0, kwh) * (1 - share), deadline, targetPeakKw: quarter.targetPeakKw };
+  const { boughtKwh, sunKwh } = splitCharge(quarter.carKwh.get(carId) ?? 0, quarter.importKwh, charges);
+  return { plannedKwh: boughtKwh, plannedSunKwh: sunKwh, deadline, targetPeakKw: quarter.targetPeakKw };
 }
