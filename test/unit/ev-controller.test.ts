@@ -138,6 +138,8 @@ describe('EV controller', () => {
     expect(waiting.reason.text).toBe('waiting for register 2 at 22:00');
     expect(c.buildDemand(inputs(0, { intent: { trip: { time: 1, kwh: 12 } } }))).toMatchObject({ class: 'deadline', deadline: { time: 1, kwh: 12 } });
     expect(c.buildDemand(inputs(0, { intent: { plannedKwh: 1.5 } }))).toMatchObject({ class: 'plan', plannedKwh: 1.5 });
+    // the part the plan expects from the sun goes to the broker beside the bought part
+    expect(c.buildDemand(inputs(0, { intent: { plannedKwh: 0.5, plannedSunKwh: 1 } }))).toMatchObject({ class: 'plan', plannedKwh: 0.5, plannedSunKwh: 1 });
   });
 
   it('says why it was reduced in the broker\'s words', () => {
