@@ -12,6 +12,7 @@
  * of its battery (the service assumes 18:00 and the car's usual trip).
  * One function, so swapping it for the plan service changes one import.
  */
+import { ClockHighs } from '../site/forecast/base-high.js';
 import { recentAnomaly, TODAY_QUARTERS, todaySkyIndex, withRecentSky, withTodaySky, type PastQuarter } from '../site/forecast/recent-sky.js';
 import { plan as makePlan } from '../site/planner/planner.js';
 import type { LpSolver } from '../site/planner/solver.js';
@@ -85,6 +86,20 @@ export function baseForecast(history: Float64Array, now: number, n: number, befo
   return withTodaySky(out, recent, startMs, todaySkyIndex(past, startMs));
 }
 
+/**
+ * The most the house alone is likely to draw in each of the n quarters from `now`, as the
+ * product's forecast has it (main/site/forecast/base-high.ts): the highest of the last four
+ * weeks at that clock time or a quarter either side, at least the forecast.
+ */
+export function baseHighForecast(history: Float64Array, now: number, forecast: readonly number[], before: Float64Array = new Float64Array(0)): number[] {
+  const highs = new ClockHighs(DAY_Q);
+  for (let i = now - 28 * DAY_Q; i < now; i++) {
+    const v = i >= 0 ? history[i]! : i >= -before.length ? before[before.length + i]! : null;
+    if (v !== null) highs.add(((i % DAY_Q) + DAY_Q) % DAY_Q, v);
+  }
+  return highs.forQuarters(forecast.map((_, k) => (((now + k) % DAY_Q) + DAY_Q) % DAY_Q), forecast);
+}
+
 /** days of history the site has stored before a backtest starts */
 export const WARMUP_DAYS = 28;
 const warmups = new WeakMap<Scenario, Float64Array>();
@@ -144,9 +159,11 @@ export function planInputFor(view: SiteView, n = PLAN_QUARTERS): PlanInput {
   const b = view.devices.battery;
   const hb = h.battery;
   const cap = h.rates.Capacity!;
+  const baseKwh = baseForecast(view.baseHistory, i0, n, warmupHistory(s), start);
   return {
     start,
-    baseKwh: baseForecast(view.baseHistory, i0, n, warmupHistory(s), start),
+    baseKwh,
+    baseHighKwh: baseHighForecast(view.baseHistory, i0, baseKwh, warmupHistory(s)),
     importPrice, exportPrice,
     connectionKw: connectionKw(h),
     peak: { pricePerKwYear: cap.eurPerKwYear, minimumKw: cap.minimumKw, soFarKw: view.monthPeakKw },

@@ -196,6 +196,64 @@ describe('site planner', () => {
     });
   });
 
+  describe('the battery enters a quarter holding what the house may draw above the month peak', () => {
+    // The house takes 0.5 kWh a quarter (2 kW); 0.40 EUR/kWh in quarters 0-3, 0.30 in 4-7; the
+    // month peak so far 4 kW (1 kWh a quarter). A lossless 10 kWh battery at 20% (2 kWh), its
+    // reserve 10% (1 kWh), 4 kW each way, to end where it began. Without a guard it spends the
+    // 1 kWh above its reserve in the dear quarters and buys it back in the cheap ones (room:
+    // 0.5 kWh a quarter), so it enters quarter 4 at the reserve: 1 kWh.
+    const guarded = (high4: number | null): PlanInput => input(8, {
+      baseKwh: Array(8).fill(0.5),
+      ...(high4 === null ? {} : { baseHighKwh: [0.5, 0.5, 0.5, 0.5, high4, 0.5, 0.5, 0.5] }),
+      importPrice: [0.4, 0.4, 0.4, 0.4, 0.3, 0.3, 0.3, 0.3],
+      peak: { pricePerKwYear: PEAK_PRICE, minimumKw: 2.5, soFarKw: 4 },
+      battery: { capacityKwh: 10, socPercent: 20, maxChargeKw: 4, maxDischargeKw: 4, chargeEfficiency: 1, dischargeEfficiency: 1, reservePercent: 10 },
+    });
+    const socBefore4 = (p: ReturnType<typeof plan>): number => p.quarters[3].batterySocKwh;
+
+    it('without a likely high, it enters quarter 4 at its reserve', () => {
+      // cost (2 - 1) x 0.40 + (2 + 1) x 0.30 = 1.30 EUR
+      const p = plan(solver, guarded(null));
+      expect(socBefore4(p)).toBeCloseTo(1, 5);
+      expect(p.cost.energyEur).toBeCloseTo(1.3, 4);
+    });
+
+    it('a house that may draw 6 kW in quarter 4 (1.5 kWh, 0.5 above the peak): it keeps 0.5 kWh above its reserve', () => {
+      // it discharges 0.5 kWh in the dear quarters instead of 1: cost (2 - 0.5) x 0.40 +
+      // (2 + 0.5) x 0.30 = 1.35 EUR; the month peak stays 4 kW
+      const p = plan(solver, guarded(1.5));
+      expect(socBefore4(p)).toBeCloseTo(1.5, 5);
+      expect(p.cost.energyEur).toBeCloseTo(1.35, 4);
+      expect(p.cost.peakEur).toBeCloseTo(0, 6);
+    });
+
+    it('two such quarters in a row: it keeps what both need (1 kWh) and spends nothing in the dear quarters', () => {
+      // cost 2 x 0.40 + 2 x 0.30 = 1.40 EUR
+      const p = plan(solver, { ...guarded(1.5), baseHighKwh: [0.5, 0.5, 0.5, 0.5, 1.5, 1.5, 0.5, 0.5] });
+      expect(socBefore4(p)).toBeCloseTo(2, 5);
+      expect(p.cost.energyEur).toBeCloseTo(1.4, 4);
+    });
+
+    it('a run of risky quarters is answered by the battery alone: the month peak is not raised for it', () => {
+      // the battery at its reserve (10%, 1 kWh) and a house that may draw 6 kW in every quarter:
+      // before each quarter the battery should hold the next three quarters' 0.5 kWh above the
+      // peak, 1.5 kWh above its reserve. Under the 4 kW peak it can charge 0.5 kWh a quarter:
+      // 2.5 kWh at the end of quarter 2, and it holds that into quarter 4. The peak stays 4 kW:
+      // every quarter imports at most 1 kWh.
+      const p = plan(solver, { ...guarded(1.5), baseHighKwh: Array(8).fill(1.5), battery: { ...guarded(1.5).battery!, socPercent: 10 } });
+      expect(p.quarters[2].batterySocKwh).toBeCloseTo(2.5, 5);
+      expect(socBefore4(p)).toBeCloseTo(2.5, 5);
+      for (const q of p.quarters) expect(q.importKwh).toBeLessThanOrEqual(1 + 1e-6);
+      expect(p.cost.peakEur).toBeCloseTo(0, 6);
+    });
+
+    it('a likely high below the month peak (3.6 kW) costs nothing', () => {
+      const p = plan(solver, guarded(0.9));
+      expect(socBefore4(p)).toBeCloseTo(1, 5);
+      expect(p.cost.energyEur).toBeCloseTo(1.3, 4);
+    });
+  });
+
   it('two cars with overlapping deadlines are both met when the peak allows', () => {
     // 8 quarters at 0.20, the month peak 6 kW = 1.5 kWh a quarter for both cars together.
     // car_a needs 20% -> 30% of 50 = 5 kWh within the first hour (4 quarters: 6 kWh room);

@@ -10,6 +10,7 @@
  */
 import { brusselsParts } from '../../../shared/time/brussels.js';
 import type { BaseQuarter } from '../base-energy.js';
+import { ClockHighs } from './base-high.js';
 import { dayKind } from './holidays.js';
 import { recentAnomaly, TODAY_QUARTERS, todaySkyIndex, withRecentSky, withTodaySky, type PastQuarter } from './recent-sky.js';
 
@@ -22,6 +23,8 @@ export interface BaseLoadForecast {
   kwh: number[];
   /** per quarter: how many past quarters the value is the average of (0: nothing known) */
   samples: number[];
+  /** per quarter: the most the house drew at that clock time (a quarter either side) on any day of the weeks used, kWh (base-high.ts) */
+  highKwh: number[];
 }
 
 function clockKey(utcMs: number): number {
@@ -47,12 +50,14 @@ export function forecastBaseLoad(history: readonly BaseQuarter[], start: number,
   };
   // the most recent quarter at each clock, from the last 24 h
   const latest = new Map<number, { start: number; kwh: number }>();
+  const highs = new ClockHighs(24 * 4);
   for (const q of history) {
     if (q.start < from || q.start >= start) continue;
     const clock = clockKey(q.start);
     const net = q.importKwh - q.exportKwh;
     add(sameDay, dayKind(q.start) * 100 + clock, net);
     add(anyDay, clock, net);
+    highs.add(clock, net);
     const seen = latest.get(clock);
     if (q.start >= start - DAY_MS && (!seen || seen.start < q.start)) latest.set(clock, { start: q.start, kwh: net });
   }
@@ -67,7 +72,8 @@ export function forecastBaseLoad(history: readonly BaseQuarter[], start: number,
     samples.push(cell ? cell.count : 0);
     clocks.push(clock);
   }
-  if (!recentSky) return { kwh, samples };
+  const highKwh = highs.forQuarters(clocks, kwh);
+  if (!recentSky) return { kwh, samples, highKwh };
   const mean = new Map<number, number>();
   for (const [clock, cell] of anyDay) mean.set(clock, cell.sum / cell.count);
   const last = new Map<number, number>();
@@ -79,5 +85,6 @@ export function forecastBaseLoad(history: readonly BaseQuarter[], start: number,
     if (m !== undefined) past.push({ start: q.start, anomalyKwh: q.importKwh - q.exportKwh - m });
   }
   const recent = withRecentSky(kwh, clocks, start, recentAnomaly(last, mean));
-  return { kwh: withTodaySky(kwh, recent, start, todaySkyIndex(past, start)), samples };
+  const forecast = withTodaySky(kwh, recent, start, todaySkyIndex(past, start));
+  return { kwh: forecast, samples, highKwh: highs.forQuarters(clocks, forecast) };
 }

@@ -115,7 +115,7 @@ export function planInputsFrom(state: Readonly<BusState>, ctx: GatherContext, no
     forecast: (start, quarters): PlanForecast => {
       const base = forecastBaseLoad(ctx.baseHistory(start - (ctx.weeks ?? 4) * WEEK_MS, start), start, quarters, ctx.weeks ?? 4);
       const prices = forecastPrices(rates, start, quarters, ctx.spot, ctx.register);
-      return { baseKwh: base.kwh, importPrice: prices.importPrice, exportPrice: prices.exportPrice };
+      return { baseKwh: base.kwh, baseHighKwh: base.highKwh, importPrice: prices.importPrice, exportPrice: prices.exportPrice };
     },
   };
 }

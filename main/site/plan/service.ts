@@ -74,6 +74,8 @@ export interface PlanInputBattery {
 export interface PlanForecast {
   /** per quarter: net base load kWh (+ import, - export: solar) */
   baseKwh: number[];
+  /** per quarter: the most the house alone is likely to draw (forecast/base-high.ts), kWh; absent: no peak guard for the battery */
+  baseHighKwh?: number[];
   importPrice: number[];
   exportPrice: number[];
 }
@@ -194,7 +196,7 @@ export class PlanService {
     }));
     const b = inputs.battery;
     return {
-      start, baseKwh, importPrice: f.importPrice, exportPrice: f.exportPrice, connectionKw: inputs.connectionKw,
+      start, baseKwh, ...(f.baseHighKwh ? { baseHighKwh: f.baseHighKwh } : {}), importPrice: f.importPrice, exportPrice: f.exportPrice, connectionKw: inputs.connectionKw,
       peak: {
         pricePerKwYear: inputs.peak.pricePerKwYear, minimumKw: inputs.peak.minimumKw, soFarKw: inputs.peak.soFarKw,
         ...(inputs.peak.ceilingKw !== null ? { ceilingKw: inputs.peak.ceilingKw } : {}),

@@ -173,6 +173,42 @@ export function endValuePrice(importPrice: readonly number[], quantile: number):
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.floor(quantile * sorted.length)))] ?? 0;
 }
 
+/** the longest run of quarters one guard row covers: an oven or a cooker draws for 30-45 minutes */
+export const PEAK_GUARD_QUARTERS = 3;
+
+/**
+ * The battery's guard of the month peak: it enters each run of up to PEAK_GUARD_QUARTERS
+ * quarters in which the house alone may draw above the month peak holding (above its reserve,
+ * after its losses) what the house may draw above that peak through the run:
+ *   effOut x (soc before i - reserve) + slack >= sum over the run of (high_k - peak_m / 4)
+ * with peak_m the month peak as it stands (or its floor). Without it a plan spends the battery to
+ * the reserve on the forecast's average evening and the day the house cooks a quarter later than
+ * average sets the month peak (flanders-register, 10 September: the battery at 10% at 18:45, the
+ * house alone 3.6 kW, the month peak 2.52 -> 3.73 kW). A kWh the battery lacks costs what 4 kW of
+ * month peak would (the slack), far above what holding a kWh back costs (a register's Day/Night
+ * step, the round trip). Only the battery's charge answers it: a plan that raised its peak or
+ * moved a car for it would spend real euros against a risk it counts once per row (a year's
+ * November with the peak in the rows: 2.50 -> 6.12 kW).
+ */
+function addPeakGuard(lp: LpBuilder, high: readonly number[], g: {
+  now: number; reserve: number; effOut: number; socCols: number[]; months: MonthColumn[]; quarterMonth: number[]; eurPerKwh: number;
+}): void {
+  const n = Math.min(high.length, g.socCols.length);
+  const above = (k: number): number => high[k]! - g.months[g.quarterMonth[k]!]!.floorKw / 4;
+  for (let i = 0; i < n; i++) {
+    let need = 0;
+    for (let w = 1; w <= PEAK_GUARD_QUARTERS && i + w - 1 < n; w++) {
+      const k = i + w - 1;
+      // a quarter whose high is within the peak ends the run
+      if (!(above(k) > 0)) break;
+      need += above(k);
+      const slack = { col: lp.addVar(0, Infinity, g.eurPerKwh), coef: 1 };
+      if (i === 0) lp.addRow(need - g.effOut * (g.now - g.reserve), Infinity, [slack]);
+      else lp.addRow(need + g.effOut * g.reserve, Infinity, [slack, { col: g.socCols[i - 1]!, coef: g.effOut }]);
+    }
+  }
+}
+
 export function buildModel(input: PlanInput, options: ModelOptions): PlanModel {
   const n = input.baseKwh.length;
   const lp = new LpBuilder();
@@ -235,6 +271,7 @@ export function buildModel(input: PlanInput, options: ModelOptions): PlanModel {
       else lp.addRow(0, 0, [...terms, { col: batterySocCols[i - 1], coef: -1 }]);
     }
     if (n > 0) lp.addRow(Math.max(reserve, end), Infinity, [{ col: batterySocCols[n - 1], coef: 1 }]);
+    if (input.baseHighKwh) addPeakGuard(lp, input.baseHighKwh, { now, reserve, effOut, socCols: batterySocCols, months, quarterMonth, eurPerKwh: (input.peak.pricePerKwYear / 12) * 4 });
   }
 
   for (let i = 0; i < n; i++) {

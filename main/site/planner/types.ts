@@ -72,6 +72,13 @@ export interface PlanInput {
   start: number;
   /** per quarter: the net base load's energy, import positive, export (solar) negative */
   baseKwh: readonly number[];
+  /**
+   * per quarter: the most the house alone (the net base load) is likely to draw, kWh; the
+   * forecast is an average and a house cooks at a different time each day. Where it is above the
+   * month peak, the plan enters the quarter with the battery holding the difference, so that
+   * the battery can keep the peak when the house draws that much (absent: no such guard)
+   */
+  baseHighKwh?: readonly number[];
   /** per quarter: EUR per kWh imported */
   importPrice: readonly number[];
   /** per quarter: EUR per kWh exported */

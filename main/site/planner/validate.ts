@@ -24,11 +24,12 @@ export function validatePlanInput(input: PlanInput): void {
   if (input.start % QUARTER_MS !== 0) throw new Error(`planner: start ${new Date(input.start).toISOString()} is not a quarter boundary`);
   const n = input.baseKwh.length;
   if (n < 1 || n > MAX_QUARTERS) throw new Error(`planner: ${n} quarters; a plan covers 1 to ${MAX_QUARTERS}`);
-  for (const [name, list] of [['importPrice', input.importPrice], ['exportPrice', input.exportPrice]] as const) {
+  for (const [name, list] of [['importPrice', input.importPrice], ['exportPrice', input.exportPrice], ['baseHighKwh', input.baseHighKwh ?? input.baseKwh]] as const) {
     if (list.length !== n) throw new Error(`planner: ${name} has ${list.length} quarters, baseKwh has ${n}`);
   }
   for (let i = 0; i < n; i++) {
     finite(input.baseKwh[i], `baseKwh[${i}]`);
+    if (input.baseHighKwh) finite(input.baseHighKwh[i], `baseHighKwh[${i}]`);
     finite(input.importPrice[i], `importPrice[${i}]`);
     finite(input.exportPrice[i], `exportPrice[${i}]`);
   }
