@@ -31,9 +31,10 @@ describe("a trip as the EV controller's deadline in ours' backtest", () => {
     expect(d?.kwh).toBeCloseTo(11.8556, 3);
   });
 
-  it('is the trip once full power is just enough: 1.86 h of charge with 2 h left, the plan meeting it or not', () => {
+  it('is none for a trip the plan meets even once full power is just enough (1.86 h of charge with 2 h left); a trip no plan covers gets it an hour ahead', () => {
     const later = trip.departure - 2 * H;
-    expect(tripDeadline(trip, car, 'met', later)).not.toBeNull();
+    expect(tripDeadline(trip, car, 'met', later)).toBeNull();
+    expect(tripDeadline(trip, car, 'short', later)?.kwh).toBeCloseTo(11.8556, 3);
     // 2.75 h left: more than a quarter hour to spare for a planned trip, less than the hour
     // asked of a trip no plan covers
     expect(tripDeadline(trip, car, 'unplanned', NOW)?.kwh).toBeCloseTo(11.8556, 3);
