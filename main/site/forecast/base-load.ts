@@ -72,8 +72,7 @@ export function forecastBaseLoad(history: readonly BaseQuarter[], start: number,
     samples.push(cell ? cell.count : 0);
     clocks.push(clock);
   }
-  const highKwh = highs.forQuarters(clocks, kwh);
-  if (!recentSky) return { kwh, samples, highKwh };
+  if (!recentSky) return { kwh, samples, highKwh: highs.forQuarters(clocks, kwh) };
   const mean = new Map<number, number>();
   for (const [clock, cell] of anyDay) mean.set(clock, cell.sum / cell.count);
   const last = new Map<number, number>();

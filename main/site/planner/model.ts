@@ -191,20 +191,20 @@ export const PEAK_GUARD_QUARTERS = 3;
  * November with the peak in the rows: 2.50 -> 6.12 kW).
  */
 function addPeakGuard(lp: LpBuilder, high: readonly number[], g: {
-  now: number; reserve: number; effOut: number; socCols: number[]; months: MonthColumn[]; quarterMonth: number[]; eurPerKwh: number;
+  reserve: number; effOut: number; socCols: number[]; months: MonthColumn[]; quarterMonth: number[]; eurPerKwh: number;
 }): void {
   const n = Math.min(high.length, g.socCols.length);
   const above = (k: number): number => high[k]! - g.months[g.quarterMonth[k]!]!.floorKw / 4;
-  for (let i = 0; i < n; i++) {
+  // from quarter 1: what the battery holds entering quarter 0 is measured, not planned
+  for (let i = 1; i < n; i++) {
     let need = 0;
     for (let w = 1; w <= PEAK_GUARD_QUARTERS && i + w - 1 < n; w++) {
       const k = i + w - 1;
       // a quarter whose high is within the peak ends the run
       if (!(above(k) > 0)) break;
       need += above(k);
-      const slack = { col: lp.addVar(0, Infinity, g.eurPerKwh), coef: 1 };
-      if (i === 0) lp.addRow(need - g.effOut * (g.now - g.reserve), Infinity, [slack]);
-      else lp.addRow(need + g.effOut * g.reserve, Infinity, [slack, { col: g.socCols[i - 1]!, coef: g.effOut }]);
+      const slack = lp.addVar(0, Infinity, g.eurPerKwh);
+      lp.addRow(need + g.effOut * g.reserve, Infinity, [{ col: slack, coef: 1 }, { col: g.socCols[i - 1]!, coef: g.effOut }]);
     }
   }
 }
@@ -271,7 +271,7 @@ export function buildModel(input: PlanInput, options: ModelOptions): PlanModel {
       else lp.addRow(0, 0, [...terms, { col: batterySocCols[i - 1], coef: -1 }]);
     }
     if (n > 0) lp.addRow(Math.max(reserve, end), Infinity, [{ col: batterySocCols[n - 1], coef: 1 }]);
-    if (input.baseHighKwh) addPeakGuard(lp, input.baseHighKwh, { now, reserve, effOut, socCols: batterySocCols, months, quarterMonth, eurPerKwh: (input.peak.pricePerKwYear / 12) * 4 });
+    if (input.baseHighKwh) addPeakGuard(lp, input.baseHighKwh, { reserve, effOut, socCols: batterySocCols, months, quarterMonth, eurPerKwh: (input.peak.pricePerKwYear / 12) * 4 });
   }
 
   for (let i = 0; i < n; i++) {
