@@ -144,9 +144,10 @@ export class Ours implements Strategy {
     const reservePct = view.scenario.household.battery!.reservePercent;
     const reading = { socPct: b.socPct, powerKw, capacityKwh: b.capacityKwh, maxChargeKw: b.maxChargeKw, maxDischargeKw: b.maxDischargeKw, reservePct, control: 'forced' as const };
     const planned = this.plannedBatteryKwh(now);
+    const q = this.planQuarterAt(now);
     const d = decide({
       mode: 'auto', gridKw: view.gridKw, allowedKw: allowed, targetKw, tariff: view.telegram.tariff, time: now, battery: reading, plan: null,
-      plannedKw: planned === null ? null : planned * 4,
+      plannedKw: planned === null ? null : planned * 4, drawCostEur: q?.batteryDrawCostEur ?? null, importPriceEur: q?.importPrice ?? null,
     }, { ...DEFAULT_STRATEGY, reservePct });
     const dischargeable = b.socPct > reservePct ? b.maxDischargeKw : 0;
     let wish: { minKw: number; maxKw: number };
@@ -174,11 +175,13 @@ export class Ours implements Strategy {
 
   /** the plan's signed battery energy (+ charge) for the quarter holding `now`, as shared/plan/lookup.ts reads it */
   private plannedBatteryKwh(now: number): number | null {
+    const q = this.planQuarterAt(now);
+    return q ? q.batteryChargeKwh - q.batteryDischargeKwh : null;
+  }
+
+  private planQuarterAt(now: number): Plan['quarters'][number] | null {
     const p = this.plan;
-    if (!p) return null;
-    const q = p.quarters[Math.floor((now - p.start) / 900_000)];
-    if (!q) return null;
-    return q.batteryChargeKwh - q.batteryDischargeKwh;
+    return p ? p.quarters[Math.floor((now - p.start) / 900_000)] ?? null : null;
   }
 }
 

@@ -43,6 +43,8 @@ export interface ControllerOptions {
    * uses the best time it has
    */
   plannedKwh?: (time: number | null) => number | null;
+  /** the plan's import price and cost of a kWh drawn beyond its discharge, for the quarter holding a meter time; null when unknown */
+  planDraw?: (time: number) => { drawCostEur: number; importPriceEur: number } | null;
   notices?: string[];
   onState?: (state: BatteryState) => void;
   onError?: (error: Error) => void;
@@ -93,9 +95,11 @@ export class BatteryController {
       this.day.add(sample.time, sample.gridKw, this.reading.powerKw, prices);
     }
     const planned = this.mode === 'auto' ? this.o.plannedKwh?.(sample.time) ?? null : null;
+    const draw = planned !== null ? this.o.planDraw?.(sample.time) ?? null : null;
     this.decision = decide({
       mode: this.mode, gridKw: sample.gridKw, allowedKw: sample.allowedKw, targetKw: sample.targetKw, tariff: sample.tariff,
       time: sample.time, battery: this.reading, plan: this.o.plan?.(sample.time) ?? null, plannedKw: planned === null ? null : planned * 4,
+      drawCostEur: draw?.drawCostEur ?? null, importPriceEur: draw?.importPriceEur ?? null,
     }, this.o.settings);
     if (this.decision.kw === null) {
       this.o.link.withdraw(this.o.device);

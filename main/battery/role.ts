@@ -19,7 +19,7 @@ import type { FlowPrices } from './day-account.js';
 import { SunspecBatterySimulator } from './simulator/sunspec-simulator.js';
 import { createSunspecBattery } from './sunspec/create.js';
 import { DEFAULT_STRATEGY } from './strategy.js';
-import { plannedKwhFor } from '../../shared/plan/lookup.js';
+import { batteryDrawFor, plannedKwhFor } from '../../shared/plan/lookup.js';
 
 /** how often the controller checks its grant's age (and, as a satellite, files its band) */
 const TICK_MS = 1000;
@@ -55,6 +55,7 @@ export const startBatteryRole: RoleFactory = async (ctx) => {
     onState: (state) => ctx.hub.update({ battery: state }),
     // the site plan's energy for this quarter (the meter's plan, or its mirror on a satellite)
     plannedKwh: (time) => plannedKwhFor(ctx.hub.current.plan, cfg.device, time ?? ctx.hub.current.meter?.time ?? ctx.clock.now()),
+    planDraw: (time) => batteryDrawFor(ctx.hub.current.plan, cfg.device, time),
     onError: (error) => conditions.report('battery command', error.message, 'warn', `battery: ${error.message}`),
   });
 

@@ -81,7 +81,18 @@ export interface StrategyInput {
    * quarters and the discharge in the dear ones) instead of plain self-consumption
    */
   plannedKw?: number | null;
+  /**
+   * with plannedKw: what a kWh drawn beyond the plan's discharge costs the plan's later quarters
+   * (EUR, the plan's batteryDrawCostEur) and the import price now; an import the forecast
+   * missed is covered in full where the price is the higher of the two, up to the plan's
+   * discharge where not (absent: up to the plan's discharge)
+   */
+  drawCostEur?: number | null;
+  importPriceEur?: number | null;
 }
+
+/** how far the import price must be above a kWh's worth to the plan later before the battery covers more than the plan (EUR) */
+export const COVER_MARGIN_EUR = 0.005;
 
 const round = (kw: number) => Math.round(kw * 1000) / 1000;
 
@@ -128,6 +139,12 @@ export function decide(input: StrategyInput, s: StrategySettings): Decision {
       kw = surplus;
       code = 'absorb-export';
       text = `storing ${round(kw)} kW that would be exported`;
+    } else if (input.drawCostEur != null && input.importPriceEur != null && input.importPriceEur > input.drawCostEur + COVER_MARGIN_EUR) {
+      // a kWh drawn now saves more than the plan's later quarters lose without it (the night
+      // rate, tomorrow's sun that refills the battery anyway)
+      kw = surplus;
+      code = 'plan';
+      text = `covering ${round(-kw)} kW of import: ${input.importPriceEur.toFixed(3)} EUR/kWh now, the plan values a kWh drawn at ${input.drawCostEur.toFixed(3)}`;
     } else {
       kw = Math.max(planned, surplus);
       code = 'plan';

@@ -39,6 +39,18 @@ export function plannedKwhFor(given: PlanState | null | undefined, device: strin
 }
 
 /**
+ * For the battery `device` in the quarter holding `time`: the import price then and what a kWh
+ * drawn beyond the plan's discharge costs the plan's later quarters (EUR); null where the plan
+ * does not cover the battery or the time, or says nothing of it
+ */
+export function batteryDrawFor(given: PlanState | null | undefined, device: string, time: number): { drawCostEur: number; importPriceEur: number } | null {
+  const plan = freshPlan(given, time);
+  const q = plan && plan.battery?.device === device ? quarterAt(plan, time) : null;
+  if (!q || q.batteryDrawCostEur === undefined || q.batteryDrawCostEur === null) return null;
+  return { drawCostEur: q.batteryDrawCostEur, importPriceEur: q.importPrice };
+}
+
+/**
  * kWh the plan expects car `device` to take from the sun in the quarter holding `time`: the part
  * of its planned energy the plan does not buy (grid-share.ts); null as for plannedKwhFor
  */

@@ -32,6 +32,12 @@ export const plannedQuarterSchema = z.object({
   importPrice: z.number(),
   /** the month peak the plan allows in this quarter, kW */
   targetPeakKw: z.number(),
+  /**
+   * with a battery: what a kWh drawn from it at the meter beyond the plan's discharge costs the
+   * plan's later quarters, EUR; the battery covers an import the forecast missed where the
+   * import price is above it (absent from plans made before it existed)
+   */
+  batteryDrawCostEur: z.number().nullable().optional(),
 });
 export type PlannedQuarterState = z.infer<typeof plannedQuarterSchema>;
 

@@ -44,7 +44,7 @@ import { planInputsFrom } from '../../main/site/plan/gather.js';
 import { PlanService } from '../../main/site/plan/service.js';
 import { loadSolver } from '../../main/site/planner/solver.js';
 import { SiteController } from '../../main/site/site-controller.js';
-import { plannedKwhFor, planTargetKw } from '../../shared/plan/lookup.js';
+import { batteryDrawFor, plannedKwhFor, planTargetKw } from '../../shared/plan/lookup.js';
 import type { Telegram } from '../../shared/p1/telegram.js';
 import type { Rates } from '../../shared/tariff/rates-schema.js';
 import { brusselsDateKey } from '../../shared/time/brussels.js';
@@ -195,6 +195,7 @@ export async function runPlanSite(o: PlanSiteOptions): Promise<PlanSiteOutcome> 
       const c = new BatteryController({
         device: 'battery', battery, link, mode: 'auto', conductors: [1, 2, 3], revertS: 120, settings: { ...DEFAULT_STRATEGY, reservePct: o.battery.reservePct },
         plannedKwh: (time) => plannedKwhFor(hub.current.plan, 'battery', time ?? timers.now()),
+        planDraw: (time) => batteryDrawFor(hub.current.plan, 'battery', time),
         onState: (state) => hub.update({ battery: state }),
       });
       controller = c;

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { BatteryReading } from '../../main/battery/battery.js';
 import { decide, DEFAULT_STRATEGY, type StrategyInput } from '../../main/battery/strategy.js';
 import { withPlan } from '../../main/ev/plan-intent.js';
-import { plannedKwhFor, plannedSunKwhFor, planTargetKw } from '../../shared/plan/lookup.js';
+import { batteryDrawFor, plannedKwhFor, plannedSunKwhFor, planTargetKw } from '../../shared/plan/lookup.js';
 import type { PlanState } from '../../shared/plan/state.js';
 
 const Q = 15 * 60_000;
@@ -52,6 +52,15 @@ describe('reading the plan', () => {
     expect(plannedSunKwhFor(sunny, 'car_1', T0)).toBe(1);
     // the battery's own energy is not split: it follows its plan as before
     expect(plannedKwhFor(sunny, 'battery', T0)).toBe(0.5);
+  });
+  it('gives the battery the import price and what a kWh drawn beyond the plan costs later, where the plan says it', () => {
+    const priced = plan();
+    priced.quarters[1] = { ...priced.quarters[1]!, importPrice: 0.4, batteryDrawCostEur: 0.3 };
+    expect(batteryDrawFor(priced, 'battery', T0 + Q + 60_000)).toEqual({ drawCostEur: 0.3, importPriceEur: 0.4 });
+    // a plan made before the field existed, another device, a stale plan: nothing
+    expect(batteryDrawFor(priced, 'battery', T0)).toBeNull();
+    expect(batteryDrawFor(priced, 'car_1', T0 + Q)).toBeNull();
+    expect(batteryDrawFor({ ...priced, madeAt: T0 - 2 * Q }, 'battery', T0 + Q)).toBeNull();
   });
   it('does not follow a plan older than two quarters, or one that failed', () => {
     // madeAt T0, asked at T0 + 30 min: stale (the service plans every quarter)

@@ -196,6 +196,40 @@ describe('site planner', () => {
     });
   });
 
+  describe('what a kWh drawn from the battery beyond the plan costs the plan later', () => {
+    // A battery of 10 kWh at 30% (3 kWh), its reserve 10% (1 kWh), 95% each way, free to end at
+    // its reserve: 2 kWh above the reserve deliver 1.9 kWh. Quarters 0-1 at 0.40 EUR/kWh with a
+    // house of 0.2 kWh each, quarters 2-7 with a house of 0.5 kWh each (3 kWh: more than the
+    // battery holds, and 2 kW is under the 2.5 kW floor). A kWh drawn at the meter now takes
+    // 1/0.95 kWh held, which would have delivered 1 kWh in quarters 2-7 instead: it costs the
+    // price there.
+    const drawn = (later: number): PlanInput => input(8, {
+      baseKwh: [0.2, 0.2, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5],
+      importPrice: [0.4, 0.4, later, later, later, later, later, later],
+      peak: { pricePerKwYear: PEAK_PRICE, minimumKw: 2.5, soFarKw: 0 },
+      battery: { capacityKwh: 10, socPercent: 30, maxChargeKw: 5, maxDischargeKw: 5, chargeEfficiency: 0.95, dischargeEfficiency: 0.95, reservePercent: 10, endSocPercent: 10 },
+    });
+
+    it('spent later at the night rate (0.30), a kWh drawn now costs 0.30: below the 0.40 now', () => {
+      const p = plan(solver, drawn(0.3));
+      expect(p.quarters[0].batteryDrawCostEur).toBeCloseTo(0.3, 4);
+      expect(p.quarters[0].importPrice).toBe(0.4);
+    });
+
+    it('spent later at 0.50, it costs 0.50: more than the 0.40 now', () => {
+      expect(plan(solver, drawn(0.5)).quarters[0].batteryDrawCostEur).toBeCloseTo(0.5, 4);
+    });
+
+    it('with more held than the plan can spend, it costs nothing', () => {
+      // 8 kWh above the reserve against 3.4 kWh of house: what is left at the end is worth nothing
+      expect(plan(solver, { ...drawn(0.3), battery: { ...drawn(0.3).battery!, socPercent: 90 } }).quarters[0].batteryDrawCostEur).toBeCloseTo(0, 6);
+    });
+
+    it('is null without a battery', () => {
+      expect(plan(solver, { ...drawn(0.3), battery: undefined }).quarters[0].batteryDrawCostEur).toBeNull();
+    });
+  });
+
   describe('the battery enters a quarter holding what the house may draw above the month peak', () => {
     // The house takes 0.5 kWh a quarter (2 kW); 0.40 EUR/kWh in quarters 0-3, 0.30 in 4-7; the
     // month peak so far 4 kW (1 kWh a quarter). A lossless 10 kWh battery at 20% (2 kWh), its

@@ -265,6 +265,7 @@ export class PlanService {
         exportKwh: round3(q.exportKwh),
         importPrice: Math.round(q.importPrice * 1e5) / 1e5,
         targetPeakKw: Math.round(q.targetPeakKw * 100) / 100,
+        batteryDrawCostEur: q.batteryDrawCostEur === null ? null : Math.round(q.batteryDrawCostEur * 1e5) / 1e5,
       };
     });
     const problems: PlanProblem[] = [];

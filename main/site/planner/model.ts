@@ -81,6 +81,8 @@ export interface PlanModel {
   chargeCols: number[];
   dischargeCols: number[];
   batterySocCols: number[];
+  /** per quarter: the row that carries the battery's state of charge from the quarter before */
+  batterySocRows: number[];
   months: MonthColumn[];
   /** month index of each quarter */
   quarterMonth: number[];
@@ -255,6 +257,7 @@ export function buildModel(input: PlanInput, options: ModelOptions): PlanModel {
   const chargeCols: number[] = [];
   const dischargeCols: number[] = [];
   const batterySocCols: number[] = [];
+  const batterySocRows: number[] = [];
   const b = input.battery;
   if (b) {
     const effIn = b.chargeEfficiency ?? DEFAULT_BATTERY_EFFICIENCY;
@@ -267,8 +270,8 @@ export function buildModel(input: PlanInput, options: ModelOptions): PlanModel {
       dischargeCols.push(lp.addVar(0, b.maxDischargeKw / 4, b.wearEurPerKwh ?? 0));
       batterySocCols.push(lp.addVar(reserve, b.capacityKwh));
       const terms = [{ col: batterySocCols[i], coef: 1 }, { col: chargeCols[i], coef: -effIn }, { col: dischargeCols[i], coef: 1 / effOut }];
-      if (i === 0) lp.addRow(now, now, terms);
-      else lp.addRow(0, 0, [...terms, { col: batterySocCols[i - 1], coef: -1 }]);
+      if (i === 0) batterySocRows.push(lp.addRow(now, now, terms));
+      else batterySocRows.push(lp.addRow(0, 0, [...terms, { col: batterySocCols[i - 1], coef: -1 }]));
     }
     if (n > 0) lp.addRow(Math.max(reserve, end), Infinity, [{ col: batterySocCols[n - 1], coef: 1 }]);
     if (input.baseHighKwh) addPeakGuard(lp, input.baseHighKwh, { reserve, effOut, socCols: batterySocCols, months, quarterMonth, eurPerKwh: (input.peak.pricePerKwYear / 12) * 4 });
@@ -282,5 +285,5 @@ export function buildModel(input: PlanInput, options: ModelOptions): PlanModel {
     lp.addRow(-Infinity, 0, [{ col: importCols[i], coef: 4 }, { col: months[quarterMonth[i]].col, coef: -1 }]);
   }
 
-  return { lp, importCols, exportCols, carCols, chargeCols, dischargeCols, batterySocCols, months, quarterMonth, trips, effectiveExportPrice };
+  return { lp, importCols, exportCols, carCols, chargeCols, dischargeCols, batterySocCols, batterySocRows, months, quarterMonth, trips, effectiveExportPrice };
 }

@@ -4,7 +4,7 @@
  * meet it and what that costs, said while there is still time to act.
  */
 import { brusselsParts } from '../../../shared/time/brussels.js';
-import { buildModel, type PlanModel } from './model.js';
+import { buildModel, DEFAULT_BATTERY_EFFICIENCY, type PlanModel } from './model.js';
 import type { LpSolver, SolveResult } from './solver.js';
 import { QUARTER_MS, type Plan, type PlanInput, type PlannedQuarter, type PeakRaiseAdvice, type TripOutcome } from './types.js';
 import { validatePlanInput } from './validate.js';
@@ -122,11 +122,28 @@ export function tripsUnder(solver: LpSolver, input: PlanInput): TripOutcome[] {
   return tripOutcomes(model, solveOrThrow(solver, model, 'plan').values);
 }
 
+/**
+ * Per quarter, what a kWh drawn from the battery beyond the plan costs its later quarters: the
+ * state-of-charge row into the next quarter says what one more kWh held then would save the plan
+ * (its dual, with the plan's own weights: a kWh the peak or its guard needs is dear), and the
+ * discharge's loss takes 1/effOut held kWh per kWh at the meter. The battery covers an import
+ * the forecast missed where the price now is above it (battery/strategy.ts).
+ */
+function batteryDrawCosts(input: PlanInput, model: PlanModel, rowDuals: Float64Array): number[] | null {
+  const b = input.battery;
+  if (!b) return null;
+  const effOut = b.dischargeEfficiency ?? DEFAULT_BATTERY_EFFICIENCY;
+  const rows = model.batterySocRows;
+  return rows.map((_, i) => round(Math.max(0, -rowDuals[rows[Math.min(i + 1, rows.length - 1)]!]!) / effOut, 5));
+}
+
 export function plan(solver: LpSolver, input: PlanInput): Plan {
   validatePlanInput(input);
   const model = buildModel(input, PLAN_WEIGHTS);
-  const x = solveOrThrow(solver, model, 'plan').values;
+  const solved = solveOrThrow(solver, model, 'plan');
+  const x = solved.values;
   const trips = tripOutcomes(model, x);
+  const drawCost = batteryDrawCosts(input, model, solved.rowDuals);
   const cost = costsOf(input, model, x);
 
   let advice: PeakRaiseAdvice | null = null;
@@ -158,6 +175,7 @@ export function plan(solver: LpSolver, input: PlanInput): Plan {
       batteryChargeKwh: input.battery ? round(x[model.chargeCols[i]]) : 0,
       batteryDischargeKwh: input.battery ? round(x[model.dischargeCols[i]]) : 0,
       batterySocKwh: input.battery ? round(x[model.batterySocCols[i]]) : 0,
+      batteryDrawCostEur: drawCost ? drawCost[i]! : null,
       targetPeakKw: round(x[model.months[model.quarterMonth[i]].col], 4),
       importPrice: input.importPrice[i],
       exportPrice: input.exportPrice[i],

@@ -14,6 +14,8 @@ export interface SolveResult {
   objective: number;
   /** value per column, in the builder's column order */
   values: Float64Array;
+  /** per row, in the builder's row order: how much the objective moves per unit its bounds move (0 when not optimal) */
+  rowDuals: Float64Array;
 }
 
 export interface LpSolver {
@@ -59,8 +61,10 @@ export async function loadSolver(): Promise<LpSolver & { dispose(): void }> {
       const detail = Object.entries(highs.constants.modelStatus).find(([, c]) => c === code)?.[0] ?? `status ${code}`;
       const status: SolveStatus = code === highs.constants.modelStatus.optimal ? 'optimal'
         : code === highs.constants.modelStatus.infeasible ? 'infeasible' : 'failed';
-      const values = status === 'optimal' ? model.getSolution().colValue : new Float64Array(lp.numCols);
-      return { status, detail, objective: status === 'optimal' ? model.getObjectiveValue() : NaN, values };
+      const solution = status === 'optimal' ? model.getSolution() : null;
+      const values = solution ? solution.colValue : new Float64Array(lp.numCols);
+      const rowDuals = solution ? solution.rowDual : new Float64Array(lp.numRows);
+      return { status, detail, objective: status === 'optimal' ? model.getObjectiveValue() : NaN, values, rowDuals };
     },
     dispose(): void {
       model.dispose();

@@ -100,6 +100,12 @@ export interface PlannedQuarter {
   batteryDischargeKwh: number;
   /** the battery's state of charge at the end of the quarter (kWh) */
   batterySocKwh: number;
+  /**
+   * what a kWh drawn from the battery at the meter in this quarter, beyond the plan's discharge,
+   * costs the plan's later quarters (EUR): the value of a kWh held at the quarter's end, after
+   * the discharge's loss. Null without a battery
+   */
+  batteryDrawCostEur: number | null;
   /** the month peak the plan allows this quarter (kW) */
   targetPeakKw: number;
   importPrice: number;

@@ -48,6 +48,28 @@ describe('battery strategy', () => {
     expect(decide(input({ gridKw: null }), DEFAULT_STRATEGY)).toMatchObject({ kw: 0, code: 'no-meter' });
   });
 
+  describe('with a plan that discharges 1 kW this quarter, the house drawing 3 kW more than the battery gives', () => {
+    // grid 2 kW while the battery discharges 1 kW: the house alone draws 3 kW
+    const planned = (over: Partial<StrategyInput> = {}) => input({ gridKw: 2, battery: battery({ powerKw: -1 }), plannedKw: -1, ...over });
+
+    it('covers only the plan\'s 1 kW when it says nothing of what a kWh drawn costs later', () => {
+      expect(decide(planned(), DEFAULT_STRATEGY)).toMatchObject({ kw: -1, code: 'plan' });
+    });
+
+    it('covers all 3 kW where the import now (0.40 EUR) is dearer than what a kWh drawn costs the plan later (0.30)', () => {
+      expect(decide(planned({ importPriceEur: 0.4, drawCostEur: 0.3 }), DEFAULT_STRATEGY)).toMatchObject({ kw: -3, code: 'plan' });
+    });
+
+    it('keeps to the plan\'s 1 kW where the charge is worth more later (0.45 against 0.40), or as much (0.40)', () => {
+      expect(decide(planned({ importPriceEur: 0.4, drawCostEur: 0.45 }), DEFAULT_STRATEGY)).toMatchObject({ kw: -1, code: 'plan' });
+      expect(decide(planned({ importPriceEur: 0.4, drawCostEur: 0.4 }), DEFAULT_STRATEGY)).toMatchObject({ kw: -1, code: 'plan' });
+    });
+
+    it('never below its reserve', () => {
+      expect(decide(planned({ importPriceEur: 0.4, drawCostEur: 0, battery: battery({ powerKw: -1, socPct: 5 }) }), DEFAULT_STRATEGY)).toMatchObject({ kw: 0, code: 'reserve' });
+    });
+  });
+
   it('does not charge when full nor chase noise', () => {
     expect(decide(input({ gridKw: -2, battery: battery({ socPct: 100 }) }), DEFAULT_STRATEGY)).toMatchObject({ kw: 0, code: 'full' });
     expect(decide(input({ gridKw: 0.03 }), DEFAULT_STRATEGY)).toMatchObject({ kw: 0, code: 'idle' });
