@@ -3,7 +3,7 @@
  * the quarter holding a time, and the month peak the plan allows then. Pure lookups on the
  * `plan` state (in-process or mirrored on a satellite); null where the plan says nothing.
  */
-import { splitCharge } from './grid-share.js';
+import { firmBeforeDeparture, splitCharge } from './grid-share.js';
 import type { PlanState } from './state.js';
 
 const QUARTER_MS = 15 * 60_000;
@@ -65,6 +65,8 @@ function carCharge(plan: PlanState, q: PlanState['quarters'][number], device: st
   const car = plan.cars.findIndex((c) => c.id === device);
   const kwh = car >= 0 ? q.carKwh[car] : undefined;
   if (kwh === undefined) return null;
+  const next = plan.cars[car]!.departures.find((d) => d.time > q.start)?.time ?? null;
+  if (firmBeforeDeparture(q.start, next)) return { boughtKwh: kwh, sunKwh: 0 };
   const charges = q.carKwh.reduce((t, v) => t + Math.max(0, v), 0) + Math.max(0, q.batteryKwh);
   return splitCharge(kwh, q.importKwh, charges);
 }

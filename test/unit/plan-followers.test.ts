@@ -38,7 +38,8 @@ describe('reading the plan', () => {
     expect(plannedKwhFor(plan(), 'car_1', T0 + 4 * Q)).toBeNull(); // past the plan's end
   });
   it('holds a car only to the part the plan buys: what it expects from the sun comes from a surplus that is there', () => {
-    const sunny = plan();
+    // the car leaves at T0 + 2 h: no quarter here is in the last hour before it
+    const sunny = plan({ cars: [{ ...plan().cars[0]!, departures: [{ ...plan().cars[0]!.departures[0]!, time: T0 + 8 * Q }] }] });
     // quarter 1: the house 0.2 kWh, the sun 1.2 kWh (net -1.0), the car 1.5 kWh: the plan buys
     // 0.5 kWh, so the car is held to 0.5 kWh; the other 1.0 kWh it takes as surplus
     sunny.quarters[1] = { ...sunny.quarters[1]!, baseKwh: -1, solarKwh: 1.2, importKwh: 0.5 };
@@ -52,6 +53,13 @@ describe('reading the plan', () => {
     expect(plannedSunKwhFor(sunny, 'car_1', T0)).toBe(1);
     // the battery's own energy is not split: it follows its plan as before
     expect(plannedKwhFor(sunny, 'battery', T0)).toBe(0.5);
+  });
+  it('holds a car to all its planned energy in the last hour before it leaves: the sun may not come, and no later plan has time', () => {
+    // quarter 1 as above (the plan buys 0.5 of the car's 1.5 kWh), but the car leaves at T0 + 1 h
+    const sunny = plan();
+    sunny.quarters[1] = { ...sunny.quarters[1]!, baseKwh: -1, solarKwh: 1.2, importKwh: 0.5 };
+    expect(plannedKwhFor(sunny, 'car_1', T0 + Q)).toBe(1.5);
+    expect(plannedSunKwhFor(sunny, 'car_1', T0 + Q)).toBe(0);
   });
   it('gives the battery the import price and what a kWh drawn beyond the plan costs later, where the plan says it', () => {
     const priced = plan();

@@ -32,6 +32,25 @@ describe('car intents for the broker', () => {
   });
 });
 
+describe('the sun\'s part of a car\'s energy', () => {
+  it('is all bought in the last hour before the car leaves', () => {
+    // 8 quarters of 1 kWh surplus each (4 kW of sun), import 0.30, export 0: the car needs 4 kWh
+    // by the end of quarter 7 and stores all 8 kWh of sun (worth 0.9 x 0.30 at the horizon's end
+    // against 0 exported), 1 kWh a quarter, buying nothing. Quarters 0-3 are more than an hour
+    // before it leaves: all of it from the sun. Quarters 4-7 start an hour or less before: all
+    // of it bought, so that it comes though the sun may not.
+    const p = plan(solver, {
+      start: T0, baseKwh: Array(8).fill(-1), importPrice: Array(8).fill(0.3), exportPrice: Array(8).fill(0),
+      connectionKw: 17, peak: { pricePerKwYear: 50, minimumKw: 2.5, soFarKw: 8 },
+      cars: [{ id: 'car_1', capacityKwh: 40, socPercent: 50, maxKw: 11, chargeEfficiency: 1, plugged: [{ from: T0, to: T0 + 8 * Q }], trips: [{ departure: T0 + 8 * Q, socPercent: 60 }] }],
+    });
+    expect(p.quarters.map((q) => [q.carKwh.get('car_1'), q.importKwh])).toEqual(Array(8).fill([1, 0]));
+    expect(carIntent(p, 'car_1', T0 + 3 * Q)).toMatchObject({ plannedKwh: 0, plannedSunKwh: 1 });
+    expect(carIntent(p, 'car_1', T0 + 4 * Q)).toMatchObject({ plannedKwh: 1, plannedSunKwh: 0 });
+    expect(carIntent(p, 'car_1', T0 + 7 * Q)).toMatchObject({ plannedKwh: 1, plannedSunKwh: 0 });
+  });
+});
+
 describe('when to plan again', () => {
   const basis: PlanBasis = {
     madeAt: T0 + 60_000, trips: 't1', prices: 'p1',

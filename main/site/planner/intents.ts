@@ -3,7 +3,7 @@
  * per quarter as `plan` and `deadline` demands): per car, the energy the plan placed in the
  * running quarter, and the energy it places before the car's next departure.
  */
-import { splitCharge } from '../../../shared/plan/grid-share.js';
+import { firmBeforeDeparture, splitCharge } from '../../../shared/plan/grid-share.js';
 import { QUARTER_MS, type Plan } from './types.js';
 
 export interface CarIntent {
@@ -33,6 +33,9 @@ export function carIntent(plan: Plan, carId: string, now: number): CarIntent {
   }
   let charges = quarter.batteryChargeKwh;
   for (const kwh of quarter.carKwh.values()) charges += Math.max(0, kwh);
-  const { boughtKwh, sunKwh } = splitCharge(quarter.carKwh.get(carId) ?? 0, quarter.importKwh, charges);
+  const kwh = quarter.carKwh.get(carId) ?? 0;
+  // the next departure after the quarter starts (the running quarter's own, where the car leaves in it)
+  const leaves = plan.trips.filter((t) => t.carId === carId && t.departure > quarter.start).reduce<number | null>((m, t) => (m === null || t.departure < m ? t.departure : m), null);
+  const { boughtKwh, sunKwh } = firmBeforeDeparture(quarter.start, leaves) ? { boughtKwh: kwh, sunKwh: 0 } : splitCharge(kwh, quarter.importKwh, charges);
   return { plannedKwh: boughtKwh, plannedSunKwh: sunKwh, deadline, targetPeakKw: quarter.targetPeakKw };
 }
