@@ -51,8 +51,18 @@ describe('reading the plan', () => {
     sunny.quarters[0] = { ...sunny.quarters[0]!, carKwh: [1], baseKwh: -1.5, solarKwh: 1.7, importKwh: 0 };
     expect(plannedKwhFor(sunny, 'car_1', T0)).toBe(0);
     expect(plannedSunKwhFor(sunny, 'car_1', T0)).toBe(1);
-    // the battery's own energy is not split: it follows its plan as before
-    expect(plannedKwhFor(sunny, 'battery', T0)).toBe(0.5);
+    // ...and the battery is held to none of its 0.5 kWh either: it stores the sun when it is there
+    expect(plannedKwhFor(sunny, 'battery', T0)).toBe(0);
+    // quarter 2 of the plan: a discharge is followed whole
+    expect(plannedKwhFor({ ...sunny, madeAt: T0 + 20 * 60_000 }, 'battery', T0 + 2 * Q)).toBe(-0.75);
+  });
+  it('holds the battery to the part of a planned charge the plan buys', () => {
+    // quarter 0: the house 0.2 kWh and the battery 0.5 kWh, no sun, import 0.7: all of it bought
+    expect(plannedKwhFor(plan(), 'battery', T0)).toBe(0.5);
+    // the sun gives 0.4 kWh of it (base -0.2, import 0.3): 0.3 of the 0.5 kWh bought
+    const partly = plan();
+    partly.quarters[0] = { ...partly.quarters[0]!, baseKwh: -0.2, solarKwh: 0.4, importKwh: 0.3 };
+    expect(plannedKwhFor(partly, 'battery', T0)).toBeCloseTo(0.3, 9);
   });
   it('holds a car to all its planned energy in the last hour before it leaves: the sun may not come, and no later plan has time', () => {
     // quarter 1 as above (the plan buys 0.5 of the car's 1.5 kWh), but the car leaves at T0 + 1 h
