@@ -14,7 +14,7 @@ import { Broker } from '../site/broker.js';
 import type { BookEntry } from '../site/demand-book.js';
 import { carIntent } from '../site/planner/intents.js';
 import { FULL_PERCENT } from '../../shared/ev/full.js';
-import { splitCharge } from '../../shared/plan/grid-share.js';
+import { batteryBoughtKwh } from '../../shared/plan/grid-share.js';
 import { TAPER_FROM_PERCENT } from '../ev/simulator/car-model.js';
 import type { LpSolver } from '../site/planner/solver.js';
 import type { Plan } from '../site/planner/types.js';
@@ -178,11 +178,7 @@ export class Ours implements Strategy {
   private plannedBatteryKwh(now: number): number | null {
     // as the battery role reads it (shared/plan/lookup.ts): a charge only in the part the plan buys
     const q = this.planQuarterAt(now);
-    if (!q) return null;
-    if (q.batteryChargeKwh <= q.batteryDischargeKwh) return q.batteryChargeKwh - q.batteryDischargeKwh;
-    let charges = q.batteryChargeKwh;
-    for (const kwh of q.carKwh.values()) charges += Math.max(0, kwh);
-    return splitCharge(q.batteryChargeKwh - q.batteryDischargeKwh, q.importKwh, charges).boughtKwh;
+    return q ? batteryBoughtKwh(q.batteryChargeKwh - q.batteryDischargeKwh, q.importKwh, q.carKwh.values()) : null;
   }
 
   private planQuarterAt(now: number): Plan['quarters'][number] | null {

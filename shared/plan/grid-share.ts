@@ -24,6 +24,21 @@ export function splitCharge(kwh: number, importKwh: number, chargesKwh: number):
 }
 
 /**
+ * The battery's planned energy in a quarter (signed, + charge) as it is held to it: a discharge
+ * whole, a charge only in the part the plan buys from the grid, given the quarter's import and
+ * the cars' planned energies. The rest of a charge the plan expects from the sun, which the
+ * battery stores when the surplus is there; held to all of it, a cloudier day than the forecast
+ * had the battery buy its "solar" charge at the day rate (the register household, November: 32
+ * kWh from the grid at the day rate, none in the optimum)
+ */
+export function batteryBoughtKwh(batteryKwh: number, importKwh: number, carKwh: Iterable<number>): number {
+  if (batteryKwh <= 0) return batteryKwh;
+  let charges = batteryKwh;
+  for (const kwh of carKwh) charges += Math.max(0, kwh);
+  return splitCharge(batteryKwh, importKwh, charges).boughtKwh;
+}
+
+/**
  * The last hour before a car leaves its planned energy is all firm: the sun the plan counted on
  * may not come, and no later plan has the time to place the missing kWh again (the register
  * household, 3 April: a car 1.4% short of a 94% trip after its last hour's energy waited for a

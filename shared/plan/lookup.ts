@@ -3,7 +3,7 @@
  * the quarter holding a time, and the month peak the plan allows then. Pure lookups on the
  * `plan` state (in-process or mirrored on a satellite); null where the plan says nothing.
  */
-import { firmBeforeDeparture, splitCharge } from './grid-share.js';
+import { batteryBoughtKwh, firmBeforeDeparture, splitCharge } from './grid-share.js';
 import type { PlanState } from './state.js';
 
 const QUARTER_MS = 15 * 60_000;
@@ -34,7 +34,7 @@ export function plannedKwhFor(given: PlanState | null | undefined, device: strin
   const q = quarterAt(plan, time);
   if (!q) return null;
   if (plan.cars.some((c) => c.id === device)) return carCharge(plan, q, device)?.boughtKwh ?? null;
-  if (plan.battery && plan.battery.device === device) return batteryBoughtKwh(q);
+  if (plan.battery && plan.battery.device === device) return batteryBoughtKwh(q.batteryKwh, q.importKwh, q.carKwh);
   return null;
 }
 
@@ -58,19 +58,6 @@ export function plannedSunKwhFor(given: PlanState | null | undefined, device: st
   const plan = freshPlan(given, time);
   const q = plan ? quarterAt(plan, time) : null;
   return plan && q ? carCharge(plan, q, device)?.sunKwh ?? null : null;
-}
-
-/**
- * The battery's planned energy in quarter `q` as it is held to it: a discharge whole, a charge
- * only in the part the plan buys from the grid (grid-share.ts). The rest of a charge the plan
- * expects from the sun, which the battery stores when the surplus is there; held to all of it,
- * a cloudier day than the forecast had the battery buy its "solar" charge at the day rate (the
- * register household, November: 32 kWh from the grid at the day rate, none in the optimum)
- */
-function batteryBoughtKwh(q: PlanState['quarters'][number]): number {
-  if (q.batteryKwh <= 0) return q.batteryKwh;
-  const charges = q.carKwh.reduce((t, v) => t + Math.max(0, v), 0) + q.batteryKwh;
-  return splitCharge(q.batteryKwh, q.importKwh, charges).boughtKwh;
 }
 
 /** a car's planned charge in quarter `q`, bought and from the sun; null when the plan has no such car */
